@@ -28,11 +28,13 @@ end
 -- in a template is an error before it is a nil at generation time.
 M.TEMPLATE_VARS = {
   -- helpers every stage template and include gets
-  "act_c", "explain", "flt", "include", "lin", "plus", "region_comment", "row_at",
+  "act_c", "explain", "flt", "include", "int", "lin", "loop", "loop1", "plus", "region_comment",
   -- a stage: the plan record, function name, input buffer, index table
   "st", "fn", "src", "srcname",
   -- layer.c.in and pack.c.in
-  "p", "fname", "comment_lines", "stage_code", "calls", "pack_code", "signature", "ww", "wb",
+  "p", "fname", "comment_lines", "stage_code", "calls", "pack_code", "signature", "ww", "wb", "consts",
+  -- a kernel's one-line comment: template, layer, stage, tile
+  "about",
   -- net.h.in, net.c.in, check.c.in
   "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
   "target_note", "header", "layer_code",
@@ -48,6 +50,7 @@ local function render(name, vars)
   end
   return template.render(tpl(name), name, vars)
 end
+M.render = render
 
 -- Shared pieces of templates: include(name, vars) renders templates/<name>
 -- with the helpers every template gets plus `vars`, without its last newline
@@ -122,28 +125,106 @@ local function signature(L, r)
          "float *" .. r .. " scratch"
 end
 
--- The output row k rows into row class rc of stage st: a number, or in a
--- fused band (rows counted from the band's first row, argument y0) an
--- expression in y0.
-local function row_at(st, rc, k)
-  if st.band then return k == 0 and "y0" or ("y0 + " .. util.int(k)) end
-  return rc.v0 + k
+-- The opening line(s) of a loop of v over [base + a, base + b) by step
+-- (base: an expression, or nil for 0), before the body and the "}" the
+-- caller writes: a for loop, or, for one trip, a block that names v's value,
+-- so the generated code has no one-trip loops.  comment: the loop's, or nil.
+local function loop(v, a, b, step, base, comment)
+  step = step or 1
+  local function at(k)
+    if not base then return util.int(k) end
+    return k == 0 and base or (base .. " + " .. util.int(k))
+  end
+  local c = comment and ("   /* " .. comment .. " */") or ""
+  if b - a <= step then return "{" .. c .. "\nconst int " .. v .. " = " .. at(a) .. ";" end
+  return "for (int " .. v .. " = " .. at(a) .. "; " .. v .. " < " .. at(b) .. "; " ..
+         (step == 1 and ("++" .. v) or (v .. " += " .. util.int(step))) .. ") {" .. c
 end
+
+-- A one-statement loop of v over [a, b): "for (...) stmt", or for one trip
+-- "{ const int v = a; stmt }".
+local function loop1(v, a, b, stmt)
+  if b - a == 1 then return "{ const int " .. v .. " = " .. util.int(a) .. "; " .. stmt .. " }" end
+  return "for (int " .. v .. " = " .. util.int(a) .. "; " .. v .. " < " .. util.int(b) .. "; ++" .. v .. ") " .. stmt
+end
+
+M.loop, M.loop1 = loop, loop1
 
 helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = explain.region,
-            include = include, row_at = row_at, explain = explain }
+            include = include, explain = explain, loop = loop, loop1 = loop1, int = util.int }
 
-local function buffer(ref)
-  if ref[1] == "in" then return "in" end
-  if ref[1] == "out" then return "out" end
-  if ref[2] == 0 then return "scratch" end
-  return "scratch + " .. util.int(ref[2])
+---------------------------------------------------------------- names
+
+-- A stage's register tile in a function name (letters and digits) and in
+-- words: depthwise "<channels>c<pixels>p" (+ "2r": two output rows at a
+-- time), projection "<pixels>x<channels>" (+ "pairs": pixel pairs).
+local function tile_of(st)
+  if st.kind == "spatial" then
+    local t = st.tiles[1]
+    local pairs = st.pairs and (not st.band or st.band.n >= 2)
+    return util.int(t.nacc) .. "c" .. util.int(st.ur) .. "p" .. (pairs and "2r" or ""),
+      util.int(t.nacc) .. " channels x " .. util.int(st.ur) .. " pixel" .. (st.ur == 1 and "" or "s") ..
+      (pairs and ", rows in pairs" or "") .. (st.simd and "" or " (scalar code)")
+  end
+  return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or ""),
+    util.int(st.mr) .. " pixels x " .. util.int(st.nr) .. " channels" .. (st.pair and " in pixel pairs" or "") ..
+    (st.simd and "" or " (scalar code)")
 end
 
--- The name of a fused layer's band depthwise function: row class ri,
--- band height n.
-local function band_dw_name(L, band)
-  return "Dw_" .. L.name .. "_R" .. util.int(band.ri) .. "N" .. util.int(band.n)
+-- What stage st of layer L computes, in words.
+local function stage_words(st)
+  if st.kind == "pw" then
+    return "projection " .. util.int(st.cin) .. " -> " .. util.int(st.cout) .. ", " .. util.int(st.P) .. " pixels"
+  end
+  return (st.deconv and "transposed depthwise " or "depthwise ") .. util.int(st.kh) .. "x" .. util.int(st.kw)
+end
+
+-- The name of the function that runs stage i of layer L and the one-line
+-- comment that opens it: its template, layer, stage and tile.  Every
+-- generated kernel is named here: <kind>_<layer>[_<variant>]_<tile>, the
+-- variant a stage (S<i>) of a layer of several, a fused band of n rows of
+-- row class r (R<r>N<n>) or a band projection over n pixels (P<n>).
+-- Static names mix case, so they never meet a layer's (lower-case) names.
+local function kernel(L, nstages, i, st)
+  local kind = st.kind == "pw" and "Pw_" or st.deconv and "Up_" or "Dw_"
+  local variant = nstages > 1 and ("_S" .. util.int(i)) or ""
+  local band = ""
+  if st.band then
+    variant = "_R" .. util.int(st.band.ri) .. "N" .. util.int(st.band.n)
+    band = ", band of " .. util.int(st.band.n) .. " row" .. (st.band.n == 1 and "" or "s") .. " (row class " ..
+           util.int(st.band.ri) .. ")"
+  elseif st.band_rows then
+    variant = "_P" .. util.int(st.P)
+    band = ", band of " .. util.int(st.band_rows) .. " row" .. (st.band_rows == 1 and "" or "s")
+  end
+  local tname, twords = tile_of(st)
+  return kind .. L.name .. variant .. "_" .. tname,
+    st.template .. ": layer " .. L.name .. ", stage " .. util.int(i) .. " (" .. stage_words(st) .. ")" .. band ..
+    ": tile " .. tname .. ", " .. twords
+end
+
+---------------------------------------------------------------- layers
+
+-- The named constants of a layer's driver: { name, value, what } in order
+-- of first use, each added once.
+local function constants()
+  local list, seen = {}, {}
+  return list, function(name, value, what)
+    if not seen[name] then
+      seen[name] = true
+      list[#list + 1] = { name = name, value = value, what = what }
+    end
+    return name
+  end
+end
+
+-- A stage's buffer ({"in"}, {"out"}, {"scratch", offset}) as a driver
+-- argument; a scratch offset is named after stage s, whose output it holds
+-- (a stage's input in scratch is the previous stage's output).
+local function buffer(ref, s, const)
+  if ref[1] ~= "scratch" then return ref[1] end
+  if ref[2] == 0 then return "scratch" end
+  return "scratch + " .. const("S" .. util.int(s) .. "_OUT", ref[2], "stage " .. util.int(s) .. "'s output in scratch")
 end
 
 -- Fused separable layers: one depthwise function per band shape (row class,
@@ -152,56 +233,62 @@ end
 local function fused_code(L, p, i, vars)
   local f = p.fused
   local parts = {}
+  local list = {}
   if i == 1 then
-    for _, v in ipairs(f.dw) do
-      local bv = util.copy(vars)
-      bv.st, bv.fn = v, band_dw_name(L, v.band)
-      parts[#parts + 1] = render(v.template, bv)
-    end
+    for _, v in ipairs(f.dw) do list[#list + 1] = v end
   else
-    for _, n in ipairs(f.pw) do
-      local pv = util.copy(vars)
-      local q = f.pw_of[n]
-      pv.st, pv.fn = q, "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
-      parts[#parts + 1] = render(q.template, pv)
-    end
+    for _, n in ipairs(f.pw) do list[#list + 1] = f.pw_of[n] end
+  end
+  for _, st in ipairs(list) do
+    local v = util.copy(vars)
+    v.st = st
+    v.fn, v.about = kernel(L, #p.stages, i, st)
+    parts[#parts + 1] = render(st.template, v)
   end
   return table.concat(parts, "\n")
 end
 
 -- The next-band input prefetch arguments of band b's projection
--- (plan_fuse.bands): "in, start, end", float offsets into the
--- input; in a loop of bands, expressions in y, the end clipped when the
--- loop's last band would run past the input.
-local function band_prefetch_args(b)
+-- (plan_fuse.bands): "in, start, end", float offsets into the input as
+-- input rows times IN_ROW; in a loop of bands, rows in y, the end clipped
+-- when the loop's last band would run past the input.
+local function band_prefetch_args(b, const)
   local pf = b.pf
-  if not b.loop then return "in, " .. util.int(pf.f0) .. ", " .. util.int(pf.f1) end
-  local function at(k) return "y * " .. util.int(pf.dy) .. plus(k) end
-  local e1 = at(pf.c1)
-  if pf.clip then e1 = "(" .. e1 .. " < " .. util.int(pf.clip) .. " ? " .. e1 .. " : " .. util.int(pf.clip) .. ")" end
-  return "in, " .. at(pf.c0) .. ", " .. e1
+  local row = const("IN_ROW", pf.row, "floats of an input row")
+  if not b.loop then
+    if pf.r1 == 0 then return "in, 0, 0" end
+    return "in, " .. util.int(pf.r0) .. " * " .. row .. ", " .. util.int(pf.r1) .. " * " .. row
+  end
+  local r0, r1 = lin({ { pf.step, "y" } }, pf.c0), lin({ { pf.step, "y" } }, pf.c1)
+  if pf.clip then
+    local h = const("IN_H", pf.clip, "input rows")
+    r1 = "(" .. r1 .. " < " .. h .. " ? " .. r1 .. " : " .. h .. ")"
+  else
+    r1 = "(" .. r1 .. ")"
+  end
+  return "in, (" .. r0 .. ") * " .. row .. ", " .. r1 .. " * " .. row
 end
 
-local function fused_calls(L, p)
+local function fused_calls(L, p, const)
   local f = p.fused
   local calls = {}
   local q = p.stages[2]
-  local row = L.MW * L.OC
+  local row = const("OUT_ROW", L.MW * L.OC, "floats of an output row")
+  local w2 = "packed + " .. const("S2_W", q.woff, "stage 2's packed weights")
   for _, b in ipairs(f.bands) do
-    local dw = band_dw_name(L, b.dw.band)
-    local pw = "Pw_" .. L.name .. "_P" .. util.int(b.n * L.MW)
-    local w2 = "packed" .. plus(q.woff)
-    local pf = b.pf and band_prefetch_args(b)
+    local dw = kernel(L, #p.stages, 1, b.dw)
+    local pw = kernel(L, #p.stages, 2, f.pw_of[b.n])
+    local pf = b.pf and band_prefetch_args(b, const)
     local function call(y)
-      local off = type(y) == "number" and plus(y * row) or (" + " .. y .. " * " .. util.int(row))
+      local off = y == 0 and "" or (" + " .. (type(y) == "number" and util.int(y) or y) .. " * " .. row)
       local res = q.res and (", " .. q.res .. off) or ""
       return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
                pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
     end
     if b.loop then
-      calls[#calls + 1] = "for (int y = " .. util.int(b.start) .. "; y < " .. util.int(b.start + b.loop * b.n) ..
-                          "; y += " .. util.int(b.n) .. ") {   /* bands of " .. util.int(b.n) .. " rows */"
-      for _, c in ipairs(call("y")) do calls[#calls + 1] = "    " .. c end
+      calls[#calls + 1] = loop("y", b.start, b.start + b.loop * b.n, b.n, nil,
+                               "bands of " .. util.int(b.n) .. " rows")
+      for _, c in ipairs(call("y")) do calls[#calls + 1] = c end
       calls[#calls + 1] = "}"
     else
       for _, c in ipairs(call(b.start)) do calls[#calls + 1] = c end
@@ -210,17 +297,30 @@ local function fused_calls(L, p)
   return calls
 end
 
+-- The static index table of a topology stage read through sources.
+local function index_table(st, srcname)
+  local rows = {}
+  if st.mode == "classes" then
+    for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = "    " .. ilist(c.src) .. "," end
+    return "/* source channels of each class of outputs (a window of the topology), increasing */\n" ..
+           "static const int " .. srcname .. "[" .. util.int(#st.class_srcs * st.S) .. "] = {\n" ..
+           table.concat(rows, "\n") .. "\n};\n\n"
+  end
+  for o = 1, #st.srcs do rows[#rows + 1] = "    " .. ilist(st.srcs[o]) .. "," end
+  return "/* source channels of every output channel, increasing (README \"Layer semantics\", topology) */\n" ..
+         "static const int " .. srcname .. "[" .. util.int(st.cout * st.S) .. "] = {\n" ..
+         table.concat(rows, "\n") .. "\n};\n\n"
+end
+
 local function layer_code(net, p)
   local L = p.L
   local fname = net.name .. "_" .. L.name
   local stage_code, calls, packs = {}, {}, {}
-  local prefix = { spatial = "Dw_", pw = "Pw_" }
+  local consts, const = constants()
   for i, st in ipairs(p.stages) do
-    -- static names mix case, so they never meet a layer's (lower-case) names
-    local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_S" .. i) or "")
-    if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_S" .. i) or "") end
     local vars = util.copy(helpers)
-    vars.st, vars.fn = st, fn
+    vars.st = st
+    vars.fn, vars.about = kernel(L, #p.stages, i, st)
     vars.src, vars.srcname = st.staged and "stage" or "in", "Src_" .. L.name .. "_S" .. i
     local code
     if p.fused then
@@ -228,37 +328,33 @@ local function layer_code(net, p)
     else
       code = render(st.template, vars)
     end
-    if st.kind == "pw" and st.mode == "classes" then
-      local rows = {}
-      for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = "    " .. ilist(c.src) .. "," end
-      code = "/* source channels of each class of outputs (a window of the topology), increasing */\n" ..
-             "static const int " .. vars.srcname .. "[" .. util.int(#st.class_srcs * st.S) .. "] = {\n" ..
-             table.concat(rows, "\n") .. "\n};\n\n" .. code
-    end
-    if st.kind == "pw" and st.mode == "gather" then
-      local rows = {}
-      for o = 1, #st.srcs do
-        rows[#rows + 1] = "    " .. ilist(st.srcs[o]) .. ","
-      end
-      code = "/* source channels of every output channel, increasing (topology, SPEC 3.3) */\n" ..
-             "static const int " .. vars.srcname .. "[" .. util.int(st.cout * st.S) .. "] = {\n" ..
-             table.concat(rows, "\n") .. "\n};\n\n" .. code
+    if st.kind == "pw" and (st.mode == "classes" or st.mode == "gather") then
+      code = index_table(st, vars.srcname) .. code
     end
     stage_code[#stage_code + 1] = code
     if p.fused and i == 1 then
-      calls = fused_calls(L, p)
+      calls = fused_calls(L, p, const)
     end
-    local args = { buffer(st.src), buffer(st.dst), "packed" .. (st.woff > 0 and (" + " .. util.int(st.woff)) or "") }
-    if st.res then args[#args + 1] = st.res end
-    if st.staged then args[#args + 1] = "scratch + " .. util.int(st.stage_off) end
-    if not p.fused then calls[#calls + 1] = fn .. "(" .. table.concat(args, ", ") .. ");" end
+    if not p.fused then
+      local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const),
+                     st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
+                       "stage " .. util.int(i) .. "'s packed weights")) or "packed" }
+      if st.res then args[#args + 1] = st.res end
+      if st.staged then
+        args[#args + 1] = "scratch + " .. const("S" .. util.int(i) .. "_STAGE", st.stage_off,
+          "stage " .. util.int(i) .. "'s zero-padded input copy in scratch")
+      end
+      calls[#calls + 1] = vars.fn .. "(" .. table.concat(args, ", ") .. ");"
+    end
     local ww, wb = "dw_w", "dw_b"
     if L.op == "bottleneck" and i == 3 then ww, wb = "up_w", "up_b" end
-    packs[#packs + 1] = render("pack.c.in", { st = st, ww = ww, wb = wb })
+    local pv = util.copy(helpers)
+    pv.st, pv.ww, pv.wb = st, ww, wb
+    packs[#packs + 1] = render("pack.c.in", pv)
   end
   return cindent.indent(render("layer.c.in", {
     p = p, fname = fname, comment_lines = explain.layer_comment(p), stage_code = stage_code,
-    calls = calls, pack_code = table.concat(packs), signature = signature,
+    calls = calls, pack_code = table.concat(packs), signature = signature, consts = consts, int = util.int,
   }))
 end
 

@@ -268,7 +268,7 @@ end
 function M.region(st, rc, cc)
   local function axis(c, what)
     if st.band and what == "rows" then
-      return what .. " y0..y0 + " .. int(st.band.n - 1)
+      return what .. " y0" .. (st.band.n > 1 and ("..y0 + " .. int(st.band.n - 1)) or "")
     end
     local first, last = c.b * c.v0 + c.r, c.b * (c.v1 - 1) + c.r
     local s = what .. " " .. int(first)

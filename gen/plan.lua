@@ -82,6 +82,7 @@ M.SCHEMA = {
     { "src", "input", "where the stage reads" }, { "dst", "input", "where the stage writes" },
     { "force_nr", "input", "a fused band's projection: the panel width of the layer's" },
     { "force_pair", "input", "a fused band's projection: pixel pairs as the layer's (true/false)" },
+    { "band_rows", "input", "a fused band's projection: the band's rows" },
     { "band_lines", "input", "a fused band's projection: lines of the next band's input to prefetch" },
     { "topo", "topology", "{kind, G, cout_g, in_step, runs, srcs}: the connections' structure" },
     { "tile", "register_tile", "{kind, rows, vecs, nr, cout_g, cost, cands}: the register tile" },
@@ -199,6 +200,22 @@ local function cost(L)
   return macs, params, std
 end
 
+-- The projection of separable layer L as its depthwise stage leaves the
+-- intermediate.  An intermediate whose pixels lie a multiple of 4 KiB apart
+-- (1024 channels) would put all of a projection tile's input rows in one L1
+-- set, forcing short tiles (plan_pw.rows_conflict): the depthwise stage
+-- writes it padded by one cache line per pixel instead (pw.istride), so the
+-- projection keeps its tallest tile (targets with tg.pad_rows; dense
+-- projections; docs/design.md#padded-1024-channel-intermediates).
+local function padded_intermediate(tg, L)
+  local rows = 0
+  for _, c in ipairs(tg.pw_tiles or {}) do rows = max(rows, min(c[1], L.MH * L.MW)) end
+  if not (tg.pad_rows and not L.pw.topo and plan_pw.rows_conflict(tg, L.MC, rows)) then return L.pw end
+  local pwd = util.copy(L.pw)
+  pwd.istride = L.MC + util.idiv(tg.line_bytes, 4)
+  return pwd
+end
+
 -- Plans one validated layer for target `tname`; fuse: "auto", "always" or
 -- "never" (separable layers).
 function M.layer(L, tname, fuse)
@@ -241,19 +258,8 @@ function M.layer(L, tname, fuse)
   elseif op == "pwconv" then
     add(pw(L.pw, L.H * L.W, L.act, res, { "in" }, { "out" }))
   elseif op == "separable" then
-    -- An intermediate whose pixels lie a multiple of 4 KiB apart (1024
-    -- channels) would put all of a projection tile's input rows in one L1
-    -- set, forcing short tiles (plan_pw.rows_conflict): the depthwise stage
-    -- writes it padded by one cache line per pixel instead, so the
-    -- projection keeps its tallest tile (targets with tg.pad_rows; dense
-    -- projections; docs/design.md#padded-1024-channel-intermediates)
-    local pwd, ostride, rows = L.pw, nil, 0
-    for _, c in ipairs(tg.pw_tiles or {}) do rows = max(rows, min(c[1], L.MH * L.MW)) end
-    if tg.pad_rows and not L.pw.topo and plan_pw.rows_conflict(tg, L.MC, rows) then
-      pwd = util.copy(L.pw)
-      pwd.istride = L.MC + util.idiv(tg.line_bytes, 4)
-      ostride = pwd.istride
-    end
+    local pwd = padded_intermediate(tg, L)
+    local ostride = pwd.istride
     scratch = L.MH * L.MW * (ostride or L.MC)
     local d = dw(geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult),
       L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
@@ -262,7 +268,8 @@ function M.layer(L, tname, fuse)
     if p.fusion.kind == "fused" then
       p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, function(n, lines)
         return pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
-          { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_lines = lines })
+          { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
+            band_lines = lines })
       end)
       scratch = p.fused.band_floats
     end

@@ -77,9 +77,9 @@ end
 -- height a projection built by build_pw(n, band_lines) that must pack like
 -- q (fused bands share the layer's packed projection).  With the prefetch,
 -- each band's projection is given the input lines the next band reads
--- first (the band's rows times the stride), and each band the float
--- offsets of those rows (pf: f0, f1 for one band; dy, c0, c1 and the clip
--- of the loop's last band, which may run past the input, in a loop).
+-- first (the band's rows times the stride), and each band those rows (pf:
+-- r0, r1 for one band; step, c0, c1 (rows step * y + c) and the clip of
+-- the loop's last band, which may run past the input, in a loop).
 function M.bands(tg, L, d, q, dec, build_pw)
   local B = dec.B
   local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
@@ -130,12 +130,13 @@ function M.bands(tg, L, d, q, dec, build_pw)
     local st = f.pw_of[n]
     if st.inpf and (not f.prefetch or st.inpf.lines > f.prefetch.lines) then f.prefetch = st.inpf end
   end
-  -- per band: the rows after the last one band y reads (y * sh + c), as
-  -- many as it advances, clipped to the input; offsets in floats.  In a
-  -- loop of bands only the last can run past the input (the loop covers an
-  -- interior row class); its end is then clipped by a conditional in the
-  -- loop (`clip`): peeling that band out of the loop instead calls its
-  -- functions twice, and gcc no longer inlines them (docs/design.md#prefetch).
+  -- per band: the input rows after the last one band y reads (y * sh + c),
+  -- as many as it advances, clipped to the input (row: floats of an input
+  -- row).  In a loop of bands only the last can run past the input (the
+  -- loop covers an interior row class); its end is then clipped by a
+  -- conditional in the loop (`clip`, the input's rows): peeling that band
+  -- out of the loop instead calls its functions twice, and gcc no longer
+  -- inlines them (docs/design.md#prefetch).
   local rowf, H = L.W * L.C, L.H
   for _, b in ipairs(f.bands) do
     if f.pw_of[b.n].inpf then
@@ -143,11 +144,10 @@ function M.bands(tg, L, d, q, dec, build_pw)
       local adv = b.n * L.sh
       if b.loop then
         local last = b.start + (b.loop - 1) * b.n
-        b.pf = { dy = L.sh * rowf, c0 = c * rowf, c1 = (c + adv) * rowf,
-                 clip = last * L.sh + c + adv > H and H * rowf or nil }
+        b.pf = { row = rowf, step = L.sh, c0 = c, c1 = c + adv, clip = last * L.sh + c + adv > H and H or nil }
       else
         local r0 = b.start * L.sh + c
-        b.pf = r0 < H and { f0 = r0 * rowf, f1 = min(r0 + adv, H) * rowf } or { f0 = 0, f1 = 0 }
+        b.pf = r0 < H and { row = rowf, r0 = r0, r1 = min(r0 + adv, H) } or { row = rowf, r0 = 0, r1 = 0 }
       end
     end
   end

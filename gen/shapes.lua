@@ -410,75 +410,78 @@ local function pad_axes(pad)
   return { pad[1], pad[3] }, { pad[2], pad[4] }
 end
 
--- Resolves the geometry of a validated layer given its input shape.
-local function resolve(ctx, L, inp)
-  L.H, L.W, L.C = inp.h, inp.w, inp.c
+-- The geometry of a dwconv, separable or bottleneck layer (its depthwise
+-- part, then the projection and the bottleneck's up stage).
+local function resolve_conv(ctx, L)
   local op = L.op
-  if op == "pwconv" then
-    L.kh, L.kw, L.sh, L.sw, L.dh, L.dw = 1, 1, 1, 1, 1, 1
-    L.pt, L.pl, L.pb, L.pr = 0, 0, 0, 0
-    L.pw = projection(ctx, L, L.C)
-    if not L.pw then return nil end
-    L.OH, L.OW, L.OC = L.H, L.W, L.pw.cout
-    L.MH, L.MW, L.MC = L.OH, L.OW, L.OC
-  elseif op == "dwconv" or op == "separable" or op == "bottleneck" then
-    local ph, pw = pad_axes(L.pad)
-    local oh, pt, pb = geom.conv_axis(L.H, L.kh, L.sh, L.dh, ph)
-    local ow, pl, pr = geom.conv_axis(L.W, L.kw, L.sw, L.dw, pw)
-    L.pt, L.pl, L.pb, L.pr = pt, pl, pb, pr
-    if oh < 1 then
-      return ctx:err("output height", L.kh .. "x" .. L.kw .. " kernel" ..
-        (L.dh > 1 and (" with dilation " .. L.dh) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
-        " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
-    end
-    if ow < 1 then
-      return ctx:err("output width", L.kh .. "x" .. L.kw .. " kernel" ..
-        (L.dw > 1 and (" with dilation " .. L.dw) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
-        " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
-    end
-    L.MH, L.MW, L.MC = oh, ow, L.C * L.mult
-    if op == "dwconv" then
-      L.OH, L.OW, L.OC = oh, ow, L.MC
-    else
-      L.pw = projection(ctx, L, L.MC)
-      if not L.pw then return nil end
-      if op == "separable" then
-        L.OH, L.OW, L.OC = oh, ow, L.pw.cout
-      else
-        -- bottleneck: the up deconvolution is the adjoint of SAME conv H -> oh
-        L.OH, L.OW, L.OC = L.H, L.W, L.pw.cout
-        local _, upt, upb = geom.same(L.H, L.up_kh, L.sh, 1)
-        local _, upl, upr = geom.same(L.W, L.up_kw, L.sw, 1)
-        L.up = { kh = L.up_kh, kw = L.up_kw, pt = upt, pl = upl, pb = upb, pr = upr }
-        L.MC = L.pw.cout
-        L.DC = L.C
-      end
-    end
-  elseif op == "dwdeconv" then
-    local ph, pw = pad_axes(L.pad)
-    local req = L.out_req or {}
-    local oh, pt, pb, okh = geom.deconv_axis(L.H, L.kh, L.sh, L.dh, ph, req.h)
-    local ow, pl, pr, okw = geom.deconv_axis(L.W, L.kw, L.sw, L.dw, pw, req.w)
-    if oh > 16384 or ow > 16384 then
-      local field = oh > 16384 and (L.out_req and "out.h" or "output height") or
-                    (L.out_req and "out.w" or "output width")
-      return ctx:err(field, "the output would be " .. oh .. "x" .. ow .. "; every tensor's h and w must be in 1..16384")
-    end
-    if not okh or oh < 1 then
-      return ctx:err(L.out_req and "out.h" or "output height",
-        "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sh .. ") of a " ..
-        oh .. "-row image does not give the " .. L.H .. "-row input")
-    end
-    if not okw or ow < 1 then
-      return ctx:err(L.out_req and "out.w" or "output width",
-        "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sw .. ") of a " ..
-        ow .. "-column image does not give the " .. L.W .. "-column input")
-    end
-    L.pt, L.pl, L.pb, L.pr = pt, pl, pb, pr
-    L.OH, L.OW, L.OC = oh, ow, L.C
-    L.MH, L.MW, L.MC = oh, ow, L.C
+  local ph, pw = pad_axes(L.pad)
+  local oh, pt, pb = geom.conv_axis(L.H, L.kh, L.sh, L.dh, ph)
+  local ow, pl, pr = geom.conv_axis(L.W, L.kw, L.sw, L.dw, pw)
+  L.pt, L.pl, L.pb, L.pr = pt, pl, pb, pr
+  if oh < 1 then
+    return ctx:err("output height", L.kh .. "x" .. L.kw .. " kernel" ..
+      (L.dh > 1 and (" with dilation " .. L.dh) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
+      " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
   end
-  -- the ranges of `input` hold for every tensor of the net (SPEC section 2)
+  if ow < 1 then
+    return ctx:err("output width", L.kh .. "x" .. L.kw .. " kernel" ..
+      (L.dw > 1 and (" with dilation " .. L.dw) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
+      " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
+  end
+  L.MH, L.MW, L.MC = oh, ow, L.C * L.mult
+  if op == "dwconv" then
+    L.OH, L.OW, L.OC = oh, ow, L.MC
+    return L
+  end
+  L.pw = projection(ctx, L, L.MC)
+  if not L.pw then return nil end
+  if op == "separable" then
+    L.OH, L.OW, L.OC = oh, ow, L.pw.cout
+  else
+    -- bottleneck: the up deconvolution is the adjoint of SAME conv H -> oh
+    L.OH, L.OW, L.OC = L.H, L.W, L.pw.cout
+    local _, upt, upb = geom.same(L.H, L.up_kh, L.sh, 1)
+    local _, upl, upr = geom.same(L.W, L.up_kw, L.sw, 1)
+    L.up = { kh = L.up_kh, kw = L.up_kw, pt = upt, pl = upl, pb = upb, pr = upr }
+    L.MC = L.pw.cout
+    L.DC = L.C
+  end
+  return L
+end
+
+-- The geometry of a dwdeconv layer: its output is the image whose forward
+-- dwconv lands on the input (`out` chooses among several).
+local function resolve_deconv(ctx, L)
+  local ph, pw = pad_axes(L.pad)
+  local req = L.out_req or {}
+  local oh, pt, pb, okh = geom.deconv_axis(L.H, L.kh, L.sh, L.dh, ph, req.h)
+  local ow, pl, pr, okw = geom.deconv_axis(L.W, L.kw, L.sw, L.dw, pw, req.w)
+  if oh > 16384 or ow > 16384 then
+    local field = oh > 16384 and (L.out_req and "out.h" or "output height") or
+                  (L.out_req and "out.w" or "output width")
+    return ctx:err(field, "the output would be " .. oh .. "x" .. ow .. "; every tensor's h and w must be in 1..16384")
+  end
+  if not okh or oh < 1 then
+    return ctx:err(L.out_req and "out.h" or "output height",
+      "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sh .. ") of a " ..
+      oh .. "-row image does not give the " .. L.H .. "-row input")
+  end
+  if not okw or ow < 1 then
+    return ctx:err(L.out_req and "out.w" or "output width",
+      "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sw .. ") of a " ..
+      ow .. "-column image does not give the " .. L.W .. "-column input")
+  end
+  L.pt, L.pl, L.pb, L.pr = pt, pl, pb, pr
+  L.OH, L.OW, L.OC = oh, ow, L.C
+  L.MH, L.MW, L.MC = oh, ow, L.C
+  return L
+end
+
+-- The size limits of a resolved layer: the ranges of `input` hold for every
+-- tensor of the net; every tensor, padded frame and packed weight buffer
+-- stays below 2^31 elements.
+local function check_sizes(ctx, L)
+  local op = L.op
   local function range(what, h, w, c)
     if h > 16384 then return ctx:err(what .. " height", h .. " rows; every tensor's h must be in 1..16384") end
     if w > 16384 then return ctx:err(what .. " width", w .. " columns; every tensor's w must be in 1..16384") end
@@ -488,7 +491,6 @@ local function resolve(ctx, L, inp)
   if not range("output", L.OH, L.OW, L.OC) then return nil end
   if not range(op == "bottleneck" and "down-sampled" or "intermediate", L.MH, L.MW, L.MC) then return nil end
   if op == "bottleneck" and not range("down-sampled", L.MH, L.MW, L.C) then return nil end
-  -- size caps: every tensor, the padded input and the packed weights
   local tensors = {
     { "input", L.H * L.W * L.C },
     { "output", L.OH * L.OW * L.OC },
@@ -516,18 +518,32 @@ local function resolve(ctx, L, inp)
   return L
 end
 
+-- Resolves the geometry of a validated layer given its input shape.
+local function resolve(ctx, L, inp)
+  L.H, L.W, L.C = inp.h, inp.w, inp.c
+  local op = L.op
+  if op == "pwconv" then
+    L.kh, L.kw, L.sh, L.sw, L.dh, L.dw = 1, 1, 1, 1, 1, 1
+    L.pt, L.pl, L.pb, L.pr = 0, 0, 0, 0
+    L.pw = projection(ctx, L, L.C)
+    if not L.pw then return nil end
+    L.OH, L.OW, L.OC = L.H, L.W, L.pw.cout
+    L.MH, L.MW, L.MC = L.OH, L.OW, L.OC
+  elseif op == "dwdeconv" then
+    if not resolve_deconv(ctx, L) then return nil end
+  elseif not resolve_conv(ctx, L) then
+    return nil
+  end
+  return check_sizes(ctx, L)
+end
+
 ---------------------------------------------------------------- entry
 
--- Validates the value a shapes file returned.  Returns net, errors.
-function M.validate(raw, file)
-  local errors = {}
-  local nctx = new_ctx(file, errors, nil)
-  if type(raw) ~= "table" then
-    nctx:err(nil, "the shapes file must return a table, got " .. show(raw))
-    return nil, errors
-  end
+-- The net-level fields: name, input, the list of layers.  Returns the
+-- net's input shape (or nil) and the layers, or nothing when the list
+-- itself is unusable.
+local function net_fields(nctx, raw, net)
   nctx:keys("", raw, NET_FIELDS)
-  local net = { file = file, layers = {} }
   if raw.name == nil then
     nctx:err("name", "missing (the C prefix of the generated code, [a-z][a-z0-9_]*)")
   else
@@ -541,77 +557,88 @@ function M.validate(raw, file)
   if raw.input ~= nil then net_input = nctx:shape("input", raw.input, { "h", "w", "c" }) end
   local layers = raw.layers
   if type(layers) ~= "table" then
-    nctx:err("layers", "must be a list of 1..4096 layer tables, got " .. show(layers))
-    return nil, errors
+    return nctx:err("layers", "must be a list of 1..4096 layer tables, got " .. show(layers))
   end
   local n = #layers
   local count = 0
   for _ in pairs(layers) do count = count + 1 end
   if count ~= n then
-    nctx:err("layers", "must be a list (keys 1.." .. n .. "), found " .. count .. " entries")
-    return nil, errors
+    return nctx:err("layers", "must be a list (keys 1.." .. n .. "), found " .. count .. " entries")
   end
   if n < 1 or n > 4096 then
-    nctx:err("layers", "must have 1..4096 layers, got " .. n)
-    return nil, errors
+    return nctx:err("layers", "must have 1..4096 layers, got " .. n)
   end
+  return true, net_input, layers
+end
 
-  local names = {}       -- lower-case name -> index
-  local chain, shape = 0, nil
-  local chain_ok = false
-  for i = 1, n do
+-- A layer's name: its own or l<i>; unique ignoring case, not a reserved
+-- symbol.  names: lower-case name -> index, updated.
+local function layer_name(ctx, raw_l, i, names)
+  local name = "l" .. i
+  if raw_l.name ~= nil then name = check_name(ctx, "name", raw_l.name, "layer") end
+  if name then
+    local lower = name:lower()
+    if names[lower] then
+      ctx:err("name", "duplicate of layer " .. names[lower] .. " (names are unique ignoring case)")
+    elseif lower == "pack" or lower == "forward" or lower == "layers" then
+      ctx:err("name", show(name) .. " is reserved (it would clash with the net's " .. lower .. " symbol)")
+    end
+    names[lower] = names[lower] or i
+  end
+  return name
+end
+
+-- Every layer in order: its fields, then its geometry from the shape the
+-- chain brings (a layer with its own `input` starts a new chain).  Fills
+-- net.layers; returns the number of chains.
+local function net_layers(file, errors, raw, net, net_input, layers)
+  local names = {}
+  local chain, shape, chain_ok = 0, nil, false
+  for i = 1, #layers do
     local raw_l = layers[i]
     local lname = type(raw_l) == "table" and type(raw_l.name) == "string" and raw_l.name or nil
     local ctx = new_ctx(file, errors, "layer " .. i ..
       (lname and (" " .. show(lname)) or (" \"l" .. i .. "\"")))
+    local L = nil
     if type(raw_l) ~= "table" then
       ctx:err(nil, "must be a table, got " .. show(raw_l))
+    else
+      local name = layer_name(ctx, raw_l, i, names)
+      L = parse_fields(ctx, raw_l, i)
+      if L then L.name = name or ("l" .. i) end
+    end
+    if not L then
       chain_ok = false
     else
-      local name = "l" .. i
-      if raw_l.name ~= nil then name = check_name(ctx, "name", raw_l.name, "layer") end
-      if name then
-        local lower = name:lower()
-        if names[lower] then
-          ctx:err("name", "duplicate of layer " .. names[lower] .. " (names are unique ignoring case)")
-        elseif lower == "pack" or lower == "forward" or lower == "layers" then
-          ctx:err("name", show(name) .. " is reserved (it would clash with the net's " .. lower .. " symbol)")
-        end
-        names[lower] = names[lower] or i
-      end
-      local L = parse_fields(ctx, raw_l, i)
-      if L then
-        L.name = name or ("l" .. i)
-        local inp
-        if L.input or i == 1 then
-          chain = chain + 1
-          inp = L.input or net_input
-          chain_ok = inp ~= nil
-          if not inp and not ctx.bad and not L.input and raw.input == nil then
-            ctx:err("input", "missing: the first layer needs an input, from the net's `input` or its own")
-          end
-        else
-          inp = chain_ok and shape or nil
-        end
-        L.chain = chain
-        if inp and not ctx.bad then
-          if resolve(ctx, L, inp) then
-            shape = { h = L.OH, w = L.OW, c = L.OC }
-          end
-        end
-        if ctx.bad or not inp then
-          chain_ok = false
-        else
-          net.layers[i] = L
+      local inp
+      if L.input or i == 1 then
+        chain = chain + 1
+        inp = L.input or net_input
+        chain_ok = inp ~= nil
+        if not inp and not ctx.bad and not L.input and raw.input == nil then
+          ctx:err("input", "missing: the first layer needs an input, from the net's `input` or its own")
         end
       else
+        inp = chain_ok and shape or nil
+      end
+      L.chain = chain
+      if inp and not ctx.bad and resolve(ctx, L, inp) then
+        shape = { h = L.OH, w = L.OW, c = L.OC }
+      end
+      if ctx.bad or not inp then
         chain_ok = false
+      else
+        net.layers[i] = L
       end
     end
   end
-  if #errors > 0 then return nil, errors end
+  return chain
+end
 
-  -- names ending in _pack, residual references (need every name first)
+-- What needs every name first: names ending in _pack that clash with
+-- another layer's pack function, and residuals (shapes, named skips).
+local function check_references(file, errors, net)
+  local n = #net.layers
   local by_name = {}
   for i = 1, n do by_name[net.layers[i].name] = i end
   for i = 1, n do
@@ -633,11 +660,9 @@ function M.validate(raw, file)
     elseif L.residual == "named" then
       local sj = by_name[L.skip_name]
       if not sj then
-        local near = nearest(L.skip_name, (function()
-          local t = {}
-          for k = 1, i - 1 do t[#t + 1] = net.layers[k].name end
-          return t
-        end)())
+        local earlier = {}
+        for k = 1, i - 1 do earlier[#earlier + 1] = net.layers[k].name end
+        local near = nearest(L.skip_name, earlier)
         ctx:err("residual", "no layer named " .. show(L.skip_name) ..
                 (near and (" (did you mean \"" .. near .. "\"?)") or ""))
       elseif sj >= i then
@@ -656,8 +681,24 @@ function M.validate(raw, file)
       end
     end
   end
+end
+
+-- Validates the value a shapes file returned.  Returns net, errors.
+function M.validate(raw, file)
+  local errors = {}
+  local nctx = new_ctx(file, errors, nil)
+  if type(raw) ~= "table" then
+    nctx:err(nil, "the shapes file must return a table, got " .. show(raw))
+    return nil, errors
+  end
+  local net = { file = file, layers = {} }
+  local ok, net_input, layers = net_fields(nctx, raw, net)
+  if not ok then return nil, errors end
+  local chains = net_layers(file, errors, raw, net, net_input, layers)
   if #errors > 0 then return nil, errors end
-  net.chains = chain
+  check_references(file, errors, net)
+  if #errors > 0 then return nil, errors end
+  net.chains = chains
   return net, errors
 end
 

@@ -56,7 +56,9 @@ end
 function M.translate(text, name)
   local out = {}
   local lineno = 0
-  for line in (text .. "\n"):gmatch("([^\n]*)\n") do
+  -- every line ends with a newline; a last line without one gets one
+  if text ~= "" and text:sub(-1) ~= "\n" then text = text .. "\n" end
+  for line in text:gmatch("([^\n]*)\n") do
     lineno = lineno + 1
     local code = line:match("^%s*%$(.*)$")
     if code and code:sub(1, 1) ~= "{" then
@@ -65,7 +67,7 @@ function M.translate(text, name)
       out[lineno] = text_line(line, name, lineno)
     end
   end
-  out[1] = "local _b, _fmt = {}, _fmt; " .. out[1]
+  out[1] = "local _b, _fmt = {}, _fmt; " .. (out[1] or "")
   out[#out + 1] = "return table.concat(_b)"
   return table.concat(out, "\n") .. "\n"
 end

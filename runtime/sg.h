@@ -32,8 +32,9 @@ extern "C" {
 #define SG_VERSION_MAJOR 0
 #define SG_VERSION_MINOR 1
 
-/* The six weight pointers of every layer (SPEC section 4, TFLite layouts).
- * Unused ones are NULL; with bias = false every bias may be NULL. */
+/* The six weight pointers of every layer (TFLite layouts: README "Weight
+ * layouts and packing").  Unused ones are NULL; with bias = false every bias
+ * may be NULL. */
 typedef struct sg_weights {
     const float *dw_w; /* [kh][kw][C*mult]          dwconv, separable, dwdeconv, bottleneck (down) */
     const float *dw_b; /* [C*mult]                                                                  */

@@ -1,9 +1,10 @@
-/* sg_generic.c - the generic kernels: SPEC section 3 as plain loops.
+/* sg_generic.c - the generic kernels: README "Layer semantics" as plain
+ * loops.
  *
  * These are the oracle every generated kernel is tested against, so they are
  * written for obviousness, not speed: one helper per primitive of the spec
  * (depthwise convolution, its adjoint, channel projection, residual,
- * activation), composed per op exactly as section 3 reads.  They share no
+ * activation), composed per op exactly as the semantics read.  They share no
  * code with the generated path.
  *
  * Accumulation is in float and in the natural order: start from 0, add the
@@ -27,10 +28,11 @@ static size_t at3(long y, long x, long c, long w, long ch)
 
 /* ---- depthwise convolution and its adjoint -------------------------------- */
 
-/* The geometry of one forward depthwise convolution (SPEC 3.1): it maps an
- * image [ih][iw][c] to [oh][ow][c*mult].  The bottom and right padding only
- * determine oh and ow (already resolved); reads beyond the image are zero, so
- * the loops need just the top and left padding. */
+/* The geometry of one forward depthwise convolution (README "Layer
+ * semantics", dwconv): it maps an image [ih][iw][c] to [oh][ow][c*mult].
+ * The bottom and right padding only determine oh and ow (already resolved);
+ * reads beyond the image are zero, so the loops need just the top and left
+ * padding. */
 typedef struct dw_geom {
     long ih, iw;     /* forward input  (the larger image)  */
     long oh, ow;     /* forward output (the smaller image) */
@@ -73,8 +75,8 @@ static void dwconv(const dw_geom *g, const float *in, const float *w,
                 }
 }
 
-/* The exact adjoint of dwconv (SPEC 3.5, channel multiplier 1): each pixel
- * [y][x] of in [oh][ow][c] scatters w[i][j][c] * in[y][x][c] to
+/* The exact adjoint of dwconv (README "Layer semantics", dwdeconv;
+ * multiplier 1): each pixel [y][x] of in [oh][ow][c] scatters w[i][j][c] * in[y][x][c] to
  * out[y*sh-pt+i*dh][x*sw-pl+j*dw][c]; writes outside out [ih][iw][c] are
  * dropped.  Then the bias.  w [kh][kw][c], b [c] or NULL. */
 static void dwdeconv(const dw_geom *g, const float *in, const float *w,
@@ -108,7 +110,7 @@ static void dwdeconv(const dw_geom *g, const float *in, const float *w,
 
 /* ---- channel projection --------------------------------------------------- */
 
-/* Is input channel ic one of the channels output channel o reads (SPEC 3.3)?
+/* Is input channel ic one of the channels output channel o reads (topology)?
  * Channel index <-> grid coordinate is row-major, last dimension fastest.
  * Output (o1..od) reads the inputs i_j = (floor(o_j*a_j/b_j) + t_j) mod a_j,
  * 0 <= t_j < s_j; i.e. ic is connected iff for every j,

@@ -25,12 +25,14 @@ local FILES = {
   "test_axes",      -- axes.classes vs SPEC 3.1 / 3.5 brute force
   "test_cindent",   -- cindent.indent: brace-depth indentation of generated C
   "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, SPEC 3.5
+  "test_emit",      -- emit.lua: function comments and names, drivers, loops
   "test_geom",      -- geom.same / conv_out / conv_axis: SPEC 3.1 padding
   "test_plan",      -- plan: depthwise passes, fusion decisions
   "test_sandbox",   -- sandbox.run: SPEC section 2 sandbox
   "test_schema",    -- plan.SCHEMA: every stage field declared, set once by its step
   "test_shapes",    -- shapes.load: validation, defaults, chaining, messages
   "test_targets",   -- targets.resolve (native); report notes on scalar code
+  "test_template",  -- template.lua: translation, interpolation, error lines
   "test_topology",  -- plan_pw.topology_sources vs SPEC 3.3 brute force
 }
 

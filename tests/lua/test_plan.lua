@@ -251,20 +251,21 @@ function T.fused_bands_prefetch_the_next_bands_input()
     "(the 4704 KiB input does not stay in L2), 4 64-byte lines per input channel step", "reason")
   -- the band loop's offsets: band y (output rows y, y + 1) reads input
   -- rows up to 2y + 4 (pad top 0 on the even-sized input), so the next
-  -- rows are 2y + 5 .. 2y + 8 (floats: 112 x 96 = 10752 a row); the loop's
+  -- rows are 2y + 5 .. 2y + 8 (112 x 96 = 10752 floats a row); the loop's
   -- last band (y = 52, next rows 109..112) runs past the input: clipped
   local loop
   for _, b in ipairs(p.fused.bands) do if b.loop then loop = b end end
   H.eq(loop.start + (loop.loop - 1) * loop.n, 52, "the loop's last band")
-  H.eq(loop.pf.dy, 2 * 10752, "y step")
-  H.eq(loop.pf.c0, 5 * 10752, "first row after band y: 2y + 5")
-  H.eq(loop.pf.c1, 9 * 10752, "end: 4 rows later")
-  H.eq(loop.pf.clip, 112 * 10752, "the last band's rows run past the input")
+  H.eq(loop.pf.row, 10752, "floats of an input row")
+  H.eq(loop.pf.step, 2, "y step: 2 input rows a band row")
+  H.eq(loop.pf.c0, 5, "first row after band y: 2y + 5")
+  H.eq(loop.pf.c1, 9, "end: 4 rows later")
+  H.eq(loop.pf.clip, 112, "the last band's rows run past the input")
   -- every band's range lies in the input; a loop without clip stays in it
   for _, b in ipairs(p.fused.bands) do
-    if b.pf and not b.loop then H.ok(b.pf.f0 <= b.pf.f1 and b.pf.f1 <= 112 * 10752, "band range in the input") end
+    if b.pf and not b.loop then H.ok(b.pf.r0 <= b.pf.r1 and b.pf.r1 <= 112, "band range in the input") end
     if b.loop and not b.pf.clip then
-      H.ok((b.start + (b.loop - 1) * b.n) * b.pf.dy + b.pf.c1 <= 112 * 10752, "loop ranges in the input")
+      H.ok((b.start + (b.loop - 1) * b.n) * b.pf.step + b.pf.c1 <= 112, "loop ranges in the input")
     end
   end
   -- an input beyond the L2 share is fused even when the intermediate fits

@@ -4,6 +4,8 @@
 #   1. generate NET.lua for TARGET into BUILDDIR/out (report in gen.log),
 #   2. build the generated Check test with $CC -O2 and -Werror, plus the
 #      cflags named in the ` * cflags:` line of the generated <net>.c, run it,
+#      and build it again with the command the check file prints (its
+#      "Build and run" line, run as printed in BUILDDIR/out),
 #   3. when $CLANG exists, check the same files with it (-Werror,
 #      -fsyntax-only: clang's warnings all come from its front end),
 #   4. build the kernels and the test with -O0 -g1 -fsanitize=address,undefined
@@ -152,6 +154,22 @@ clang_check() {
     fi
 }
 
+# build_line [CC CHECKFLAGS]: the check file's "Build and run" command, run
+# as printed in OUT (it compiles and links OUT's files into OUT/<net>_check);
+# with arguments, `cc` and Check's pkg-config flags replaced by CC and
+# CHECKFLAGS (the cross toolchain for neon).
+build_line() {
+    line=$(sed -n 's/^ \*   \(cc -std=c99 .*\)$/\1/p' "$out/check/${n}_check.c")
+    [ -n "$line" ] || fail "check/${n}_check.c has no Build line"
+    if [ $# -eq 2 ]; then
+        line="$1${line#cc}"
+        line=$(printf '%s\n' "$line" | sed "s|\$(pkg-config --cflags --libs check)|$2|")
+    fi
+    (cd -- "$out" && eval "$line") >"$dir/buildline.log" 2>&1 ||
+        fail "the check file's Build line does not build as printed: $line" "$dir/buildline.log"
+    note "the check file's Build line builds${1:+ (with $1 for cc)}"
+}
+
 # neon: cross-compile the generated Check test against tests/shim/check.h
 # (Debian ships no aarch64 libcheck), check the same files with clang for
 # aarch64 (front end only, like step 3), and run the test under qemu-aarch64
@@ -162,6 +180,7 @@ if [ -n "$cross" ]; then
     $cross $WARN -O2 -Werror $cflags -I "$root/tests/shim" -I "$out" $srcs -o "$dir/check_neon" -lm \
         >"$dir/cross.log" 2>&1 || fail "$cross -O2 -Werror build failed" "$dir/cross.log"
     clang_check --target=aarch64-linux-gnu -I "$root/tests/shim"
+    build_line "$cross" "-I$root/tests/shim"
     (cd -- "$dir" && timeout "$NET_RUN_TIMEOUT" qemu-aarch64 -L /usr/aarch64-linux-gnu ./check_neon) \
         >"$dir/run_neon.log" 2>&1
     rc=$?
@@ -214,6 +233,7 @@ for s in $srcs; do
     $CC $WARN -O2 -Werror $cflags $ck_cflags -I "$out" -c "$s" -o "$dir/o2/$(basename -- "$s" .c).o" \
         >>"$dir/cc.log" 2>&1 || fail "$CC -O2 -Werror build failed on $(basename -- "$s")" "$dir/cc.log"
 done
+build_line
 if [ -n "$norun" ]; then
     # shellcheck disable=SC2086  # Check's flags are a word list
     clang_check $ck_cflags

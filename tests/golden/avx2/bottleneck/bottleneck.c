@@ -52,11 +52,13 @@
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k3s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -90,7 +92,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -158,7 +161,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -362,7 +366,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -396,7 +401,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -464,7 +470,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -499,8 +506,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s2, stage 2 (projection 16 -> 16, 20 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_k3s2_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 5) {
         {
@@ -600,13 +607,14 @@ static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k3s2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 80 * vy + 16 * vx + 8 * ct;
@@ -670,7 +678,8 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 step 2 x cols 1..7 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 80 * vy + 16 * vx + 8 * ct;
@@ -722,7 +731,8 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 step 2 x cols 0..8 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 80 * vy + 16 * vx + 8 * ct;
@@ -797,7 +807,8 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 step 2 x cols 1..7 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 80 * vy + 16 * vx + 8 * ct;
@@ -863,56 +874,58 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 432;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3s2: runs its 3 stages */
 void bottleneck_k3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s2_S1(in, scratch, packed);
-    Pw_k3s2_S2(scratch, scratch + 320, packed + 160);
-    Up_k3s2_S3(scratch + 320, out, packed + 432, in);
+    enum {
+        S2_OUT = 320,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_k3s2_S1_8c4p(in, scratch, packed);
+    Pw_k3s2_S2_5x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s2_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k5s2": bottleneck --------------------------------------
  * input 13x13x8 -> output 13x13x12 (NHWC, float32)
@@ -958,11 +971,13 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *   pw_w [12][8], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k5s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1014,8 +1029,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -1222,7 +1239,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -1351,7 +1369,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -1744,7 +1763,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -1796,8 +1816,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -2004,7 +2026,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -2057,8 +2080,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 8 -> 12, 49 pixels): tile 5x12, 5 pixels x 12 channels */
+static void Pw_k5s2_S2_5x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 45; p += 5) {
         {
@@ -2219,13 +2242,14 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k5s2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k5s2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 84 * vy + 12 * vx;
@@ -2349,7 +2373,8 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 2 x cols 1..11 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 84 * vy + 12 * vx;
@@ -2485,7 +2510,8 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..11 step 2 x cols 0..12 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 84 * vy + 12 * vx;
@@ -2635,7 +2661,8 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..11 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 84 * vy + 12 * vx;
@@ -2819,69 +2846,73 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 208 + g * 144 + n * 144;
-            const int o0 = g * 12 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 208;
+            const int o0 = 12 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 12; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 352 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 352;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 432 + ct * 80;
-        const int o0 = (8 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 432;
+        const int o0 = 4 * ct + 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 12 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 3 stages */
 void bottleneck_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, scratch + 392, packed + 208);
-    Up_k5s2_S3(scratch + 392, out, packed + 352);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 208,   /* stage 2's packed weights */
+        S3_W = 352,   /* stage 3's packed weights */
+    };
+    Dw_k5s2_S1_8c4p(in, scratch, packed);
+    Pw_k5s2_S2_5x12(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k5s2_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "bpair": bottleneck --------------------------------------
  * input 20x20x32 -> output 20x20x24 (NHWC, float32)
@@ -2927,7 +2958,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   pw_w [24][32], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_bpair_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_bpair_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
@@ -3113,7 +3145,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 0..8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         for (int vx = 0; vx < 8; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3222,7 +3255,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 9: kernel rows 0..1, cols 0..1 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 9;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3255,8 +3289,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_bpair_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bpair, stage 2 (projection 32 -> 24, 100 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_bpair_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 100; p += 4) {
         {
@@ -3356,12 +3390,13 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_bpair_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_bpair_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -3381,7 +3416,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..18 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3446,7 +3482,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..19 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 8; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3835,56 +3872,58 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer bpair: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_bpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 792 + n * 792;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 792 * g + 792 * n + 320;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 1112 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 1112;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bpair: runs its 3 stages */
 void bottleneck_bpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bpair_S1(in, scratch, packed);
-    Pw_bpair_S2(scratch, scratch + 3200, packed + 320);
-    Up_bpair_S3(scratch + 3200, out, packed + 1112);
+    enum {
+        S2_OUT = 3200,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1112,   /* stage 3's packed weights */
+    };
+    Dw_bpair_S1_8c4p(in, scratch, packed);
+    Pw_bpair_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bpair_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bpair: the entry point with the arguments of every sg_layer's run */
 static void Run_bpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_bpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k3s1": bottleneck --------------------------------------
  * input 9x9x9 -> output 9x9x9 (NHWC, float32)
@@ -3930,11 +3969,13 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *   pw_w [9][9], pw_b [9]
  *   up_w [3][3][9], up_b [9]
  */
-static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k3s1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3992,8 +4033,10 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -4246,7 +4289,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -4379,7 +4423,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -4784,7 +4829,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -4842,8 +4888,10 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -5096,7 +5144,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -5155,8 +5204,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s1, stage 2 (projection 9 -> 9, 81 pixels): tile 6x9, 6 pixels x 9 channels */
+static void Pw_k3s1_S2_6x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 78; p += 6) {
         {
@@ -5317,12 +5366,13 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k3s1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5382,8 +5432,10 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -5650,7 +5702,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -5787,7 +5840,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -6208,7 +6262,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -6268,8 +6323,10 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 81 * vy + 9 * vx;
@@ -6536,7 +6593,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -6597,80 +6655,84 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 160;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 160 * g + 160 * n + 160;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 400;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3s1: runs its 3 stages */
 void bottleneck_k3s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s1_S1(in, scratch, packed);
-    Pw_k3s1_S2(scratch, scratch + 729, packed + 160);
-    Up_k3s1_S3(scratch + 729, out, packed + 320, in);
+    enum {
+        S2_OUT = 729,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_k3s1_S1_8c4p(in, scratch, packed);
+    Pw_k3s1_S2_6x9(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s1_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s1: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k3s3": bottleneck --------------------------------------
  * input 13x14x17 -> output 13x14x33 (NHWC, float32)
@@ -6716,12 +6778,15 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *   pw_w [33][17], pw_b [33]
  *   up_w [5][5][33], up_b [33]
  */
-static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k3s3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -6859,7 +6924,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6918,7 +6984,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -7172,8 +7239,10 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -7311,7 +7380,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7370,8 +7440,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s3, stage 2 (projection 17 -> 33, 25 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_k3s3_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -7597,8 +7667,8 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s3_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k3s3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
@@ -7637,7 +7707,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 3 x cols 3..12 step 3: kernel rows 2, cols 1,4 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -7720,7 +7791,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 3 x cols 1..13 step 3: kernel rows 2, cols 2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -7820,7 +7892,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 3 x cols 2..11 step 3: kernel rows 2, cols 0,3 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -7945,7 +8018,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..10 step 3 x cols 3..12 step 3: kernel rows 0,3, cols 1,4 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8056,7 +8130,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..10 step 3 x cols 1..13 step 3: kernel rows 0,3, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8178,7 +8253,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..10 step 3 x cols 2..11 step 3: kernel rows 0,3, cols 0,3 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8331,7 +8407,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..11 step 3 x cols 3..12 step 3: kernel rows 1,4, cols 1,4 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8442,7 +8519,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..11 step 3 x cols 1..13 step 3: kernel rows 1,4, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8564,7 +8642,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..11 step 3 x cols 2..11 step 3: kernel rows 1,4, cols 0,3 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
@@ -8675,91 +8754,94 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 720 + n * 432;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 432 * n + 240;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 672 + g * 720 + n * 288;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 288 * n + 672;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 960 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 960;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1792 + ct * 208;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 1792;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3s3: runs its 3 stages */
 void bottleneck_k3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s3_S1(in, scratch, packed);
-    Pw_k3s3_S2(scratch, scratch + 425, packed + 240);
-    Up_k3s3_S3(scratch + 425, out, packed + 960);
+    enum {
+        S2_OUT = 425,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 960,   /* stage 3's packed weights */
+    };
+    Dw_k3s3_S1_8c4p(in, scratch, packed);
+    Pw_k3s3_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s3_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s21": bottleneck --------------------------------------
  * input 15x7x8 -> output 15x7x8 (NHWC, float32)
@@ -8805,11 +8887,13 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s21_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8841,8 +8925,10 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 8 * vx;
@@ -8950,7 +9036,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -9023,7 +9110,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 8 * vx;
@@ -9204,7 +9292,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -9236,8 +9325,10 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 8 * vx;
@@ -9345,7 +9436,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -9378,8 +9470,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s21, stage 2 (projection 8 -> 8, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_s21_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -9465,8 +9557,8 @@ static void Pw_s21_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s21_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s21_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -9498,7 +9590,8 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..14 step 2 x cols 1..5: kernel rows 1, cols 0..2 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -9651,7 +9744,8 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..13 step 2 x cols 1..5: kernel rows 0,2, cols 0..2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -9810,56 +9904,60 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s21: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s21: runs its 3 stages */
 void bottleneck_s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s21_S1(in, scratch, packed);
-    Pw_s21_S2(scratch, scratch + 448, packed + 80);
-    Up_s21_S3(scratch + 448, out, packed + 152, in);
+    enum {
+        S2_OUT = 448,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_s21_S1_8c4p(in, scratch, packed);
+    Pw_s21_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s21_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer s21: the entry point with the arguments of every sg_layer's run */
 static void Run_s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s12": bottleneck --------------------------------------
  * input 8x13x4 -> output 8x13x5 (NHWC, float32)
@@ -9905,11 +10003,13 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *   pw_w [5][4], pw_b [5]
  *   up_w [5][5][5], up_b [5]
  */
-static void Dw_s12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_s12_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -9961,8 +10061,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 52 * vy + 8 * vx;
@@ -10169,7 +10271,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -10221,7 +10324,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -10285,8 +10389,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 52 * vy + 8 * vx;
@@ -10548,7 +10654,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -10689,7 +10796,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 1..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 52 * vy + 8 * vx;
@@ -11082,7 +11190,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -11146,8 +11255,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 52 * vy + 8 * vx;
@@ -11409,7 +11520,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -11473,7 +11585,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -11525,8 +11638,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 52 * vy + 8 * vx;
@@ -11733,7 +11848,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -11786,8 +11902,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s12, stage 2 (projection 4 -> 5, 56 pixels): tile 8x5, 8 pixels x 5 channels */
+static void Pw_s12_S2_8x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -11873,12 +11989,13 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c4p, 5 channels x 4 pixels */
+static void Up_s12_S3_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11918,8 +12035,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10 step 2: kernel rows 0..2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -12060,7 +12179,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -12100,8 +12220,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..11 step 2: kernel rows 0..2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -12220,7 +12342,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0,2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -12268,8 +12391,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..10 step 2: kernel rows 0..3, cols 0,2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -12443,7 +12568,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -12491,8 +12617,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..11 step 2: kernel rows 0..3, cols 1,3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -12692,7 +12820,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 2..10 step 2: kernel rows 0..4, cols 0,2,4 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -12956,7 +13085,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 1..11 step 2: kernel rows 0..4, cols 1,3 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -13123,7 +13253,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 1..4, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -13171,8 +13302,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 2..10 step 2: kernel rows 1..4, cols 0,2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -13346,7 +13479,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 12: kernel rows 1..4, cols 2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -13394,8 +13528,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..11 step 2: kernel rows 1..4, cols 1,3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -13538,7 +13674,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 2..4, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -13578,8 +13715,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..10 step 2: kernel rows 2..4, cols 0,2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -13720,7 +13859,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 12: kernel rows 2..4, cols 2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -13760,8 +13900,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..11 step 2: kernel rows 2..4, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -13881,62 +14023,66 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 208 + g * 40 + n * 40;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 208;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 248 + ct * 208;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 248;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s12: runs its 3 stages */
 void bottleneck_s12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s12_S1(in, scratch, packed);
-    Pw_s12_S2(scratch, scratch + 224, packed + 208);
-    Up_s12_S3(scratch + 224, out, packed + 248);
+    enum {
+        S2_OUT = 224,   /* stage 2's output in scratch */
+        S2_W = 208,   /* stage 2's packed weights */
+        S3_W = 248,   /* stage 3's packed weights */
+    };
+    Dw_s12_S1_4c4p(in, scratch, packed);
+    Pw_s12_S2_8x5(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s12_S3_5c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer s12: the entry point with the arguments of every sg_layer's run */
 static void Run_s12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "nsq": bottleneck --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -13982,11 +14128,13 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *   pw_w [7][7], pw_b [7]
  *   up_w [3][5][7], up_b [7]
  */
-static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_nsq_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14066,7 +14214,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -14278,7 +14427,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0..2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -14358,7 +14508,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 3;
             {
@@ -14399,8 +14550,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nsq, stage 2 (projection 7 -> 7, 20 pixels): tile 8x7, 8 pixels x 7 channels */
+static void Pw_nsq_S2_8x7(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -14532,8 +14683,8 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_nsq_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c4p, 7 channels x 4 pixels */
+static void Up_nsq_S3_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
@@ -14869,62 +15020,66 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nsq: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 128 + g * 64 + n * 64;
-            const int o0 = g * 7 + 0 + n * 7;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 64 * g + 64 * n + 128;
+            const int o0 = 7 * g + 7 * n;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+            { const int j = 7; d[j] = 0.0f; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 7; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 7; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 7; d[8 * s + 8 + j] = 0.0f; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 192 + ct * 128;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 192;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->up_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer nsq: runs its 3 stages */
 void bottleneck_nsq(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nsq_S1(in, scratch, packed);
-    Pw_nsq_S2(scratch, scratch + 140, packed + 128);
-    Up_nsq_S3(scratch + 140, out, packed + 192);
+    enum {
+        S2_OUT = 140,   /* stage 2's output in scratch */
+        S2_W = 128,   /* stage 2's packed weights */
+        S3_W = 192,   /* stage 3's packed weights */
+    };
+    Dw_nsq_S1_7c4p(in, scratch, packed);
+    Pw_nsq_S2_8x7(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nsq_S3_7c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer nsq: the entry point with the arguments of every sg_layer's run */
 static void Run_nsq(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nsq(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "upk1": bottleneck --------------------------------------
  * input 13x14x8 -> output 13x14x8 (NHWC, float32)
@@ -14970,12 +15125,15 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *   pw_w [8][8], pw_b [8]
  *   up_w [1][1][8], up_b [8]
  */
-static void Dw_upk1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_upk1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 224 * vy + 16 * vx;
@@ -15094,7 +15252,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -15127,7 +15286,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 224 * vy + 16 * vx;
@@ -15322,8 +15482,10 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 224 * vy + 16 * vx;
@@ -15442,7 +15604,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -15475,8 +15638,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_upk1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer upk1, stage 2 (projection 8 -> 8, 49 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_upk1_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 8) {
         {
@@ -15581,13 +15744,14 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_upk1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
+static void Up_upk1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -15653,7 +15817,8 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 2 x cols 1..13 step 2: kernel rows 0, cols none */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 224 * vy + 16 * vx + 8;
@@ -15704,7 +15869,8 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..11 step 2 x cols 0..12 step 2: kernel rows none, cols 0 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 224 * vy + 16 * vx + 112;
@@ -15755,7 +15921,8 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..11 step 2 x cols 1..13 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 224 * vy + 16 * vx + 120;
@@ -15806,56 +15973,61 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer upk1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer upk1: runs its 3 stages */
 void bottleneck_upk1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_upk1_S1(in, scratch, packed);
-    Pw_upk1_S2(scratch, scratch + 392, packed + 80);
-    Up_upk1_S3(scratch + 392, out, packed + 152);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_upk1_S1_8c4p(in, scratch, packed);
+    Pw_upk1_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_upk1_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer upk1: the entry point with the arguments of every sg_layer's run */
 static void Run_upk1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_upk1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k7s4": bottleneck --------------------------------------
  * input 17x16x15 -> output 17x16x31 (NHWC, float32)
@@ -15901,11 +16073,13 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *   pw_w [31][15], pw_b [31]
  *   up_w [9][9][31], up_b [31]
  */
-static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k7s4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16123,7 +16297,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..2: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16439,7 +16614,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -17819,7 +17995,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -18037,7 +18214,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..2: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -18353,7 +18531,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 3;
             {
@@ -18540,8 +18719,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k7s4, stage 2 (projection 15 -> 31, 20 pixels): tile 3x31, 3 pixels x 31 channels */
+static void Pw_k7s4_S2_3x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 18; p += 3) {
         {
@@ -18706,18 +18885,19 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k7s4_S3(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k7s4_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y)
-        for (int j = 0; j < 124; ++j)
-            stage[(y + 1) * 186 + 31 + j] = in[y * 124 + j];
+    for (int y = 0; y < 5; ++y) {
+        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+    }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -18856,7 +19036,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..16 step 4 x cols 1..13 step 4: kernel rows 0,4,8, cols 3,7 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -18995,7 +19176,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..16 step 4 x cols 2..14 step 4: kernel rows 0,4,8, cols 0,4,8 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19176,7 +19358,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..16 step 4 x cols 3..15 step 4: kernel rows 0,4,8, cols 1,5 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19315,7 +19498,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 4 x cols 0..12 step 4: kernel rows 1,5, cols 2,6 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19426,7 +19610,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 4 x cols 1..13 step 4: kernel rows 1,5, cols 3,7 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19537,7 +19722,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 4 x cols 2..14 step 4: kernel rows 1,5, cols 0,4,8 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19676,7 +19862,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 4 x cols 3..15 step 4: kernel rows 1,5, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19787,7 +19974,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 4 x cols 0..12 step 4: kernel rows 2,6, cols 2,6 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -19898,7 +20086,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 4 x cols 1..13 step 4: kernel rows 2,6, cols 3,7 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20009,7 +20198,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 4 x cols 2..14 step 4: kernel rows 2,6, cols 0,4,8 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20148,7 +20338,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 4 x cols 3..15 step 4: kernel rows 2,6, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20259,7 +20450,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 3..15 step 4 x cols 0..12 step 4: kernel rows 3,7, cols 2,6 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20370,7 +20562,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 3..15 step 4 x cols 1..13 step 4: kernel rows 3,7, cols 3,7 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20481,7 +20674,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 3..15 step 4 x cols 2..14 step 4: kernel rows 3,7, cols 0,4,8 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20620,7 +20814,8 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 3..15 step 4 x cols 3..15 step 4: kernel rows 3,7, cols 1,5 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 656 * ct;
                 const int ib = 186 * vy + 31 * vx + 8 * ct;
@@ -20731,80 +20926,84 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k7s4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 400;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct + 400;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 800 + g * 512 + n * 512;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 512 * g + 512 * n + 800;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 15 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 15 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 1312 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct + 1312;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 3280 + ct * 656;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 656 * ct + 3280;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k7s4: runs its 3 stages */
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7s4_S1(in, scratch, packed);
-    Pw_k7s4_S2(scratch, scratch + 300, packed + 800);
-    Up_k7s4_S3(scratch + 300, out, packed + 1312, scratch + 920);
+    enum {
+        S2_OUT = 300,   /* stage 2's output in scratch */
+        S2_W = 800,   /* stage 2's packed weights */
+        S3_W = 1312,   /* stage 3's packed weights */
+        S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
+    };
+    Dw_k7s4_S1_8c4p(in, scratch, packed);
+    Pw_k7s4_S2_3x31(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k7s4_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
 }
 
+/* layer.c.in: layer k7s4: the entry point with the arguments of every sg_layer's run */
 static void Run_k7s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k7s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "grp": bottleneck --------------------------------------
  * input 9x9x16 -> output 9x9x32 (NHWC, float32)
@@ -20851,11 +21050,13 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_grp_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_grp_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20887,7 +21088,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20949,7 +21151,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21141,7 +21344,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21173,7 +21377,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21235,7 +21440,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21268,8 +21474,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_grp_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer grp, stage 2 (projection 16 -> 32, 25 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_grp_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 24; p += 8) {
@@ -21376,13 +21582,14 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_grp_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_grp_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 160 * vy + 32 * vx + 8 * ct;
@@ -21436,7 +21643,8 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..8 step 2 x cols 1..7 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 160 * vy + 32 * vx + 8 * ct;
@@ -21480,7 +21688,8 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..7 step 2 x cols 0..8 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 160 * vy + 32 * vx + 8 * ct;
@@ -21545,7 +21754,8 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..7 step 2 x cols 1..7 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 160 * vy + 32 * vx + 8 * ct;
@@ -21603,56 +21813,57 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer grp: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grp_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 40 + n * 40;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grp: runs its 3 stages */
 void bottleneck_grp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grp_S1(in, scratch, packed);
-    Pw_grp_S2(scratch, scratch + 400, packed + 160);
-    Up_grp_S3(scratch + 400, out, packed + 320);
+    enum {
+        S2_OUT = 400,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_grp_S1_8c4p(in, scratch, packed);
+    Pw_grp_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grp_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer grp: the entry point with the arguments of every sg_layer's run */
 static void Run_grp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grp(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "grpres": bottleneck --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -21698,11 +21909,13 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *   pw_w [32][1], pw_b [32]
  *   up_w [5][5][32], up_b [32]
  */
-static void Dw_grpres_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_grpres_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -21754,7 +21967,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -21850,7 +22064,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22200,7 +22415,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22252,7 +22468,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22348,7 +22565,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22401,8 +22619,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_grpres_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer grpres, stage 2 (projection 32 -> 32, 16 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_grpres_S2_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 32; ++g) {
         for (int p = 0; p < 16; p += 8) {
@@ -22418,7 +22636,8 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
                 __m256 vacc7x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -22490,12 +22709,13 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_grpres_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Up_grpres_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22528,7 +22748,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22581,7 +22802,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22614,7 +22836,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22882,7 +23105,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22915,7 +23139,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22968,7 +23193,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -23001,7 +23227,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -23227,58 +23454,60 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer grpres: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grpres_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 32; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 832;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 1344 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 1344;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grpres: runs its 3 stages */
 void bottleneck_grpres(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grpres_S1(in, scratch, packed);
-    Pw_grpres_S2(scratch, scratch + 512, packed + 832);
-    Up_grpres_S3(scratch + 512, out, packed + 1344, in);
+    enum {
+        S2_OUT = 512,   /* stage 2's output in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+        S3_W = 1344,   /* stage 3's packed weights */
+    };
+    Dw_grpres_S1_8c4p(in, scratch, packed);
+    Pw_grpres_S2_8x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grpres_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer grpres: the entry point with the arguments of every sg_layer's run */
 static void Run_grpres(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grpres(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "topo": bottleneck --------------------------------------
  * input 14x14x16 -> output 14x14x32 (NHWC, float32)
@@ -23326,12 +23555,14 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_topo_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_topo_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 448 * vy + 32 * vx + 8 * ct;
@@ -23526,8 +23757,10 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 448 * vy + 32 * vx + 8 * ct;
@@ -23646,7 +23879,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23679,7 +23913,6 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_topo_S2[64] = {
     0, 1, 4, 5,
@@ -23700,7 +23933,8 @@ static const int Src_topo_S2[64] = {
     0, 3, 12, 15,
 };
 
-static void Pw_topo_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer topo, stage 2 (projection 16 -> 32, 49 pixels): tile 8x2, 8 pixels x 2 channels */
+static void Pw_topo_S2_8x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_topo_S2 + 4 * g;
@@ -23810,12 +24044,13 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_topo_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_topo_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -23835,8 +24070,10 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -23907,8 +24144,10 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -23998,7 +24237,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..12 step 2 x cols 2..12 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -24094,7 +24334,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..12 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -24193,7 +24434,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 2 x cols 2..12 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -24265,7 +24507,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 2 x cols 1..13 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -24331,58 +24574,59 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer topo: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 40 + n * 40;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 160;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 2; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 800 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 800;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo: runs its 3 stages */
 void bottleneck_topo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo_S1(in, scratch, packed);
-    Pw_topo_S2(scratch, scratch + 784, packed + 160);
-    Up_topo_S3(scratch + 784, out, packed + 800);
+    enum {
+        S2_OUT = 784,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 800,   /* stage 3's packed weights */
+    };
+    Dw_topo_S1_8c4p(in, scratch, packed);
+    Pw_topo_S2_8x2(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer topo: the entry point with the arguments of every sg_layer's run */
 static void Run_topo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "topo3": bottleneck --------------------------------------
  * input 11x13x24 -> output 11x13x24 (NHWC, float32)
@@ -24428,11 +24672,13 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *   pw_w [24][6], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_topo3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_topo3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -24464,8 +24710,10 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
@@ -24573,7 +24821,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 3; ++ct) {
@@ -24646,7 +24895,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..4 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
@@ -24827,7 +25077,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -24859,8 +25110,10 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
@@ -24968,7 +25221,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             for (int ct = 0; ct < 3; ++ct) {
@@ -25001,8 +25255,7 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo3_S2[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -25030,7 +25283,8 @@ static const int Src_topo3_S2[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_topo3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo3, stage 2 (projection 24 -> 24, 42 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -25048,7 +25302,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -25087,7 +25341,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -25106,13 +25360,14 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_topo3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_topo3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -25185,7 +25440,8 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 0..10 step 2 x cols 1..11 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -25263,7 +25519,8 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..9 step 2 x cols 0..12 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -25349,7 +25606,8 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..9 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -25451,56 +25709,57 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer topo3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 408 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 408;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo3: runs its 3 stages */
 void bottleneck_topo3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo3_S1(in, scratch, packed);
-    Pw_topo3_S2(scratch, scratch + 1008, packed + 240);
-    Up_topo3_S3(scratch + 1008, out, packed + 408, in);
+    enum {
+        S2_OUT = 1008,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 408,   /* stage 3's packed weights */
+    };
+    Dw_topo3_S1_8c4p(in, scratch, packed);
+    Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo3_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer topo3: the entry point with the arguments of every sg_layer's run */
 static void Run_topo3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "nobias": bottleneck --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -25547,11 +25806,13 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *   up_w [3][3][17], up_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_nobias_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25609,8 +25870,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -25819,7 +26082,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25952,7 +26216,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -26301,7 +26566,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -26359,8 +26625,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -26569,7 +26837,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -26628,8 +26897,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 17 -> 17, 49 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_nobias_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         {
@@ -26762,13 +27031,14 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_nobias_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_nobias_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -26906,7 +27176,8 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 0..12 step 2 x cols 1..11 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -27054,7 +27325,8 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..11 step 2 x cols 0..12 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -27218,7 +27490,8 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..11 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -27414,72 +27687,74 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 72;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 216 + g * 408 + n * 408;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 408 * g + 408 * n + 216;
+            const int o0 = 17 * g + 17 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[0 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 24; ++j) d[0 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 624 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct + 624;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->up_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 768 + ct * 72;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct + 768;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->up_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 3 stages */
 void bottleneck_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, scratch + 833, packed + 216);
-    Up_nobias_S3(scratch + 833, out, packed + 624, in);
+    enum {
+        S2_OUT = 833,   /* stage 2's output in scratch */
+        S2_W = 216,   /* stage 2's packed weights */
+        S3_W = 624,   /* stage 3's packed weights */
+    };
+    Dw_nobias_S1_8c4p(in, scratch, packed);
+    Pw_nobias_S2_4x17(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nobias_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "acts": bottleneck --------------------------------------
  * input 7x8x9 -> output 7x8x16 (NHWC, float32)
@@ -27525,11 +27800,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   pw_w [16][9], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_acts_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -27653,7 +27930,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -27949,7 +28227,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -28073,7 +28352,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -28134,8 +28414,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 9 -> 16, 16 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_acts_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         {
@@ -28351,8 +28631,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_acts_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_acts_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -28423,7 +28703,8 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 step 2 x cols 1..7 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 64 * vy + 16 * vx + 8 * ct;
@@ -28550,7 +28831,8 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 step 2 x cols 1..7 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 64 * vy + 16 * vx + 8 * ct;
@@ -28602,67 +28884,70 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 160;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 160 * g + 160 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 3 stages */
 void bottleneck_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, scratch + 144, packed + 160);
-    Up_acts_S3(scratch + 144, out, packed + 320);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_acts_S1_8c4p(in, scratch, packed);
+    Pw_acts_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "acts2": bottleneck --------------------------------------
  * input 8x7x64 -> output 8x7x65 (NHWC, float32)
@@ -28708,11 +28993,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   pw_w [65][64], pw_b [65]
  *   up_w [5][5][65], up_b [65]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_acts2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -28777,7 +29064,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -28900,7 +29188,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29267,7 +29556,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29320,7 +29610,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29418,7 +29709,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29472,8 +29764,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 64 -> 65, 16 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_acts2_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -29691,12 +29983,13 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_acts2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Up_acts2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29738,7 +30031,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 1, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29804,7 +30098,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -29846,7 +30141,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30222,7 +30518,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30280,7 +30577,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30376,7 +30674,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30434,7 +30733,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30920,7 +31220,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -30978,7 +31279,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -31074,7 +31376,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -31132,7 +31435,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -31227,80 +31531,82 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1664 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 0 + n * 24;
+            float *restrict d = packed + 4680 * g + 1560 * n + 1664;
+            const int o0 = 65 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4784 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4680 * g + 1560 * n + 4784;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 6344 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 6344;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 65 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 8008 + ct * 208;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 8008;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 65 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 3 stages */
 void bottleneck_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, scratch + 1024, packed + 1664);
-    Up_acts2_S3(scratch + 1024, out, packed + 6344);
+    enum {
+        S2_OUT = 1024,   /* stage 2's output in scratch */
+        S2_W = 1664,   /* stage 2's packed weights */
+        S3_W = 6344,   /* stage 3's packed weights */
+    };
+    Dw_acts2_S1_8c4p(in, scratch, packed);
+    Pw_acts2_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts2_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "px": bottleneck --------------------------------------
  * input 1x1x8 -> output 1x1x8 (NHWC, float32)
@@ -31346,11 +31652,13 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_px_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31371,10 +31679,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 8 -> 8, 1 pixels): tile 1x8, 1 pixels x 8 channels */
+static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -31395,12 +31704,13 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_px_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_px_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31422,56 +31732,60 @@ static void Up_px_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 3 stages */
 void bottleneck_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, scratch + 8, packed + 80);
-    Up_px_S3(scratch + 8, out, packed + 152, in);
+    enum {
+        S2_OUT = 8,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_px_S1_8c4p(in, scratch, packed);
+    Pw_px_S2_1x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_px_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "strip": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x3 (NHWC, float32)
@@ -31517,11 +31831,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   pw_w [3][4], pw_b [3]
  *   up_w [3][3][3], up_b [3]
  */
-static void Dw_strip_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_strip_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31546,10 +31862,11 @@ static void Dw_strip_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_strip_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer strip, stage 2 (projection 4 -> 3, 1 pixels): tile 1x3, 1 pixels x 3 channels */
+static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -31570,12 +31887,13 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_strip_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c4p, 3 channels x 4 pixels */
+static void Up_strip_S3_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31595,7 +31913,8 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31616,62 +31935,66 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer strip: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 208 + g * 40 + n * 40;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 208;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 248 + ct * 80;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 248;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->up_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer strip: runs its 3 stages */
 void bottleneck_strip(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_strip_S1(in, scratch, packed);
-    Pw_strip_S2(scratch, scratch + 4, packed + 208);
-    Up_strip_S3(scratch + 4, out, packed + 248);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 208,   /* stage 2's packed weights */
+        S3_W = 248,   /* stage 3's packed weights */
+    };
+    Dw_strip_S1_4c4p(in, scratch, packed);
+    Pw_strip_S2_1x3(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_strip_S3_3c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer strip: the entry point with the arguments of every sg_layer's run */
 static void Run_strip(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_strip(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "dflt": bottleneck --------------------------------------
  * input 7x7x5 -> output 7x7x5 (NHWC, float32)
@@ -31717,11 +32040,13 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *   pw_w [5][5], pw_b [5]
  *   up_w [3][3][5], up_b [5]
  */
-static void Dw_dflt_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_dflt_S1_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31753,8 +32078,10 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -31862,7 +32189,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -31935,7 +32263,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -32116,7 +32445,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -32148,8 +32478,10 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -32257,7 +32589,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -32290,8 +32623,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dflt_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dflt, stage 2 (projection 5 -> 5, 49 pixels): tile 8x5, 8 pixels x 5 channels */
+static void Pw_dflt_S2_8x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 8) {
         {
@@ -32396,12 +32729,13 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_dflt_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Up_dflt_S3_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -32433,8 +32767,10 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -32542,7 +32878,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -32615,7 +32952,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -32796,7 +33134,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -32828,8 +33167,10 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -32937,7 +33278,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -32970,62 +33312,66 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dflt: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 48 + n * 48;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 48 * g + 48 * n + 80;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 5; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 128 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 128;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dflt: runs its 3 stages */
 void bottleneck_dflt(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dflt_S1(in, scratch, packed);
-    Pw_dflt_S2(scratch, scratch + 245, packed + 80);
-    Up_dflt_S3(scratch + 245, out, packed + 128);
+    enum {
+        S2_OUT = 245,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 128,   /* stage 3's packed weights */
+    };
+    Dw_dflt_S1_5c4p(in, scratch, packed);
+    Pw_dflt_S2_8x5(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_dflt_S3_5c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer dflt: the entry point with the arguments of every sg_layer's run */
 static void Run_dflt(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_dflt(in, out, packed, scratch);
 }
-
 
 const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
     {
@@ -33385,4 +33731,3 @@ const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
         .pack = bottleneck_dflt_pack, .run = Run_dflt
     },
 };
-

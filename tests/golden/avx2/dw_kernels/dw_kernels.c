@@ -28,7 +28,8 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Dw_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
@@ -133,44 +134,45 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1: runs its stage */
 void dw_kernels_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1(in, out, packed);
+    Dw_k1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k2": dwconv --------------------------------------
  * input 8x7x5 -> output 8x7x5 (NHWC, float32)
@@ -192,12 +194,14 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Dw_k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_k2_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -316,8 +320,10 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0..5: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 35 * vy + 5 * vx;
@@ -388,7 +394,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 6: kernel rows 0, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -409,35 +416,35 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k2: runs its stage */
 void dw_kernels_k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2(in, out, packed);
+    Dw_k2_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
 static void Run_k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "k3": dwconv --------------------------------------
  * input 13x15x17 -> output 13x15x17 (NHWC, float32)
@@ -459,11 +466,13 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_k3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -521,7 +530,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -731,7 +741,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 14;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1213,7 +1224,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1271,7 +1283,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1481,7 +1494,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 14;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1540,44 +1554,43 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3: runs its stage */
 void dw_kernels_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3(in, out, packed);
+    Dw_k3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k4": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -1599,11 +1612,13 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1655,8 +1670,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -1847,7 +1864,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1899,7 +1917,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2004,7 +2023,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 1..6: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -2355,7 +2375,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2407,8 +2428,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -2599,7 +2622,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2651,7 +2675,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 8: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2691,7 +2716,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2731,8 +2757,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -2875,7 +2903,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2915,7 +2944,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2948,33 +2978,32 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k4: runs its stage */
 void dw_kernels_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k4(in, out, packed);
+    Dw_k4_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
 static void Run_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k5": dwconv --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -2996,14 +3025,15 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_k5(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 18x17x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2754; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 117; ++j)
-            stage[(y + 2) * 153 + 18 + j] = in[y * 117 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 117; ++j) stage[153 * y + 324 + j] = in[117 * y + j];
+    }
     /* rows 0..13 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -3634,43 +3664,46 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5: runs its stage */
 void dw_kernels_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k5_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k6": dwconv --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -3692,14 +3725,15 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_k6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_k6_7c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 2) * 91 + 14 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+    }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -3984,34 +4018,37 @@ static void Dw_k6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 296;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 296 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k6: runs its stage */
 void dw_kernels_k6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6_7c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
 static void Run_k6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k7": dwconv --------------------------------------
  * input 16x17x31 -> output 16x17x31 (NHWC, float32)
@@ -4033,14 +4070,15 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][31], dw_b [31]
  */
-static void Dw_k7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k7_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 527; ++j)
-            stage[(y + 3) * 713 + 93 + j] = in[y * 527 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+    }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
         for (int vx = 0; vx < 16; vx += 4) {
@@ -5199,43 +5237,45 @@ static void Dw_k7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 1200 + ct * 400;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct + 1200;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k7: runs its stage */
 void dw_kernels_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k7_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
 static void Run_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "k9": dwconv --------------------------------------
  * input 15x16x8 -> output 15x16x8 (NHWC, float32)
@@ -5257,14 +5297,15 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][8], dw_b [8]
  */
-static void Dw_k9(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k9_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 15; ++y)
-        for (int j = 0; j < 128; ++j)
-            stage[(y + 4) * 192 + 32 + j] = in[y * 128 + j];
+    for (int y = 0; y < 15; ++y) {
+        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+    }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 16; vx += 4) {
@@ -5864,32 +5905,35 @@ static void Dw_k9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k9: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9: runs its stage */
 void dw_kernels_k9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k9_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
 static void Run_k9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "k11": dwconv --------------------------------------
  * input 13x14x15 -> output 13x14x15 (NHWC, float32)
@@ -5911,14 +5955,15 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][15], dw_b [15]
  */
-static void Dw_k11(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k11_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 19466 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 210; ++j)
-            stage[(y + 5) * 360 + 75 + j] = in[y * 210 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+    }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -8913,43 +8958,46 @@ static void Dw_k11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k11: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 976;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 976 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 976 + ct * 976;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 976 * ct + 976;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k11: runs its stage */
 void dw_kernels_k11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k15": dwconv --------------------------------------
  * input 17x16x4 -> output 17x16x4 (NHWC, float32)
@@ -8971,14 +9019,15 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Dw_k15(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_k15_4c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 64; ++j)
-            stage[(y + 7) * 120 + 28 + j] = in[y * 64 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+    }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
         for (int vx = 0; vx < 16; vx += 4) {
@@ -10586,34 +10635,37 @@ static void Dw_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1808;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1808 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dw_kernels_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k15_4c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "k15_16": dwconv --------------------------------------
  * input 16x16x3 -> output 2x2x3 (NHWC, float32)
@@ -10635,7 +10687,8 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_k15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_k15_16_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
@@ -11786,35 +11839,35 @@ static void Dw_k15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer k15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1808;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1808 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15_16: runs its stage */
 void dw_kernels_k15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15_16(in, out, packed);
+    Dw_k15_16_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_k15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "k1x7": dwconv --------------------------------------
  * input 9x15x32 -> output 9x15x32 (NHWC, float32)
@@ -11836,7 +11889,8 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][32], dw_b [32]
  */
-static void Dw_k1x7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k1x7_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
@@ -12177,33 +12231,32 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its stage */
 void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7(in, out, packed);
+    Dw_k1x7_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "k7x1": dwconv --------------------------------------
  * input 15x9x3 -> output 15x9x3 (NHWC, float32)
@@ -12225,11 +12278,13 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][1][3], dw_b [3]
  */
-static void Dw_k7x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_k7x1_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12316,7 +12371,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..8: kernel rows 2..6, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12414,7 +12470,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..8: kernel rows 1..6, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12643,7 +12700,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..8: kernel rows 0..5, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12752,7 +12810,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..8: kernel rows 0..4, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12850,7 +12909,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0..8: kernel rows 0..3, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12938,35 +12998,35 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k7x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k7x1: runs its stage */
 void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7x1(in, out, packed);
+    Dw_k7x1_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k7x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "k5x3": dwconv --------------------------------------
  * input 13x7x33 -> output 13x7x33 (NHWC, float32)
@@ -12988,11 +13048,13 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][33], dw_b [33]
  */
-static void Dw_k5x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k5x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -13066,8 +13128,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -13342,7 +13406,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -13416,7 +13481,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -13506,8 +13572,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -13848,7 +13916,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14045,7 +14114,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..10 x cols 1..5: kernel rows 0..4, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -14558,7 +14628,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14648,8 +14719,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1..5: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -14990,7 +15063,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 6: kernel rows 0..3, cols 0..1 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15080,7 +15154,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15154,8 +15229,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 1..5: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -15430,7 +15507,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6: kernel rows 0..2, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15505,44 +15583,43 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k5x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 128;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3: runs its stage */
 void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3(in, out, packed);
+    Dw_k5x3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "k3x5": dwconv --------------------------------------
  * input 7x13x1 -> output 7x13x1 (NHWC, float32)
@@ -15564,11 +15641,13 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][1], dw_b [1]
  */
-static void Dw_k3x5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_k3x5_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15608,7 +15687,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15656,7 +15736,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 10; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -15809,7 +15890,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -15857,7 +15939,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -16337,7 +16420,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -16377,7 +16461,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -16425,7 +16510,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 2; vx < 10; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -16578,7 +16664,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 11;
             {
@@ -16626,7 +16713,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 12;
             {
@@ -16667,35 +16755,35 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k3x5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3x5: runs its stage */
 void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3x5(in, out, packed);
+    Dw_k3x5_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
 static void Run_k3x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3x5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "k2x4": dwconv --------------------------------------
  * input 8x9x17 -> output 8x9x17 (NHWC, float32)
@@ -16717,7 +16805,8 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][4][17], dw_b [17]
  */
-static void Dw_k2x4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k2x4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
@@ -16796,7 +16885,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..6 x cols 1..6: kernel rows 0..1, cols 0..3 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
@@ -17207,7 +17297,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17257,8 +17348,10 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
@@ -17441,7 +17534,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17491,7 +17585,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17534,44 +17629,43 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k2x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 72;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct + 144;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k2x4: runs its stage */
 void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2x4(in, out, packed);
+    Dw_k2x4_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
 static void Run_k2x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2x4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "k15x1": dwconv --------------------------------------
  * input 16x3x8 -> output 16x3x8 (NHWC, float32)
@@ -17593,11 +17687,13 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][1][8], dw_b [8]
  */
-static void Dw_k15x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k15x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17671,7 +17767,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 6..14, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -17751,7 +17848,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0..2: kernel rows 5..14, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -17837,7 +17935,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 4..14, cols 0 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -17929,7 +18028,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0..2: kernel rows 3..14, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -18027,7 +18127,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0..2: kernel rows 2..14, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -18131,7 +18232,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0..2: kernel rows 1..14, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -18357,7 +18459,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 9 x cols 0..2: kernel rows 0..13, cols 0 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 0;
             {
@@ -18467,7 +18570,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 10 x cols 0..2: kernel rows 0..12, cols 0 */
-    for (int vy = 10; vy < 11; ++vy) {
+    {
+        const int vy = 10;
         {
             const int vx = 0;
             {
@@ -18571,7 +18675,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0..2: kernel rows 0..11, cols 0 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -18669,7 +18774,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0..2: kernel rows 0..10, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -18761,7 +18867,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..2: kernel rows 0..9, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             {
@@ -18847,7 +18954,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0..2: kernel rows 0..8, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -18927,7 +19035,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..2: kernel rows 0..7, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -19002,33 +19111,33 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k15x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15x1: runs its stage */
 void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15x1(in, out, packed);
+    Dw_k15x1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "k1x15": dwconv --------------------------------------
  * input 2x17x5 -> output 2x3x5 (NHWC, float32)
@@ -19050,7 +19159,8 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][15][5], dw_b [5]
  */
-static void Dw_k1x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_k1x15_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
@@ -19171,35 +19281,35 @@ static void Dw_k1x15(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k1x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1x15: runs its stage */
 void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x15(in, out, packed);
+    Dw_k1x15_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "k9v": dwconv --------------------------------------
  * input 13x9x16 -> output 5x1x16 (NHWC, float32)
@@ -19221,7 +19331,8 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_k9v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k9v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
@@ -19566,33 +19677,32 @@ static void Dw_k9v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k9v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9v: runs its stage */
 void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9v(in, out, packed);
+    Dw_k9v_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
 static void Run_k9v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k11x3s2": dwconv --------------------------------------
  * input 17x8x9 -> output 9x4x9 (NHWC, float32)
@@ -19614,17 +19724,19 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][3][9], dw_b [9]
  */
-static void Dw_k11x3s2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k11x3s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x9x9 copy of the input: unrolling every border class would take about 926 lines of C (budget 800) */
     for (int j = 0; j < 2187; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 72; ++j)
-            stage[(y + 5) * 81 + 0 + j] = in[y * 72 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 72; ++j) stage[81 * y + 405 + j] = in[72 * y + j];
+    }
     /* rows 0..8 x cols 0..3: kernel rows 0..10, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 162 * vy + 18 * vx;
@@ -20141,43 +20253,46 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k11x3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 272 + ct * 272;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct + 272;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k11x3s2: runs its stage */
 void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11x3s2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11x3s2_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k11x3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11x3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k6x7": dwconv --------------------------------------
  * input 14x14x64 -> output 14x14x64 (NHWC, float32)
@@ -20202,14 +20317,15 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][7][64], dw_b [64]
  */
-static void Dw_k6x7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_k6x7_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 1503 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 896; ++j)
-            stage[(y + 2) * 1280 + 192 + j] = in[y * 896 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+    }
     for (int cb = 0; cb < 8; cb += 4) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
         for (int vy = 0; vy < 14; vy += 2) {
@@ -21048,32 +21164,34 @@ static void Dw_k6x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k6x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 344;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 344 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6x7: runs its stage */
 void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6x7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6x7_8c4p2r(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "k3f": dwconv --------------------------------------
  * input 7x7x8 -> output 7x7x8 (NHWC, float32)
@@ -21095,11 +21213,13 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_k3f(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k3f_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21131,8 +21251,10 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -21240,7 +21362,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -21313,7 +21436,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -21494,7 +21618,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -21526,8 +21651,10 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -21635,7 +21762,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -21668,33 +21796,33 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k3f: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3f: runs its stage */
 void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3f(in, out, packed);
+    Dw_k3f_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */
 static void Run_k3f(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3f(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
     {
@@ -22028,4 +22156,3 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .pack = dw_kernels_k3f_pack, .run = Run_k3f
     },
 };
-

@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_m1c1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_m1c1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,7 +66,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -195,7 +198,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             {
@@ -477,7 +481,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -509,7 +514,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -640,7 +646,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 16;
             {
@@ -673,35 +680,35 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m1c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m1c1: runs its stage */
 void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1c1(in, out, packed);
+    Dw_m1c1_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m1c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": dwconv --------------------------------------
  * input 7x7x3 -> output 7x7x6 (NHWC, float32)
@@ -724,11 +731,13 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][6], dw_b [6]
  */
-static void Dw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 6c4p, 6 channels x 4 pixels */
+static void Dw_m2_6c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -772,8 +781,10 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 21 * vy + 3 * vx;
@@ -971,7 +982,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -1074,7 +1086,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 21 * vy + 3 * vx;
@@ -1408,7 +1421,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -1452,8 +1466,10 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 21 * vy + 3 * vx;
@@ -1651,7 +1667,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -1696,35 +1713,35 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 6 + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[6 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2(in, out, packed);
+    Dw_m2_6c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": dwconv --------------------------------------
  * input 9x8x5 -> output 9x8x15 (NHWC, float32)
@@ -1747,11 +1764,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_m3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c2p, 15 channels x 2 pixels */
+static void Dw_m3_15c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1808,7 +1827,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -1922,7 +1942,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -2285,7 +2306,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -2342,7 +2364,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 7; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -2456,7 +2479,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 7;
             {
@@ -2514,35 +2538,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 3;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its stage */
 void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3(in, out, packed);
+    Dw_m3_15c2p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": dwconv --------------------------------------
  * input 8x9x4 -> output 8x9x16 (NHWC, float32)
@@ -2565,11 +2589,13 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2613,8 +2639,10 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
@@ -2870,7 +2898,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2973,7 +3002,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..6 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
@@ -3389,7 +3419,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3433,8 +3464,10 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
@@ -3690,7 +3723,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3735,33 +3769,32 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its stage */
 void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4(in, out, packed);
+    Dw_m4_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m8": dwconv --------------------------------------
  * input 13x13x2 -> output 13x13x16 (NHWC, float32)
@@ -3784,11 +3817,13 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m8_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3820,7 +3855,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3951,7 +3987,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4233,7 +4270,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4265,7 +4303,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4396,7 +4435,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4429,33 +4469,32 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 8;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its stage */
 void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8(in, out, packed);
+    Dw_m8_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m8c1": dwconv --------------------------------------
  * input 9x7x1 -> output 9x7x8 (NHWC, float32)
@@ -4478,17 +4517,19 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_m8c1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m8c1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 7; ++j)
-            stage[(y + 2) * 11 + 2 + j] = in[y * 7 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+    }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 11 * vy + vx;
@@ -4866,32 +4907,35 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m8c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 1) * 8;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m8c1: runs its stage */
 void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8c1(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_m8c1_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m8c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m64": dwconv --------------------------------------
  * input 5x5x1 -> output 5x5x64 (NHWC, float32)
@@ -4915,33 +4959,40 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
  */
-static void Dw_m64(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -4951,7 +5002,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 5 * vy + vx;
@@ -4959,29 +5011,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -4991,29 +5049,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5024,36 +5088,43 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5071,41 +5142,50 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5116,36 +5196,43 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5155,29 +5242,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5187,7 +5280,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 5 * vy + vx;
@@ -5195,29 +5289,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5227,29 +5327,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5260,33 +5366,33 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m64: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64: runs its stage */
 void dw_mult_act_m64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64(in, out, packed);
+    Dw_m64_64c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m64c2": dwconv --------------------------------------
  * input 3x3x2 -> output 2x2x128 (NHWC, float32)
@@ -5310,33 +5416,40 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
  */
-static void Dw_m64c2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5346,29 +5459,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5378,29 +5497,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5410,29 +5535,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5443,33 +5574,32 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m64c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64c2: runs its stage */
 void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64c2(in, out, packed);
+    Dw_m64c2_64c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
 static void Run_m64c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m2c17": dwconv --------------------------------------
  * input 14x14x17 -> output 14x14x34 (NHWC, float32)
@@ -5492,11 +5622,13 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][34], dw_b [34]
  */
-static void Dw_m2c17(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m2c17_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5566,7 +5698,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5777,7 +5910,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6320,7 +6454,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6390,7 +6525,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6601,7 +6737,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6672,44 +6809,43 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2c17: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (16 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2c17: runs its stage */
 void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2c17(in, out, packed);
+    Dw_m2c17_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2c17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m3s2": dwconv --------------------------------------
  * input 13x9x11 -> output 7x5x33 (NHWC, float32)
@@ -6732,11 +6868,13 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Dw_m3s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
+static void Dw_m3s2_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6857,8 +6995,10 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 198 * vy + 22 * vx;
@@ -7266,7 +7406,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -7549,7 +7690,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 198 * vy + 22 * vx;
@@ -8271,7 +8413,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -8392,8 +8535,10 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 198 * vy + 22 * vx;
@@ -8801,7 +8946,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 4;
             {
@@ -8923,44 +9069,44 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 240;
-        const int o0 = (0 + ct * 8) * 3;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 240 * ct;
+        const int o0 = 24 * ct;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j)
-                d[24 + k * 24 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 8 */
-        float *restrict d = packed + 240 + ct * 160;
-        const int o0 = (8 + ct * 3) * 3;
+    {   /* 3-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 240;
+        const int o0 = 9 * ct + 24;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m3s2: runs its stage */
 void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3s2(in, out, packed);
+    Dw_m3s2_24c2p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m4v": dwconv --------------------------------------
  * input 7x9x8 -> output 5x7x32 (NHWC, float32)
@@ -8983,12 +9129,14 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
  */
-static void Dw_m4v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m4v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 8 * vx + 2 * ct;
@@ -9347,33 +9495,32 @@ static void Dw_m4v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m4v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4v: runs its stage */
 void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4v(in, out, packed);
+    Dw_m4v_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
 static void Run_m4v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m2d2": dwconv --------------------------------------
  * input 9x9x9 -> output 9x9x18 (NHWC, float32)
@@ -9396,7 +9543,8 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][2][18], dw_b [18]
  */
-static void Dw_m2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m2d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
@@ -9449,7 +9597,8 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..1 x cols 1..7: kernel rows 1..2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 56 * ct;
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
@@ -9842,7 +9991,8 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..6 x cols 1..7: kernel rows 0..2, cols 0..1 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 56 * ct;
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
@@ -10329,7 +10479,8 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 7..8 x cols 1..7: kernel rows 0..1, cols 0..1 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 56 * ct;
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
@@ -10663,44 +10814,43 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 56;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 56 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 112 + ct * 56;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 56 * ct + 112;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2d2: runs its stage */
 void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2d2(in, out, packed);
+    Dw_m2d2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "nobias": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -10723,11 +10873,13 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_nobias_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10759,8 +10911,10 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -10890,7 +11044,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10963,7 +11118,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -11172,7 +11328,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11204,8 +11361,10 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -11335,7 +11494,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11368,32 +11528,31 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dw_mult_act_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias(in, out, packed);
+    Dw_nobias_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "a_none": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -11415,11 +11574,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_none(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_none_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11477,8 +11638,10 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -11687,7 +11850,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -11820,7 +11984,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -12169,7 +12334,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -12227,8 +12393,10 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -12437,7 +12605,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -12496,44 +12665,44 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_none: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_none: runs its stage */
 void dw_mult_act_a_none(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_none(in, out, packed);
+    Dw_a_none_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
 static void Run_a_none(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_none(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "a_relu": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -12555,11 +12724,13 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_relu_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12619,8 +12790,10 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -12839,7 +13012,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -12976,7 +13150,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -13337,7 +13512,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -13397,8 +13573,10 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -13617,7 +13795,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -13678,44 +13857,44 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_relu(in, out, packed);
+    Dw_a_relu_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "a_r6": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -13737,11 +13916,13 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_r6_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13803,8 +13984,10 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -14033,7 +14216,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -14174,7 +14358,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -14547,7 +14732,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -14609,8 +14795,10 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -14839,7 +15027,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -14902,44 +15091,44 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_r6(in, out, packed);
+    Dw_a_r6_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "a_mm": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -14961,11 +15150,13 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_mm_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15027,8 +15218,10 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -15257,7 +15450,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -15398,7 +15592,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -15771,7 +15966,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -15833,8 +16029,10 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -16063,7 +16261,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -16126,44 +16325,44 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_mm(in, out, packed);
+    Dw_a_mm_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "a_min": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -16185,11 +16384,13 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_min(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_min_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16249,8 +16450,10 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -16469,7 +16672,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -16606,7 +16810,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -16967,7 +17172,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -17027,8 +17233,10 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -17247,7 +17455,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -17308,44 +17517,44 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_min: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_min: runs its stage */
 void dw_mult_act_a_min(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_min(in, out, packed);
+    Dw_a_min_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_min(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "a_max": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -17367,11 +17576,13 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_max_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17431,8 +17642,10 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -17651,7 +17864,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -17788,7 +18002,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -18149,7 +18364,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -18209,8 +18425,10 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -18429,7 +18647,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -18490,44 +18709,44 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void dw_mult_act_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_max(in, out, packed);
+    Dw_a_max_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "a_frac": dwconv --------------------------------------
  * input 8x7x7 -> output 8x7x14 (NHWC, float32)
@@ -18551,11 +18770,13 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][14], dw_b [14]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_a_frac(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a_frac_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -18641,8 +18862,10 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 49 * vy + 7 * vx;
@@ -19051,7 +19274,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -19252,7 +19476,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 49 * vy + 7 * vx;
@@ -19931,7 +20156,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -20017,8 +20243,10 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 49 * vy + 7 * vx;
@@ -20427,7 +20655,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -20514,41 +20743,41 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_frac: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 72 + ct * 72;
-        const int o0 = (4 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct + 72;
+        const int o0 = 6 * ct + 8;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
-            for (int j = 6; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_frac: runs its stage */
 void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_frac(in, out, packed);
+    Dw_a_frac_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_frac(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "r_k3": dwconv --------------------------------------
  * input 9x13x8 -> output 9x13x8 (NHWC, float32)
@@ -20570,11 +20799,13 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_r_k3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_r_k3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -20607,7 +20838,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -20745,7 +20977,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -21037,7 +21270,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -21070,7 +21304,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 9; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -21208,7 +21443,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 12;
             {
@@ -21242,33 +21478,33 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer r_k3: runs its stage */
 void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k3(in, out, packed, in);
+    Dw_r_k3_8c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "r_k4": dwconv --------------------------------------
  * input 7x8x17 -> output 7x8x17 (NHWC, float32)
@@ -21290,11 +21526,13 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][17], dw_b [17]
  */
-static void Dw_r_k4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_r_k4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21398,8 +21636,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -21770,7 +22010,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21874,7 +22115,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -22083,7 +22325,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 1..5: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -22766,7 +23009,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -22870,8 +23114,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -23242,7 +23488,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23346,7 +23593,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23426,7 +23674,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23506,8 +23755,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -23790,7 +24041,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23870,7 +24122,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23935,44 +24188,43 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 272 + ct * 136;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 136 * ct + 272;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_k4: runs its stage */
 void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k4(in, out, packed, in);
+    Dw_r_k4_8c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "r_d2": dwconv --------------------------------------
  * input 13x13x5 -> output 13x13x5 (NHWC, float32)
@@ -23994,7 +24246,8 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_r_d2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_r_d2_5c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
@@ -24154,7 +24407,8 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..1 x cols 4..8: kernel rows 2..4, cols 0..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 4; vx < 8; vx += 4) {
+        {
+            const int vx = 4;
             {
                 const float *restrict vw = w;
                 const int ib = 65 * vy + 5 * vx;
@@ -24717,7 +24971,8 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..3 x cols 4..8: kernel rows 1..4, cols 0..4 */
     for (int vy = 2; vy < 4; ++vy) {
-        for (int vx = 4; vx < 8; vx += 4) {
+        {
+            const int vx = 4;
             {
                 const float *restrict vw = w;
                 const int ib = 65 * vy + 5 * vx;
@@ -25405,7 +25660,8 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 4..8 x cols 4..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 4; vy < 9; ++vy) {
-        for (int vx = 4; vx < 8; vx += 4) {
+        {
+            const int vx = 4;
             {
                 const float *restrict vw = w;
                 const int ib = 65 * vy + 5 * vx;
@@ -26148,7 +26404,8 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 9..10 x cols 4..8: kernel rows 0..3, cols 0..4 */
     for (int vy = 9; vy < 11; ++vy) {
-        for (int vx = 4; vx < 8; vx += 4) {
+        {
+            const int vx = 4;
             {
                 const float *restrict vw = w;
                 const int ib = 65 * vy + 5 * vx;
@@ -26766,7 +27023,8 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 11..12 x cols 4..8: kernel rows 0..2, cols 0..4 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 4; vx < 8; vx += 4) {
+        {
+            const int vx = 4;
             {
                 const float *restrict vw = w;
                 const int ib = 65 * vy + 5 * vx;
@@ -27139,35 +27397,35 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_d2: runs its stage */
 void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_d2(in, out, packed, in);
+    Dw_r_d2_5c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "r_tab": dwconv --------------------------------------
  * input 8x9x33 -> output 8x9x33 (NHWC, float32)
@@ -27190,11 +27448,13 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][5][33], dw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_r_tab(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_r_tab_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27274,7 +27534,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27370,8 +27631,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 120 * ct;
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
@@ -27698,7 +27961,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27794,7 +28058,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28107,7 +28372,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 2..6: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 120 * ct;
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
@@ -28776,7 +29042,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28856,7 +29123,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28952,8 +29220,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 2..6: kernel rows 0..1, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 120 * ct;
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
@@ -29280,7 +29550,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29376,7 +29647,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29457,41 +29729,40 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer r_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 480 + ct * 120;
-        const int o0 = (32 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 120 * ct + 480;
+        const int o0 = ct + 32;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_tab: runs its stage */
 void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_tab(in, out, packed, in);
+    Dw_r_tab_8c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "r_c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -29513,11 +29784,13 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_r_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_r_c1_1c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -29539,35 +29812,35 @@ static void Dw_r_c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_c1: runs its stage */
 void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_c1(in, out, packed, in);
+    Dw_r_c1_1c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */
 static void Run_r_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_c1(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
     {
@@ -29946,4 +30219,3 @@ const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
         .pack = dw_mult_act_r_c1_pack, .run = Run_r_c1
     },
 };
-

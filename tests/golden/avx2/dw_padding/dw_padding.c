@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_same_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_same_s1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,8 +66,10 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 64 * vy + 8 * vx;
@@ -184,7 +188,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -257,7 +262,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 64 * vy + 8 * vx;
@@ -452,7 +458,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -484,8 +491,10 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 64 * vy + 8 * vx;
@@ -604,7 +613,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -637,33 +647,33 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_s1: runs its stage */
 void dw_padding_same_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s1(in, out, packed);
+    Dw_same_s1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "same_s2": dwconv --------------------------------------
  * input 7x8x9 -> output 4x4x9 (NHWC, float32)
@@ -685,11 +695,13 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_same_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_same_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -807,7 +819,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -1093,7 +1106,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -1211,7 +1225,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -1270,44 +1285,44 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer same_s2: runs its stage */
 void dw_padding_same_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s2(in, out, packed);
+    Dw_same_s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "same_k4e": dwconv --------------------------------------
  * input 8x8x16 -> output 4x4x16 (NHWC, float32)
@@ -1329,11 +1344,13 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4e(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_same_k4e_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1385,7 +1402,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1466,7 +1484,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1747,7 +1766,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1799,7 +1819,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1880,7 +1901,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1933,33 +1955,32 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4e: runs its stage */
 void dw_padding_same_k4e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4e(in, out, packed);
+    Dw_same_k4e_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4e: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "same_k4o": dwconv --------------------------------------
  * input 9x9x16 -> output 5x5x16 (NHWC, float32)
@@ -1981,11 +2002,13 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4o(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_same_k4o_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2037,7 +2060,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2135,7 +2159,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2409,7 +2434,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2449,7 +2475,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2523,7 +2550,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2556,33 +2584,32 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4o: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4o: runs its stage */
 void dw_padding_same_k4o(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4o(in, out, packed);
+    Dw_same_k4o_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4o: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4o(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4o(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "same_k6s3": dwconv --------------------------------------
  * input 14x13x7 -> output 5x5x7 (NHWC, float32)
@@ -2604,11 +2631,13 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_same_k6s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_same_k6s3_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2688,7 +2717,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..5, cols 0..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2858,7 +2888,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 4: kernel rows 2..5, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -3364,7 +3395,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..5 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -3444,7 +3476,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..5 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -3614,7 +3647,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -3679,35 +3713,35 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer same_k6s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 296;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 296 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer same_k6s3: runs its stage */
 void dw_padding_same_k6s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k6s3(in, out, packed);
+    Dw_same_k6s3_7c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k6s3: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k6s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k6s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "valid_s1": dwconv --------------------------------------
  * input 9x13x16 -> output 7x11x16 (NHWC, float32)
@@ -3729,7 +3763,8 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_valid_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_valid_s1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
@@ -3904,33 +3939,32 @@ static void Dw_valid_s1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s1: runs its stage */
 void dw_padding_valid_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s1(in, out, packed);
+    Dw_valid_s1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "valid_s2": dwconv --------------------------------------
  * input 8x8x17 -> output 3x3x17 (NHWC, float32)
@@ -3952,7 +3986,8 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_valid_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_valid_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -4111,44 +4146,43 @@ static void Dw_valid_s2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s2: runs its stage */
 void dw_padding_valid_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s2(in, out, packed);
+    Dw_valid_s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "valid_k5": dwconv --------------------------------------
  * input 5x7x4 -> output 1x3x4 (NHWC, float32)
@@ -4170,11 +4204,13 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_valid_k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_valid_k5_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4351,35 +4387,35 @@ static void Dw_valid_k5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer valid_k5: runs its stage */
 void dw_padding_valid_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_k5(in, out, packed);
+    Dw_valid_k5_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_k5: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "int0": dwconv --------------------------------------
  * input 7x7x9 -> output 3x3x9 (NHWC, float32)
@@ -4401,7 +4437,8 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int0(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int0_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
@@ -4752,44 +4789,44 @@ static void Dw_int0(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int0: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int0: runs its stage */
 void dw_padding_int0(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int0(in, out, packed);
+    Dw_int0_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int0: the entry point with the arguments of every sg_layer's run */
 static void Run_int0(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int0(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "int1": dwconv --------------------------------------
  * input 7x7x9 -> output 5x5x9 (NHWC, float32)
@@ -4811,11 +4848,13 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4969,7 +5008,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5255,7 +5295,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -6127,7 +6168,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6281,7 +6323,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -6567,7 +6610,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -6722,44 +6766,44 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int1: runs its stage */
 void dw_padding_int1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int1(in, out, packed);
+    Dw_int1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int1: the entry point with the arguments of every sg_layer's run */
 static void Run_int1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "int2": dwconv --------------------------------------
  * input 7x7x9 -> output 7x7x9 (NHWC, float32)
@@ -6781,17 +6825,19 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y)
-        for (int j = 0; j < 63; ++j)
-            stage[(y + 2) * 99 + 18 + j] = in[y * 63 + j];
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 63; ++j) stage[99 * y + 216 + j] = in[63 * y + j];
+    }
     /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 99 * vy + 9 * vx;
@@ -7539,43 +7585,46 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int2_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int4": dwconv --------------------------------------
  * input 7x7x8 -> output 11x11x8 (NHWC, float32)
@@ -7597,14 +7646,15 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_int4(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 120 + 32 + j] = in[y * 56 + j];
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+    }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -7985,32 +8035,35 @@ static void Dw_int4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer int4: runs its stage */
 void dw_padding_int4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int4(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int4_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int4: the entry point with the arguments of every sg_layer's run */
 static void Run_int4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "int3s2": dwconv --------------------------------------
  * input 13x15x32 -> output 7x8x32 (NHWC, float32)
@@ -8032,14 +8085,15 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][32], dw_b [32]
  */
-static void Dw_int3s2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int3s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 1029 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 480; ++j)
-            stage[(y + 3) * 672 + 96 + j] = in[y * 480 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+    }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -8415,32 +8469,34 @@ static void Dw_int3s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer int3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer int3s2: runs its stage */
 void dw_padding_int3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int3s2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int3s2_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_int3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "tab_a": dwconv --------------------------------------
  * input 13x14x5 -> output 12x14x5 (NHWC, float32)
@@ -8462,7 +8518,8 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_tab_a(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_tab_a_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
@@ -8627,7 +8684,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -8651,7 +8709,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 1;
             {
@@ -8683,7 +8742,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 2..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int vx = 2; vx < 14; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -8756,35 +8816,35 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_a: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_a: runs its stage */
 void dw_padding_tab_a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_a(in, out, packed);
+    Dw_tab_a_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_a: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "tab_b": dwconv --------------------------------------
  * input 15x16x17 -> output 8x8x17 (NHWC, float32)
@@ -8806,12 +8866,15 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_tab_b(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_tab_b_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 544 * vy + 34 * vx + 8 * ct;
@@ -8986,7 +9049,8 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9029,7 +9093,8 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 544 * vy + 34 * vx + 8 * ct;
@@ -9435,44 +9500,43 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_b: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_b: runs its stage */
 void dw_padding_tab_b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_b(in, out, packed);
+    Dw_tab_b_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_b: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "tab_c": dwconv --------------------------------------
  * input 9x8x7 -> output 7x9x7 (NHWC, float32)
@@ -9494,14 +9558,15 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][7], dw_b [7]
  */
-static void Dw_tab_c(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_tab_c_7c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 105 + 7 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+    }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -10086,34 +10151,37 @@ static void Dw_tab_c(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_c: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer tab_c: runs its stage */
 void dw_padding_tab_c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_c(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_c_7c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_c: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "tab_d": dwconv --------------------------------------
  * input 8x9x33 -> output 10x9x33 (NHWC, float32)
@@ -10135,14 +10203,15 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_tab_d(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_tab_d_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 8; ++y)
-        for (int j = 0; j < 297; ++j)
-            stage[(y + 2) * 429 + 0 + j] = in[y * 297 + j];
+    for (int y = 0; y < 8; ++y) {
+        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+    }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -10553,43 +10622,45 @@ static void Dw_tab_d(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_d: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 128;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_d: runs its stage */
 void dw_padding_tab_d(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_d(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_d_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_d: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_d(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_d(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "big_same": dwconv --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -10611,11 +10682,13 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
  */
-static void Dw_big_same(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_big_same_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10667,7 +10740,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -10719,7 +10793,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -10771,7 +10846,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -10823,7 +10899,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -10875,7 +10952,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -10927,7 +11005,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -10979,7 +11058,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -11031,7 +11111,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -11084,33 +11165,33 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_same: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_same: runs its stage */
 void dw_padding_big_same(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_same(in, out, packed);
+    Dw_big_same_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_same: the entry point with the arguments of every sg_layer's run */
 static void Run_big_same(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_same(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "big_1x1": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -11132,11 +11213,13 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_big_1x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_big_1x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11157,33 +11240,32 @@ static void Dw_big_1x1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_1x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_1x1: runs its stage */
 void dw_padding_big_1x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_1x1(in, out, packed);
+    Dw_big_1x1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_1x1: the entry point with the arguments of every sg_layer's run */
 static void Run_big_1x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_1x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "big_k15": dwconv --------------------------------------
  * input 2x2x3 -> output 2x2x3 (NHWC, float32)
@@ -11205,11 +11287,13 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_big_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_big_k15_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11241,7 +11325,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 7..8, cols 6..7 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -11273,7 +11358,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 6..7, cols 7..8 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -11305,7 +11391,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 6..7, cols 6..7 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -11338,35 +11425,35 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1808;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1808 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_k15: runs its stage */
 void dw_padding_big_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k15(in, out, packed);
+    Dw_big_k15_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_k15: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_tab": dwconv --------------------------------------
  * input 2x3x9 -> output 6x7x9 (NHWC, float32)
@@ -11388,17 +11475,19 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_big_tab(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_big_tab_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
     for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 2; ++y)
-        for (int j = 0; j < 27; ++j)
-            stage[(y + 4) * 99 + 36 + j] = in[y * 27 + j];
+    for (int y = 0; y < 2; ++y) {
+        for (int j = 0; j < 27; ++j) stage[99 * y + 432 + j] = in[27 * y + j];
+    }
     /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 99 * vy + 9 * vx;
@@ -12146,43 +12235,46 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_big_tab_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer big_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "big_tab2": dwconv --------------------------------------
  * input 1x1x4 -> output 1x1x4 (NHWC, float32)
@@ -12204,11 +12296,13 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][4], dw_b [4]
  */
-static void Dw_big_tab2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_big_tab2_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12229,35 +12323,35 @@ static void Dw_big_tab2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_tab2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 976;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 976 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab2: runs its stage */
 void dw_padding_big_tab2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab2(in, out, packed);
+    Dw_big_tab2_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_tab2: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "big_d4": dwconv --------------------------------------
  * input 3x2x15 -> output 3x2x15 (NHWC, float32)
@@ -12279,7 +12373,8 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_big_d4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_big_d4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
@@ -12330,44 +12425,44 @@ static void Dw_big_d4(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer big_d4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer big_d4: runs its stage */
 void dw_padding_big_d4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_d4(in, out, packed);
+    Dw_big_d4_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_d4: the entry point with the arguments of every sg_layer's run */
 static void Run_big_d4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_d4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "big_bot": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -12389,11 +12484,13 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][1], dw_b [1]
  */
-static void Dw_big_bot(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_big_bot_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12414,35 +12511,35 @@ static void Dw_big_bot(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_bot: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_bot: runs its stage */
 void dw_padding_big_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_bot(in, out, packed);
+    Dw_big_bot_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_bot: the entry point with the arguments of every sg_layer's run */
 static void Run_big_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "px_s2": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -12464,11 +12561,13 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_px_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_px_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -12489,33 +12588,32 @@ static void Dw_px_s2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its stage */
 void dw_padding_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2(in, out, packed);
+    Dw_px_s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "px_k1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -12537,11 +12635,13 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_px_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_px_k1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12562,35 +12662,36 @@ static void Dw_px_k1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer px_k1: runs its stage */
 void dw_padding_px_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_k1(in, out, packed);
+    Dw_px_k1_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k1: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "row": dwconv --------------------------------------
  * input 1x17x8 -> output 1x17x8 (NHWC, float32)
@@ -12612,11 +12713,13 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_row(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_row_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12640,7 +12743,8 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -12732,7 +12836,8 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 16: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             {
@@ -12757,33 +12862,33 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer row: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer row: runs its stage */
 void dw_padding_row(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_row(in, out, packed);
+    Dw_row_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer row: the entry point with the arguments of every sg_layer's run */
 static void Run_row(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_row(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "col": dwconv --------------------------------------
  * input 17x1x5 -> output 17x1x5 (NHWC, float32)
@@ -12805,11 +12910,13 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][1][5], dw_b [5]
  */
-static void Dw_col(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_col_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12837,7 +12944,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -12905,7 +13013,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 15 x cols 0: kernel rows 0..3, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -12937,7 +13046,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 16 x cols 0: kernel rows 0..2, cols 0 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 0;
             {
@@ -12966,35 +13076,35 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer col: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 48;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 48 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer col: runs its stage */
 void dw_padding_col(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_col(in, out, packed);
+    Dw_col_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer col: the entry point with the arguments of every sg_layer's run */
 static void Run_col(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_col(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
     {
@@ -13418,4 +13528,3 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .pack = dw_padding_col_pack, .run = Run_col
     },
 };
-

@@ -359,4 +359,3 @@ extern const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT];
 #endif
 
 #endif /* DW_PADDING_GENERATED_H */
-

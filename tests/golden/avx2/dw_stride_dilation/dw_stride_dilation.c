@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,7 +66,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -126,7 +129,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -318,7 +322,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -350,7 +355,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -412,7 +418,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             {
@@ -445,33 +452,33 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2(in, out, packed);
+    Dw_s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2e": dwconv --------------------------------------
  * input 8x16x16 -> output 4x8x16 (NHWC, float32)
@@ -493,12 +500,14 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s2e(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2e_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 512 * vy + 32 * vx + 8 * ct;
@@ -707,8 +716,10 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 512 * vy + 32 * vx + 8 * ct;
@@ -838,7 +849,8 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -871,33 +883,32 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s2e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2e: runs its stage */
 void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2e(in, out, packed);
+    Dw_s2e_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
 static void Run_s2e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwconv --------------------------------------
  * input 13x14x16 -> output 5x5x16 (NHWC, float32)
@@ -919,12 +930,15 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -995,7 +1009,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1028,7 +1043,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -1160,8 +1176,10 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -1232,7 +1250,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1265,33 +1284,32 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3(in, out, packed);
+    Dw_s3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s1x2": dwconv --------------------------------------
  * input 9x17x9 -> output 9x9x9 (NHWC, float32)
@@ -1313,11 +1331,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_s1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s1x2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1375,8 +1395,10 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 153 * vy + 18 * vx;
@@ -1629,7 +1651,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -1762,7 +1785,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 153 * vy + 18 * vx;
@@ -2167,7 +2191,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -2225,8 +2250,10 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 153 * vy + 18 * vx;
@@ -2479,7 +2506,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -2538,44 +2566,44 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s1x2: runs its stage */
 void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1x2(in, out, packed);
+    Dw_s1x2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2x1": dwconv --------------------------------------
  * input 15x8x17 -> output 8x8x17 (NHWC, float32)
@@ -2597,11 +2625,13 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
  */
-static void Dw_s2x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2699,7 +2729,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2821,8 +2852,10 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 272 * vy + 17 * vx + 8 * ct;
@@ -3086,7 +3119,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3208,7 +3242,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3639,7 +3674,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 2..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 272 * vy + 17 * vx + 8 * ct;
@@ -4375,7 +4411,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4473,7 +4510,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4595,8 +4633,10 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 2..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 272 * vy + 17 * vx + 8 * ct;
@@ -4860,7 +4900,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4982,7 +5023,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5081,44 +5123,43 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 208;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2x1: runs its stage */
 void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x1(in, out, packed);
+    Dw_s2x1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s3x2": dwconv --------------------------------------
  * input 16x13x7 -> output 6x7x7 (NHWC, float32)
@@ -5140,11 +5181,13 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Dw_s3x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_s3x2_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5176,8 +5219,10 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 273 * vy + 14 * vx;
@@ -5285,7 +5330,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -5358,7 +5404,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 273 * vy + 14 * vx;
@@ -5539,7 +5586,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -5571,8 +5619,10 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 273 * vy + 14 * vx;
@@ -5680,7 +5730,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -5713,35 +5764,35 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3x2: runs its stage */
 void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3x2(in, out, packed);
+    Dw_s3x2_7c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s2x3": dwconv --------------------------------------
  * input 14x17x33 -> output 7x6x33 (NHWC, float32)
@@ -5763,7 +5814,8 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_s2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
@@ -5890,7 +5942,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..5 x cols 1..4: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 1122 * vy + 99 * vx + 8 * ct;
@@ -6252,7 +6305,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6342,8 +6396,10 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..4: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 1122 * vy + 99 * vx + 8 * ct;
@@ -6537,7 +6593,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6612,44 +6669,43 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 128;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2x3: runs its stage */
 void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x3(in, out, packed);
+    Dw_s2x3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s4": dwconv --------------------------------------
  * input 17x17x4 -> output 5x5x4 (NHWC, float32)
@@ -6671,11 +6727,13 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_s4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_s4_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6727,7 +6785,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -6843,7 +6902,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -7223,7 +7283,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -7275,7 +7336,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -7391,7 +7453,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -7444,35 +7507,35 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s4: runs its stage */
 void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4(in, out, packed);
+    Dw_s4_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s8": dwconv --------------------------------------
  * input 16x15x5 -> output 2x2x5 (NHWC, float32)
@@ -7494,7 +7557,8 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_s8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_s8_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
@@ -7565,35 +7629,35 @@ static void Dw_s8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s8: runs its stage */
 void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s8(in, out, packed);
+    Dw_s8_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
 static void Run_s8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "s3k2": dwconv --------------------------------------
  * input 13x13x15 -> output 5x5x15 (NHWC, float32)
@@ -7615,12 +7679,14 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][15], dw_b [15]
  */
-static void Dw_s3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3k2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 585 * vy + 45 * vx;
@@ -7772,8 +7838,10 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 585 * vy + 45 * vx;
@@ -7855,7 +7923,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -7890,44 +7959,44 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 40 + ct * 40;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 40;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3k2: runs its stage */
 void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k2(in, out, packed);
+    Dw_s3k2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3k1v": dwconv --------------------------------------
  * input 9x7x8 -> output 3x3x8 (NHWC, float32)
@@ -7949,7 +8018,8 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][8], dw_b [8]
  */
-static void Dw_s3k1v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3k1v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
@@ -7986,33 +8056,34 @@ static void Dw_s3k1v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3k1v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3k1v: runs its stage */
 void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k1v(in, out, packed);
+    Dw_s3k1v_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k1v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d2": dwconv --------------------------------------
  * input 13x13x8 -> output 13x13x8 (NHWC, float32)
@@ -8034,7 +8105,8 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -8665,33 +8737,33 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed);
+    Dw_d2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d3": dwconv --------------------------------------
  * input 15x14x9 -> output 15x14x9 (NHWC, float32)
@@ -8713,7 +8785,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_d3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
@@ -9789,44 +9862,44 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its stage */
 void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3(in, out, packed);
+    Dw_d3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d2s2": dwconv --------------------------------------
  * input 16x17x16 -> output 8x9x16 (NHWC, float32)
@@ -9848,11 +9921,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_d2s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d2s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9884,8 +9959,10 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 544 * vy + 32 * vx + 8 * ct;
@@ -10015,7 +10092,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10088,7 +10166,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 544 * vy + 32 * vx + 8 * ct;
@@ -10297,7 +10376,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10329,8 +10409,10 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 544 * vy + 32 * vx + 8 * ct;
@@ -10460,7 +10542,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10493,33 +10576,32 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2: runs its stage */
 void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2(in, out, packed);
+    Dw_d2s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "d3s2k5": dwconv --------------------------------------
  * input 17x16x3 -> output 9x8x3 (NHWC, float32)
@@ -10541,7 +10623,8 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_d3s2k5_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
@@ -10904,7 +10987,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -10968,7 +11052,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1..2: kernel rows 1..4, cols 1..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -11069,7 +11154,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 3..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 3;
             {
@@ -11190,7 +11276,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 5;
             {
@@ -11270,7 +11357,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 6..7: kernel rows 1..4, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 6;
             {
@@ -11886,7 +11974,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -11950,7 +12039,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..2: kernel rows 0..3, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -12051,7 +12141,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 3..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 3;
             {
@@ -12172,7 +12263,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             {
@@ -12252,7 +12344,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6..7: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -12693,35 +12786,35 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer d3s2k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2k5: runs its stage */
 void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2k5(in, out, packed);
+    Dw_d3s2k5_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s2k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "d1x2": dwconv --------------------------------------
  * input 9x9x31 -> output 9x9x31 (NHWC, float32)
@@ -12743,11 +12836,13 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Dw_d1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d1x2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -12823,8 +12918,10 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -13033,7 +13130,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7..8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 3; ++ct) {
@@ -13206,7 +13304,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..7 x cols 2..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -13577,7 +13676,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0..1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -13653,8 +13753,10 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 2..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -13863,7 +13965,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 7..8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 7;
             for (int ct = 0; ct < 3; ++ct) {
@@ -13940,44 +14043,43 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240 + ct * 80;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 240;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer d1x2: runs its stage */
 void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1x2(in, out, packed);
+    Dw_d1x2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_d1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "d2x3": dwconv --------------------------------------
  * input 13x17x4 -> output 13x17x4 (NHWC, float32)
@@ -13999,7 +14101,8 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][4], dw_b [4]
  */
-static void Dw_d2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_d2x3_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
@@ -14140,7 +14243,8 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..1 x cols 6..10: kernel rows 1..2, cols 0..4 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 6; vx < 10; vx += 4) {
+        {
+            const int vx = 6;
             {
                 const float *restrict vw = w;
                 const int ib = 68 * vy + 4 * vx;
@@ -14607,7 +14711,8 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..10 x cols 6..10: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 6; vx < 10; vx += 4) {
+        {
+            const int vx = 6;
             {
                 const float *restrict vw = w;
                 const int ib = 68 * vy + 4 * vx;
@@ -15129,7 +15234,8 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 11..12 x cols 6..10: kernel rows 0..1, cols 0..4 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 6; vx < 10; vx += 4) {
+        {
+            const int vx = 6;
             {
                 const float *restrict vw = w;
                 const int ib = 68 * vy + 4 * vx;
@@ -15418,35 +15524,35 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2x3: runs its stage */
 void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2x3(in, out, packed);
+    Dw_d2x3_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "d2s3v": dwconv --------------------------------------
  * input 14x14x17 -> output 4x4x17 (NHWC, float32)
@@ -15468,12 +15574,14 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_d2s3v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d2s3v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -15654,44 +15762,43 @@ static void Dw_d2s3v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s3v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2s3v: runs its stage */
 void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s3v(in, out, packed);
+    Dw_d2s3v_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s3v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "d8k2": dwconv --------------------------------------
  * input 9x9x4 -> output 9x9x4 (NHWC, float32)
@@ -15713,12 +15820,14 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][4], dw_b [4]
  */
-static void Dw_d8k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_d8k2_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -15779,7 +15888,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..3 x cols 5..8: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 5; vx < 9; vx += 4) {
+        {
+            const int vx = 5;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -15815,8 +15925,10 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -15859,7 +15971,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 (interior) */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -15891,8 +16004,10 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 5..8: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 5; vx < 9; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -15936,7 +16051,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 5..8 x cols 0..3: kernel rows 0, cols 1 */
     for (int vy = 5; vy < 9; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -15997,7 +16113,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 5..8 x cols 5..8: kernel rows 0, cols 0 */
     for (int vy = 5; vy < 9; ++vy) {
-        for (int vx = 5; vx < 9; vx += 4) {
+        {
+            const int vx = 5;
             {
                 const float *restrict vw = w;
                 const int ib = 36 * vy + 4 * vx;
@@ -16034,35 +16151,35 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d8k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d8k2: runs its stage */
 void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d8k2(in, out, packed);
+    Dw_d8k2_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
 static void Run_d8k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d8k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "d3x1s13": dwconv --------------------------------------
  * input 15x16x8 -> output 13x6x8 (NHWC, float32)
@@ -16084,7 +16201,8 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d3x1s13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d3x1s13_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
@@ -16113,7 +16231,8 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..1 x cols 1..5: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 24 * vx;
@@ -16250,7 +16369,8 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..10 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 24 * vx;
@@ -16416,7 +16536,8 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
     /* rows 11..12 x cols 1..5: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 24 * vx;
@@ -16525,33 +16646,33 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3x1s13: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d3x1s13: runs its stage */
 void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3x1s13(in, out, packed);
+    Dw_d3x1s13_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
 static void Run_d3x1s13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3x1s13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "d2s2t": dwconv --------------------------------------
  * input 13x9x5 -> output 7x4x5 (NHWC, float32)
@@ -16573,11 +16694,13 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_d2s2t(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_d2s2t_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16621,7 +16744,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 3: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -16645,7 +16769,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -16707,7 +16832,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -16860,35 +16986,35 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s2t: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2t: runs its stage */
 void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2t(in, out, packed);
+    Dw_d2s2t_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2t(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "d3s3": dwconv --------------------------------------
  * input 16x16x65 -> output 6x6x65 (NHWC, float32)
@@ -16910,11 +17036,13 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
  */
-static void Dw_d3s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d3s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -16972,8 +17100,10 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 3120 * vy + 195 * vx + 8 * ct;
@@ -17111,7 +17241,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 8; ++ct) {
@@ -17244,7 +17375,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 3120 * vy + 195 * vx + 8 * ct;
@@ -17498,7 +17630,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -17556,8 +17689,10 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 3120 * vy + 195 * vx + 8 * ct;
@@ -17695,7 +17830,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 5;
             for (int ct = 0; ct < 8; ++ct) {
@@ -17754,44 +17890,43 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d3s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 80;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 65 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3s3: runs its stage */
 void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s3(in, out, packed);
+    Dw_d3s3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
     {
@@ -18125,4 +18260,3 @@ const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
         .pack = dw_stride_dilation_d3s3_pack, .run = Run_d3s3
     },
 };
-

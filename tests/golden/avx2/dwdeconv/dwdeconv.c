@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,8 +66,10 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -173,7 +177,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -246,7 +251,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -427,7 +433,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -459,8 +466,10 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -568,7 +577,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -601,33 +611,33 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its stage */
 void dwdeconv_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1(in, out, packed);
+    Up_s1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2": dwdeconv --------------------------------------
  * input 7x9x16 -> output 14x18x16 (NHWC, float32)
@@ -649,11 +659,13 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -673,7 +685,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..16 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -717,7 +730,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..17 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 8; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1037,33 +1051,32 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dwdeconv_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2(in, out, packed);
+    Up_s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwdeconv --------------------------------------
  * input 5x5x9 -> output 15x15x9 (NHWC, float32)
@@ -1085,12 +1098,14 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Up_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1190,7 +1205,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..12 step 3 x cols 1..13 step 3: kernel rows 0, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1290,7 +1306,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..12 step 3 x cols 2..14 step 3: kernel rows 0, cols 2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1390,7 +1407,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 3 x cols 0..12 step 3: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1490,7 +1508,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 3 x cols 1..13 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1590,7 +1609,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 3 x cols 2..14 step 3: kernel rows 1, cols 2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1690,7 +1710,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..14 step 3 x cols 0..12 step 3: kernel rows 2, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1790,7 +1811,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..14 step 3 x cols 1..13 step 3: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1890,7 +1912,8 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..14 step 3 x cols 2..14 step 3: kernel rows 2, cols 2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 9 * vx;
@@ -1990,44 +2013,44 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dwdeconv_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3(in, out, packed);
+    Up_s3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s23": dwdeconv --------------------------------------
  * input 4x5x17 -> output 8x15x17 (NHWC, float32)
@@ -2049,11 +2072,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][17], dw_b [17]
  */
-static void Up_s23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s23_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2087,8 +2112,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 3..12 step 3: kernel rows 0, cols 1,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2170,8 +2197,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..13 step 3: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2270,8 +2299,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..11 step 3: kernel rows 0, cols 0,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2353,7 +2384,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2430,7 +2462,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 step 2 x cols 3..12 step 3: kernel rows 0,2, cols 1,4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2541,7 +2574,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 step 2 x cols 1..13 step 3: kernel rows 0,2, cols 2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2663,7 +2697,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 step 2 x cols 2..11 step 3: kernel rows 0,2, cols 0,3 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2850,7 +2885,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..7 step 2 x cols 3..12 step 3: kernel rows 1, cols 1,4 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -2933,7 +2969,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..7 step 2 x cols 1..13 step 3: kernel rows 1, cols 2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -3033,7 +3070,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..7 step 2 x cols 2..11 step 3: kernel rows 1, cols 0,3 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -3150,44 +3188,43 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s23_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 256 + ct * 128;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 256;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s23: runs its stage */
 void dwdeconv_s23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s23(in, out, packed);
+    Up_s23_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2k4": dwdeconv --------------------------------------
  * input 8x8x4 -> output 16x16x4 (NHWC, float32)
@@ -3209,11 +3246,13 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][4], dw_b [4]
  */
-static void Up_s2k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c4p, 4 channels x 4 pixels */
+static void Up_s2k4_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3233,8 +3272,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3312,8 +3353,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3391,7 +3434,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -3436,7 +3480,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..14 step 2 x cols 2..14 step 2: kernel rows 1,3, cols 1,3 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3541,7 +3586,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..14 step 2 x cols 1..13 step 2: kernel rows 1,3, cols 0,2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3694,7 +3740,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 2 x cols 2..14 step 2: kernel rows 0,2, cols 1,3 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3799,7 +3846,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -3927,7 +3975,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3947,8 +3996,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 2..14 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -4026,8 +4077,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 32 * vy + 4 * vx;
@@ -4105,7 +4158,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 15: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -4126,35 +4180,35 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2k4: runs its stage */
 void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2k4(in, out, packed);
+    Up_s2k4_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s2out": dwdeconv --------------------------------------
  * input 7x7x15 -> output 13x14x15 (NHWC, float32)
@@ -4176,7 +4230,8 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Up_s2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s2out_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -4215,7 +4270,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..12 step 2 x cols 2..12 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 105 * vy + 15 * vx;
@@ -4351,7 +4407,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..12 step 2 x cols 1..13 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 105 * vy + 15 * vx;
@@ -4517,7 +4574,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 2..12 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 105 * vy + 15 * vx;
@@ -4701,7 +4759,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 105 * vy + 15 * vx;
@@ -4851,44 +4910,44 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer s2out: runs its stage */
 void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2out(in, out, packed);
+    Up_s2out_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
 static void Run_s2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3out": dwdeconv --------------------------------------
  * input 5x4x33 -> output 13x10x33 (NHWC, float32)
@@ -4910,12 +4969,14 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Up_s3out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s3out_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 132 * vy + 33 * vx + 8 * ct;
@@ -5100,7 +5161,8 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..10 step 3 x cols 0..9 step 3: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 132 * vy + 33 * vx + 8 * ct;
@@ -5285,7 +5347,8 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..11 step 3 x cols 0..9 step 3: kernel rows 0, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 132 * vy + 33 * vx + 8 * ct;
@@ -5470,44 +5533,43 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3out: runs its stage */
 void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3out(in, out, packed);
+    Up_s3out_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s1d2": dwdeconv --------------------------------------
  * input 9x9x8 -> output 9x9x8 (NHWC, float32)
@@ -5529,7 +5591,8 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s1d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
@@ -5575,7 +5638,8 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..1 x cols 2..6: kernel rows 0..1, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 72 * vy + 8 * vx;
@@ -5776,7 +5840,8 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..6 x cols 2..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 72 * vy + 8 * vx;
@@ -6010,7 +6075,8 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 7..8 x cols 2..6: kernel rows 1..2, cols 0..2 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 72 * vy + 8 * vx;
@@ -6160,33 +6226,33 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1d2: runs its stage */
 void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1d2(in, out, packed);
+    Up_s1d2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s2d2": dwdeconv --------------------------------------
  * input 7x7x16 -> output 14x14x16 (NHWC, float32)
@@ -6208,12 +6274,14 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_s2d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct;
@@ -6279,7 +6347,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 2 x cols 3..11 step 2: kernel rows none, cols 0..2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 16;
@@ -6334,8 +6403,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..12 step 2: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 224;
@@ -6385,7 +6456,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6417,8 +6489,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 3..11 step 2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -6526,7 +6600,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 13: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6559,7 +6634,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 3..11 step 2 x cols 0..12 step 2: kernel rows 0..2, cols none */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 224;
@@ -6650,7 +6726,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 3..11 step 2 x cols 3..11 step 2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -6831,8 +6908,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..12 step 2: kernel rows 1..2, cols none */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 224;
@@ -6882,7 +6961,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6914,8 +6994,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 3..11 step 2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -7023,7 +7105,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 13: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7056,33 +7139,32 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2d2: runs its stage */
 void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2d2(in, out, packed);
+    Up_s2d2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "v2": dwdeconv --------------------------------------
  * input 7x7x8 -> output 15x15x8 (NHWC, float32)
@@ -7104,11 +7186,13 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_v2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -7128,8 +7212,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7200,7 +7286,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -7220,8 +7307,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7311,7 +7400,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 2..12 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7431,7 +7521,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7509,7 +7600,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7529,8 +7621,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7601,7 +7695,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -7621,8 +7716,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7708,7 +7805,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 2..12 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7800,7 +7898,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 1..13 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -7866,33 +7965,33 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2: runs its stage */
 void dwdeconv_v2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2(in, out, packed);
+    Up_v2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
 static void Run_v2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "v2out": dwdeconv --------------------------------------
  * input 7x7x8 -> output 16x15x8 (NHWC, float32)
@@ -7914,11 +8013,13 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_v2out_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -7938,8 +8039,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8010,7 +8113,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -8030,8 +8134,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8121,7 +8227,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 step 2 x cols 2..12 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8241,7 +8348,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8319,7 +8427,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -8339,8 +8448,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8411,7 +8522,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -8431,8 +8543,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8518,7 +8632,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 step 2 x cols 2..12 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8610,7 +8725,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 step 2 x cols 1..13 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 56 * vy + 8 * vx;
@@ -8675,7 +8791,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows none, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -8690,8 +8807,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 2..12 step 2: kernel rows none, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -8736,7 +8855,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 14: kernel rows none, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -8751,8 +8871,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows none, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 240 * vy + 16 * vx + 128;
@@ -8803,33 +8925,33 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer v2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2out: runs its stage */
 void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2out(in, out, packed);
+    Up_v2out_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "v3k2": dwdeconv --------------------------------------
  * input 5x5x5 -> output 14x14x5 (NHWC, float32)
@@ -8851,12 +8973,14 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 5c4p, 5 channels x 4 pixels */
+static void Up_v3k2_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -8910,7 +9034,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 3 x cols 1..13 step 3: kernel rows 0, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -8964,7 +9089,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 3 x cols 2..11 step 3: kernel rows 0, cols none */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 210 * vy + 15 * vx + 10;
@@ -8993,7 +9119,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 3 x cols 0..12 step 3: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9047,7 +9174,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 3 x cols 1..13 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9101,7 +9229,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 3 x cols 2..11 step 3: kernel rows 1, cols none */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 210 * vy + 15 * vx + 80;
@@ -9130,7 +9259,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..11 step 3 x cols 0..12 step 3: kernel rows none, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 210 * vy + 15 * vx + 140;
@@ -9171,7 +9301,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..11 step 3 x cols 1..13 step 3: kernel rows none, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 210 * vy + 15 * vx + 145;
@@ -9212,7 +9343,8 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..11 step 3 x cols 2..11 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 210 * vy + 15 * vx + 150;
@@ -9241,35 +9373,35 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer v3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2: runs its stage */
 void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2(in, out, packed);
+    Up_v3k2_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "v3k2out": dwdeconv --------------------------------------
  * input 5x5x5 -> output 16x15x5 (NHWC, float32)
@@ -9291,12 +9423,14 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 5c4p, 5 channels x 4 pixels */
+static void Up_v3k2out_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9350,7 +9484,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 3 x cols 1..13 step 3: kernel rows 0, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9404,7 +9539,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..12 step 3 x cols 2..14 step 3: kernel rows 0, cols none */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 10;
@@ -9444,8 +9580,10 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 0..12 step 3: kernel rows none, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx;
@@ -9485,8 +9623,10 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 1..13 step 3: kernel rows none, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 5;
@@ -9526,8 +9666,10 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 2..14 step 3: kernel rows none, cols none */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 10;
@@ -9568,7 +9710,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 3 x cols 0..12 step 3: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9622,7 +9765,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 3 x cols 1..13 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 25 * vy + 5 * vx;
@@ -9676,7 +9820,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 3 x cols 2..14 step 3: kernel rows 1, cols none */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 85;
@@ -9717,7 +9862,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 3 x cols 0..12 step 3: kernel rows none, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 150;
@@ -9758,7 +9904,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 3 x cols 1..13 step 3: kernel rows none, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 155;
@@ -9799,7 +9946,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..14 step 3 x cols 2..14 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 225 * vy + 15 * vx + 160;
@@ -9840,35 +9988,35 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer v3k2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2out: runs its stage */
 void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2out(in, out, packed);
+    Up_v3k2out_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "vd23": dwdeconv --------------------------------------
  * input 5x6x7 -> output 13x12x7 (NHWC, float32)
@@ -9890,11 +10038,13 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_vd23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 7c4p, 7 channels x 4 pixels */
+static void Up_vd23_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -9926,7 +10076,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..5: kernel rows 0, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -9964,7 +10115,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6..8: kernel rows 0, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -10002,7 +10154,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 9..11: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 9;
             {
@@ -10034,7 +10187,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..2: kernel rows 0..1, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -10072,7 +10226,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 3..5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -10122,7 +10277,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 6..8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -10172,7 +10328,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 9..11: kernel rows 0..1, cols 2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 9;
             {
@@ -10422,7 +10579,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0..2: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -10460,7 +10618,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 3;
             {
@@ -10510,7 +10669,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 6..8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -10560,7 +10720,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 9..11: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 9;
             {
@@ -10598,7 +10759,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..2: kernel rows 2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -10630,7 +10792,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 3..5: kernel rows 2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 3;
             {
@@ -10668,7 +10831,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6..8: kernel rows 2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -10706,7 +10870,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 9..11: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 9;
             {
@@ -10839,35 +11004,35 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer vd23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer vd23: runs its stage */
 void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_vd23(in, out, packed);
+    Up_vd23_7c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
 static void Run_vd23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_vd23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "v8": dwdeconv --------------------------------------
  * input 2x2x3 -> output 16x16x3 (NHWC, float32)
@@ -10889,7 +11054,8 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [8][8][3], dw_b [3]
  */
-static void Up_v8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c4p, 3 channels x 4 pixels */
+static void Up_v8_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
@@ -12558,35 +12724,35 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 520;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 520 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v8: runs its stage */
 void dwdeconv_v8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v8(in, out, packed);
+    Up_v8_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "p1": dwdeconv --------------------------------------
  * input 7x9x5 -> output 13x17x5 (NHWC, float32)
@@ -12608,7 +12774,8 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Up_p1_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
@@ -12834,35 +13001,35 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer p1: runs its stage */
 void dwdeconv_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1(in, out, packed);
+    Up_p1_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
 static void Run_p1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "p1out": dwdeconv --------------------------------------
  * input 7x9x5 -> output 14x18x5 (NHWC, float32)
@@ -12884,7 +13051,8 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Up_p1out_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
@@ -13153,7 +13321,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..16 step 2: kernel rows 2, cols 1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -13207,7 +13376,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..15 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 8; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -13251,7 +13421,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 17: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             {
@@ -13272,35 +13443,35 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer p1out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer p1out: runs its stage */
 void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1out(in, out, packed);
+    Up_p1out_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
 static void Run_p1out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "ptab": dwdeconv --------------------------------------
  * input 6x5x3 -> output 12x10x3 (NHWC, float32)
@@ -13322,11 +13493,13 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Up_ptab(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c4p, 3 channels x 4 pixels */
+static void Up_ptab_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13350,7 +13523,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -13382,7 +13556,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4..8 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -13444,7 +13619,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 0,2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13468,8 +13644,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..9 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 15 * vy + 3 * vx;
@@ -13703,7 +13881,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..8 step 2 x cols 3..9 step 2: kernel rows 0,2,4, cols 1,3 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 15 * vy + 3 * vx;
@@ -13774,7 +13953,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0: kernel rows 2,4, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -13798,7 +13978,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 2: kernel rows 2,4, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -13830,7 +14011,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 4..8 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -13892,7 +14074,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 1: kernel rows 2,4, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -13916,8 +14099,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..9 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 15 * vy + 3 * vx;
@@ -14117,7 +14302,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..9 step 2 x cols 3..9 step 2: kernel rows 1,3, cols 1,3 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 15 * vy + 3 * vx;
@@ -14174,7 +14360,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 3, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -14194,7 +14381,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 2: kernel rows 3, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -14218,7 +14406,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 4..8 step 2: kernel rows 3, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -14262,7 +14451,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1: kernel rows 3, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -14282,8 +14472,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 3..9 step 2: kernel rows 3, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 15 * vy + 3 * vx;
@@ -14327,35 +14519,35 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer ptab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer ptab: runs its stage */
 void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_ptab(in, out, packed);
+    Up_ptab_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_ptab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "pd3": dwdeconv --------------------------------------
  * input 4x4x7 -> output 12x12x7 (NHWC, float32)
@@ -14377,12 +14569,14 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_pd3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 7c4p, 7 channels x 4 pixels */
+static void Up_pd3_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx;
@@ -14461,7 +14655,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 0..9 step 3 x cols 2..11 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 14;
@@ -14489,8 +14684,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0..9 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 84;
@@ -14518,7 +14715,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14550,7 +14748,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 4..7 step 3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14601,7 +14800,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 10: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -14633,8 +14833,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..11 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 98;
@@ -14663,7 +14865,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 4..7 step 3 x cols 0..9 step 3: kernel rows 0..2, cols none */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 84;
@@ -14838,7 +15041,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 4..7 step 3 x cols 2..11 step 3: kernel rows 0..2, cols none */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 98;
@@ -14866,8 +15070,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 0..9 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 84;
@@ -14895,7 +15101,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -14927,7 +15134,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 4..7 step 3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -14978,7 +15186,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 10: kernel rows 1..2, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -15010,8 +15219,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 2..11 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 98;
@@ -15040,7 +15251,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..11 step 3 x cols 0..9 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 168;
@@ -15119,7 +15331,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..11 step 3 x cols 2..11 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 252 * vy + 21 * vx + 182;
@@ -15148,35 +15361,35 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pd3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer pd3: runs its stage */
 void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_pd3(in, out, packed);
+    Up_pd3_7c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_pd3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k1s2": dwdeconv --------------------------------------
  * input 7x7x1 -> output 13x13x1 (NHWC, float32)
@@ -15198,12 +15411,14 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Up_k1s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
+static void Up_k1s2_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 7 * vy + vx;
@@ -15269,7 +15484,8 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 2 x cols 1..11 step 2: kernel rows 0, cols none */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 26 * vy + 2 * vx + 1;
@@ -15315,7 +15531,8 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..11 step 2 x cols 0..12 step 2: kernel rows none, cols 0 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 26 * vy + 2 * vx + 13;
@@ -15366,7 +15583,8 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..11 step 2 x cols 1..11 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ob = 26 * vy + 2 * vx + 14;
@@ -15412,35 +15630,36 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1s2: runs its stage */
 void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1s2(in, out, packed);
+    Up_k1s2_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k1px": dwdeconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -15462,11 +15681,13 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Up_k1px(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
+static void Up_k1px_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15501,44 +15722,45 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1px: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1px: runs its stage */
 void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1px(in, out, packed);
+    Up_k1px_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
 static void Run_k1px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "px_s3": dwdeconv --------------------------------------
  * input 1x1x16 -> output 3x3x16 (NHWC, float32)
@@ -15560,11 +15782,13 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_px_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_px_s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15584,7 +15808,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15604,7 +15829,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15624,7 +15850,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15644,7 +15871,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15664,7 +15892,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15684,7 +15913,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15704,7 +15934,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15724,7 +15955,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15745,33 +15977,32 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s3: runs its stage */
 void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_s3(in, out, packed);
+    Up_px_s3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "px_k7": dwdeconv --------------------------------------
  * input 1x1x9 -> output 2x2x9 (NHWC, float32)
@@ -15793,11 +16024,13 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][9], dw_b [9]
  */
-static void Up_px_k7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Up_px_k7_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15831,7 +16064,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15865,7 +16099,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 3, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15899,7 +16134,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 3, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15934,44 +16170,44 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 400;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct + 400;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer px_k7: runs its stage */
 void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_k7(in, out, packed);
+    Up_px_k7_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "k15": dwdeconv --------------------------------------
  * input 3x3x4 -> output 3x3x4 (NHWC, float32)
@@ -15993,11 +16229,13 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Up_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c4p, 4 channels x 4 pixels */
+static void Up_k15_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16049,7 +16287,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 5..7, cols 6..8 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16101,7 +16340,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 5..7, cols 7..9 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -16153,7 +16393,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 6..8, cols 5..7 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -16205,7 +16446,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 6..8, cols 6..8 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -16257,7 +16499,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2: kernel rows 6..8, cols 7..9 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -16309,7 +16552,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 0: kernel rows 7..9, cols 5..7 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -16361,7 +16605,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 1: kernel rows 7..9, cols 6..8 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -16413,7 +16658,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 2: kernel rows 7..9, cols 7..9 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -16466,35 +16712,35 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1808;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1808 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dwdeconv_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k15(in, out, packed);
+    Up_k15_4c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "nobias": dwdeconv --------------------------------------
  * input 5x7x17 -> output 10x14x17 (NHWC, float32)
@@ -16517,11 +16763,13 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][17], dw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_nobias_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16559,8 +16807,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -16719,8 +16969,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -16918,7 +17170,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..8 step 2 x cols 2..12 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -17126,7 +17379,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..8 step 2 x cols 1..13 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -17342,7 +17596,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..9 step 2 x cols 2..12 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -17502,7 +17757,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..9 step 2 x cols 1..13 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -17654,41 +17910,40 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 72;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dwdeconv_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_nobias(in, out, packed);
+    Up_nobias_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "amm": dwdeconv --------------------------------------
  * input 6x3x31 -> output 6x9x31 (NHWC, float32)
@@ -17710,11 +17965,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Up_amm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_amm_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -17796,7 +18053,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..7 step 3: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -17878,7 +18136,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..8 step 3: kernel rows 0..1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -18242,7 +18501,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 0..6 step 3: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -18324,7 +18584,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 1..7 step 3: kernel rows 1..2, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -18406,7 +18667,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 2..8 step 3: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -18489,44 +18751,43 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer amm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_amm_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240 + ct * 80;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 240;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer amm: runs its stage */
 void dwdeconv_amm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_amm(in, out, packed);
+    Up_amm_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
 static void Run_amm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_amm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "res": dwdeconv --------------------------------------
  * input 9x13x16 -> output 9x13x16 (NHWC, float32)
@@ -18548,11 +18809,13 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
  */
-static void Up_res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Up_res_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18606,7 +18869,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 0..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18672,7 +18936,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 10; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
@@ -18890,7 +19155,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 11: kernel rows 0..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18956,7 +19222,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19010,7 +19277,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19076,7 +19344,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..3, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19158,7 +19427,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 2; vx < 10; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
@@ -19431,7 +19701,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 11: kernel rows 0..3, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19513,7 +19784,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20259,7 +20531,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 0: kernel rows 1..4, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20325,7 +20598,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 1: kernel rows 1..4, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20407,7 +20681,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 2; vx < 10; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
@@ -20680,7 +20955,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 11: kernel rows 1..4, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20762,7 +21038,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 12: kernel rows 1..4, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20828,7 +21105,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 0: kernel rows 2..4, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20882,7 +21160,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 1: kernel rows 2..4, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20948,7 +21227,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 2; vx < 10; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
@@ -21166,7 +21446,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 11: kernel rows 2..4, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21232,7 +21513,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 12: kernel rows 2..4, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21287,33 +21569,32 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer res: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_res_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer res: runs its stage */
 void dwdeconv_res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_res(in, out, packed, in);
+    Up_res_8c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "resout": dwdeconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -21336,11 +21617,13 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *   dw_w [4][4][9], dw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_resout(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Up_resout_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21400,7 +21683,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -21476,8 +21760,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -21651,7 +21937,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -21727,7 +22014,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -21803,7 +22091,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -21903,8 +22192,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -22134,7 +22425,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 0..2, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -22451,7 +22743,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..6 x cols 2..5: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -22861,7 +23154,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 1..3, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -22937,7 +23231,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1: kernel rows 1..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -23037,8 +23332,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 2; vx < 6; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 63 * vy + 9 * vx;
@@ -23268,7 +23565,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 1..3, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -23369,41 +23667,41 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer resout: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 128 + ct * 128;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct + 128;
+        const int o0 = ct + 8;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer resout: runs its stage */
 void dwdeconv_resout(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_resout(in, out, packed, in);
+    Up_resout_8c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */
 static void Run_resout(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_resout(in, out, packed, scratch);
 }
-
 
 const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
     {
@@ -23827,4 +24125,3 @@ const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
         .pack = dwdeconv_resout_pack, .run = Run_resout
     },
 };
-

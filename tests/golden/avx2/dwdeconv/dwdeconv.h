@@ -359,4 +359,3 @@ extern const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT];
 #endif
 
 #endif /* DWDECONV_GENERATED_H */
-

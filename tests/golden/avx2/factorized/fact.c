@@ -40,11 +40,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][64], pw_b [64]
  */
-static void Dw_f1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -76,7 +78,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -196,7 +199,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -464,7 +468,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -496,7 +501,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -616,7 +622,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -649,8 +656,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 1024 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_f1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1020; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -866,45 +873,46 @@ static void Pw_f1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 1040;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 4160 * g + 1040 * n + 640;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f1: runs its 2 stages */
 void fact_f1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f1_S1(in, scratch, packed);
-    Pw_f1_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f1_S1_8c4p(in, scratch, packed);
+    Pw_f1_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f1: the entry point with the arguments of every sg_layer's run */
 static void Run_f1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "f2": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -941,11 +949,13 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [64][128], pw_b [64]
  */
-static void Dw_f2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -989,7 +999,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1217,7 +1228,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -1695,7 +1707,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -1739,7 +1752,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1967,7 +1981,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -2012,8 +2027,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f2, stage 2 (projection 128 -> 64, 1024 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_f2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 2064 : 0;   /* floats of the next panel */
@@ -2364,45 +2379,46 @@ static void Pw_f2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1280 + g * 8256 + n * 2064;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 8256 * g + 2064 * n + 1280;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f2: runs its 2 stages */
 void fact_f2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f2_S1(in, scratch, packed);
-    Pw_f2_S2(scratch, out, packed + 1280, in);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_f2_S1_8c4p(in, scratch, packed);
+    Pw_f2_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f2: the entry point with the arguments of every sg_layer's run */
 static void Run_f2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "f3": pwconv --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -2437,7 +2453,8 @@ static const int Src_f3_S1[192] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_f3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f3, stage 1 (projection 64 -> 64, 1024 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_f3_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_f3_S1 + 24 * g;
@@ -2543,35 +2560,35 @@ static void Pw_f3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f3: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 200 + n * 200;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 200 * g + 200 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f3: runs its stage */
 void fact_f3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f3(in, out, packed, in);
+    Pw_f3_8x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
 static void Run_f3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "f4": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -2605,11 +2622,13 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][12], pw_b [64]
  */
-static void Dw_f4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -2641,7 +2660,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2761,7 +2781,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3029,7 +3050,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3061,7 +3083,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 29; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3181,7 +3204,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3214,8 +3238,7 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f4_S2[768] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20,
@@ -3283,7 +3306,8 @@ static const int Src_f4_S2[768] = {
     0, 1, 2, 7, 8, 9, 10, 15, 56, 57, 58, 63,
 };
 
-static void Pw_f4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 1024 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1024; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3301,7 +3325,7 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3338,45 +3362,46 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 832 + n * 52;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 832 * g + 52 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f4: runs its 2 stages */
 void fact_f4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f4_S1(in, scratch, packed);
-    Pw_f4_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f4_S1_8c4p(in, scratch, packed);
+    Pw_f4_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f4: the entry point with the arguments of every sg_layer's run */
 static void Run_f4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b1": bottleneck --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -3422,7 +3447,8 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *   pw_w [64][64], pw_b [64]
  *   up_w [3][3][64], up_b [64]
  */
-static void Dw_b1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
@@ -3636,7 +3662,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3767,7 +3794,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3800,8 +3828,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 2 (projection 64 -> 64, 256 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -3977,12 +4005,13 @@ static void Pw_b1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_b1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -4004,7 +4033,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..30 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4097,7 +4127,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..31 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 16; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4500,56 +4531,57 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 1040;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 4160 * g + 1040 * n + 640;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 4800 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 4800;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 3 stages */
 void fact_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_S1(in, scratch, packed);
-    Pw_b1_S2(scratch, scratch + 16384, packed + 640);
-    Up_b1_S3(scratch + 16384, out, packed + 4800, in);
+    enum {
+        S2_OUT = 16384,   /* stage 2's output in scratch */
+        S2_W = 640,   /* stage 2's packed weights */
+        S3_W = 4800,   /* stage 3's packed weights */
+    };
+    Dw_b1_S1_8c4p(in, scratch, packed);
+    Pw_b1_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b1_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "t2": separable --------------------------------------
  * input 32x32x64 -> output 16x16x128 (NHWC, float32)
@@ -4585,7 +4617,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_t2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_t2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
@@ -4799,7 +4832,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4930,7 +4964,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
@@ -4963,8 +4998,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 256 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_t2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 1040 : 0;   /* floats of the next panel */
@@ -5164,45 +5199,46 @@ static void Pw_t2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 1040;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 8320 * g + 1040 * n + 640;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2: runs its 2 stages */
 void fact_t2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t2_S1(in, scratch, packed);
-    Pw_t2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_t2_S1_8c4p(in, scratch, packed);
+    Pw_t2_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t2: the entry point with the arguments of every sg_layer's run */
 static void Run_t2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "f5": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -5239,11 +5275,13 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [128][48], pw_b [128]
  */
-static void Dw_f5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5287,7 +5325,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5515,7 +5554,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5993,7 +6033,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -6037,7 +6078,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6265,7 +6307,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 32; ++ct) {
@@ -6310,7 +6353,6 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f5_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87,
@@ -6331,7 +6373,8 @@ static const int Src_f5_S2[768] = {
     128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f5, stage 2 (projection 256 -> 128, 256 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_f5_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f5_S2 + 48 * g;
@@ -6437,45 +6480,46 @@ static void Pw_f5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2560 + g * 392 + n * 392;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 392 * g + 392 * n + 2560;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f5: runs its 2 stages */
 void fact_f5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f5_S1(in, scratch, packed);
-    Pw_f5_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f5_S1_8c4p(in, scratch, packed);
+    Pw_f5_S2_8x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f5: the entry point with the arguments of every sg_layer's run */
 static void Run_f5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "f6": pwconv --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -6496,7 +6540,7 @@ static void Run_f5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [128][12], pw_b [128]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f6_S1[1536] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23,
@@ -6628,7 +6672,8 @@ static const int Src_f6_S1[1536] = {
     68, 69, 70, 71, 76, 77, 78, 79, 124, 125, 126, 127,
 };
 
-static void Pw_f6(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f6, stage 1 (projection 128 -> 128, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -6646,7 +6691,7 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6683,35 +6728,35 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f6: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 0 + g * 1664 + n * 52;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 1664 * g + 52 * n;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f6: runs its stage */
 void fact_f6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f6(in, out, packed, in);
+    Pw_f6_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f6: the entry point with the arguments of every sg_layer's run */
 static void Run_f6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b2": bottleneck --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -6759,12 +6804,14 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *   pw_w [128][128], pw_b [128]
  *   up_w [3][3][128], up_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -6973,8 +7020,10 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -7104,7 +7153,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
@@ -7137,8 +7187,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 128 -> 128, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 2064 : 0;   /* floats of the next panel */
@@ -7318,12 +7368,13 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_b2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -7345,8 +7396,10 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
@@ -7438,7 +7491,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..15 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 8; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -7510,7 +7564,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..14 step 2 x cols 2..14 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
@@ -7703,7 +7758,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..15 step 2 x cols 2..14 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
@@ -7841,56 +7897,57 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 2064;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 16512 * g + 2064 * n + 1280;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 17792 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 17792;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 3 stages */
 void fact_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, scratch + 8192, packed + 1280);
-    Up_b2_S3(scratch + 8192, out, packed + 17792, in);
+    enum {
+        S2_OUT = 8192,   /* stage 2's output in scratch */
+        S2_W = 1280,   /* stage 2's packed weights */
+        S3_W = 17792,   /* stage 3's packed weights */
+    };
+    Dw_b2_S1_8c4p(in, scratch, packed);
+    Pw_b2_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b2_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "f7": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -7929,12 +7986,14 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_f7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_f7_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 16; cb += 8) {   /* blocks of 64 channels */
         /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -7986,7 +8045,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8050,7 +8110,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 2..13: kernel rows 2..4, cols 0..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 2; vx < 14; vx += 4) {
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -8185,7 +8246,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 14: kernel rows 2..4, cols 0..3 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8249,7 +8311,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 15: kernel rows 2..4, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 15;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8301,7 +8364,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-        for (int vy = 1; vy < 2; ++vy) {
+        {
+            const int vy = 1;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8365,7 +8429,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-        for (int vy = 1; vy < 2; ++vy) {
+        {
+            const int vy = 1;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8445,7 +8510,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 1 x cols 2..13: kernel rows 1..4, cols 0..4 */
-        for (int vy = 1; vy < 2; ++vy) {
+        {
+            const int vy = 1;
             for (int vx = 2; vx < 14; vx += 4) {
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -8615,7 +8681,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 1 x cols 14: kernel rows 1..4, cols 0..3 */
-        for (int vy = 1; vy < 2; ++vy) {
+        {
+            const int vy = 1;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -8695,7 +8762,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 1 x cols 15: kernel rows 1..4, cols 0..2 */
-        for (int vy = 1; vy < 2; ++vy) {
+        {
+            const int vy = 1;
             {
                 const int vx = 15;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -9518,7 +9586,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 14 x cols 0: kernel rows 0..3, cols 2..4 */
-        for (int vy = 14; vy < 15; ++vy) {
+        {
+            const int vy = 14;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -9582,7 +9651,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 14 x cols 1: kernel rows 0..3, cols 1..4 */
-        for (int vy = 14; vy < 15; ++vy) {
+        {
+            const int vy = 14;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -9662,7 +9732,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 14 x cols 2..13: kernel rows 0..3, cols 0..4 */
-        for (int vy = 14; vy < 15; ++vy) {
+        {
+            const int vy = 14;
             for (int vx = 2; vx < 14; vx += 4) {
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -9832,7 +9903,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 14 x cols 14: kernel rows 0..3, cols 0..3 */
-        for (int vy = 14; vy < 15; ++vy) {
+        {
+            const int vy = 14;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -9912,7 +9984,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 14 x cols 15: kernel rows 0..3, cols 0..2 */
-        for (int vy = 14; vy < 15; ++vy) {
+        {
+            const int vy = 14;
             {
                 const int vx = 15;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -9976,7 +10049,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 15 x cols 0: kernel rows 0..2, cols 2..4 */
-        for (int vy = 15; vy < 16; ++vy) {
+        {
+            const int vy = 15;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10028,7 +10102,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 15 x cols 1: kernel rows 0..2, cols 1..4 */
-        for (int vy = 15; vy < 16; ++vy) {
+        {
+            const int vy = 15;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10092,7 +10167,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 15 x cols 2..13: kernel rows 0..2, cols 0..4 */
-        for (int vy = 15; vy < 16; ++vy) {
+        {
+            const int vy = 15;
             for (int vx = 2; vx < 14; vx += 4) {
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -10227,7 +10303,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 15 x cols 14: kernel rows 0..2, cols 0..3 */
-        for (int vy = 15; vy < 16; ++vy) {
+        {
+            const int vy = 15;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10291,7 +10368,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 15 x cols 15: kernel rows 0..2, cols 0..2 */
-        for (int vy = 15; vy < 16; ++vy) {
+        {
+            const int vy = 15;
             {
                 const int vx = 15;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10345,8 +10423,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f7_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f7, stage 2 (projection 128 -> 128, 256 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_f7_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 2064 : 0;   /* floats of the next panel */
@@ -10566,45 +10644,46 @@ static void Pw_f7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 3328 + g * 16512 + n * 2064;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 16512 * g + 2064 * n + 3328;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f7: runs its 2 stages */
 void fact_f7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f7_S1(in, scratch, packed);
-    Pw_f7_S2(scratch, out, packed + 3328, in);
+    enum {
+        S2_W = 3328,   /* stage 2's packed weights */
+    };
+    Dw_f7_S1_8c4p2r(in, scratch, packed);
+    Pw_f7_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f7: the entry point with the arguments of every sg_layer's run */
 static void Run_f7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t3": separable --------------------------------------
  * input 16x16x128 -> output 8x8x256 (NHWC, float32)
@@ -10640,12 +10719,14 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_t3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_t3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -10854,8 +10935,10 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -10985,7 +11068,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
@@ -11018,8 +11102,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3, stage 2 (projection 128 -> 256, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_t3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 2064 : 0;   /* floats of the next panel */
@@ -11219,45 +11303,46 @@ static void Pw_t3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 2064;
-            const int o0 = g * 256 + 0 + n * 16;
+            float *restrict d = packed + 33024 * g + 2064 * n + 1280;
+            const int o0 = 256 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3: runs its 2 stages */
 void fact_t3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t3_S1(in, scratch, packed);
-    Pw_t3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_t3_S1_8c4p(in, scratch, packed);
+    Pw_t3_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t3: the entry point with the arguments of every sg_layer's run */
 static void Run_t3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "f8": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -11294,11 +11379,13 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][48], pw_b [256]
  */
-static void Dw_f8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -11330,8 +11417,10 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
@@ -11450,7 +11539,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -11523,7 +11613,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
@@ -11718,7 +11809,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -11750,8 +11842,10 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
@@ -11870,7 +11964,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -11903,7 +11998,6 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
@@ -11924,7 +12018,8 @@ static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_f8_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f8_S2 + 48 * g;
@@ -12143,45 +12238,46 @@ static void Pw_f8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2560 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 2560;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f8: runs its 2 stages */
 void fact_f8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f8_S1(in, scratch, packed);
-    Pw_f8_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f8_S1_8c4p(in, scratch, packed);
+    Pw_f8_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f8: the entry point with the arguments of every sg_layer's run */
 static void Run_f8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b3": bottleneck --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -12229,7 +12325,8 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *   pw_w [256][256], pw_b [256]
  *   up_w [3][3][256], up_b [256]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -12353,7 +12450,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12415,7 +12513,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12448,8 +12547,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 256 -> 256, 16 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 4112 : 0;   /* floats of the next panel */
@@ -12627,12 +12726,13 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_b3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12654,7 +12754,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12698,8 +12799,10 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
@@ -12826,7 +12929,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..6 step 2 x cols 1..7 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
@@ -12944,7 +13048,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 step 2 x cols 1..7 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
@@ -12989,56 +13094,57 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 4112;
-            const int o0 = g * 256 + 0 + n * 16;
+            float *restrict d = packed + 65792 * g + 4112 * n + 2560;
+            const int o0 = 256 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 68352 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 68352;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[256 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 3 stages */
 void fact_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, scratch + 4096, packed + 2560);
-    Up_b3_S3(scratch + 4096, out, packed + 68352, in);
+    enum {
+        S2_OUT = 4096,   /* stage 2's output in scratch */
+        S2_W = 2560,   /* stage 2's packed weights */
+        S3_W = 68352,   /* stage 3's packed weights */
+    };
+    Dw_b3_S1_8c4p(in, scratch, packed);
+    Pw_b3_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b3_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "f9": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -13076,11 +13182,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_f9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f9_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13124,8 +13232,10 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
@@ -13352,7 +13462,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13455,7 +13566,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
@@ -13830,7 +13942,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13874,8 +13987,10 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
@@ -14102,7 +14217,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
@@ -14147,8 +14263,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f9_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f9, stage 2 (projection 512 -> 256, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_f9_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 4; ++n) {
@@ -14370,45 +14486,45 @@ static void Pw_f9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 5120 + g * 8256 + n * 2064;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 8256 * g + 2064 * n + 5120;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f9: runs its 2 stages */
 void fact_f9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f9_S1(in, scratch, packed);
-    Pw_f9_S2(scratch, out, packed + 5120, in);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_f9_S1_8c4p(in, scratch, packed);
+    Pw_f9_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f9: the entry point with the arguments of every sg_layer's run */
 static void Run_f9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f9(in, out, packed, scratch);
 }
-
 
 const sg_layer fact_layers[FACT_LAYER_COUNT] = {
     {
@@ -14652,4 +14768,3 @@ const sg_layer fact_layers[FACT_LAYER_COUNT] = {
         .pack = fact_f9_pack, .run = Run_f9
     },
 };
-

@@ -41,11 +41,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [72][16], pw_b [72]
  */
-static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f72_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -78,8 +80,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 37; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -210,8 +213,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
@@ -246,8 +250,8 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f72_R2N12_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -504,8 +508,8 @@ static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f72_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -762,12 +766,13 @@ static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_f72_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -800,8 +805,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 37; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -932,8 +938,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
@@ -968,8 +975,8 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 40 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_f72_P40_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1069,8 +1076,8 @@ static void Pw_f72_P40(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f72_P480(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 480 pixels), band of 12 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_f72_P480_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 480; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1170,8 +1177,8 @@ static void Pw_f72_P480(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 80 pixels), band of 2 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_f72_P80_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1271,53 +1278,55 @@ static void Pw_f72_P80(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer f72: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_f72_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 160 + g * 1224 + n * 408;
-            const int o0 = g * 72 + 0 + n * 24;
+            float *restrict d = packed + 1224 * g + 408 * n + 160;
+            const int o0 = 72 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f72: runs its 2 stages in bands */
 void fused_f72(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f72_R1N1(in, scratch, packed, 0);
-    Pw_f72_P40(scratch, out, packed + 160);
+    enum {
+        OUT_ROW = 2880,   /* floats of an output row */
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_f72_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_f72_P40_4x24(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 12) {   /* bands of 12 rows */
-        Dw_f72_R2N12(in, scratch, packed, y);
-        Pw_f72_P480(scratch, out + y * 2880, packed + 160);
+        Dw_f72_R2N12_8c4p(in, scratch, packed, y);
+        Pw_f72_P480_4x24(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_f72_R2N2(in, scratch, packed, 37);
-    Pw_f72_P80(scratch, out + 106560, packed + 160);
-    Dw_f72_R3N1(in, scratch, packed, 39);
-    Pw_f72_P40(scratch, out + 112320, packed + 160);
+    Dw_f72_R2N2_8c4p(in, scratch, packed, 37);
+    Pw_f72_P80_4x24(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_f72_R3N1_8c4p(in, scratch, packed, 39);
+    Pw_f72_P40_4x24(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_f72(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "small_w": separable --------------------------------------
  * input 40x40x48 -> output 40x40x40 (NHWC, float32)
@@ -1352,11 +1361,13 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [40][48], pw_b [40]
  */
-static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_small_w_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -1389,8 +1400,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 37; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1521,8 +1533,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
@@ -1557,8 +1570,8 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_small_w_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -1815,8 +1828,8 @@ static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_small_w_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -2073,12 +2086,13 @@ static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_small_w_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2111,8 +2125,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 37; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2243,8 +2258,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2279,8 +2295,8 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 40 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_small_w_P40_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         {
@@ -2489,8 +2505,8 @@ static void Pw_small_w_P40(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_small_w_P160(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 160 pixels), band of 4 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_small_w_P160_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 160; p += 4) {
         {
@@ -2699,8 +2715,8 @@ static void Pw_small_w_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 80 pixels), band of 2 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_small_w_P80_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         {
@@ -2909,64 +2925,68 @@ static void Pw_small_w_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer small_w: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_small_w_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 1960 + n * 1176;
-            const int o0 = g * 40 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1960 * g + 1176 * n + 480;
+            const int o0 = 40 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1656 + g * 1960 + n * 784;
-            const int o0 = g * 40 + 24 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1960 * g + 784 * n + 1656;
+            const int o0 = 40 * g + 16 * n + 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer small_w: runs its 2 stages in bands */
 void fused_small_w(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_small_w_R1N1(in, scratch, packed, 0);
-    Pw_small_w_P40(scratch, out, packed + 480);
+    enum {
+        OUT_ROW = 1600,   /* floats of an output row */
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_small_w_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_small_w_P40_4x24(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 4) {   /* bands of 4 rows */
-        Dw_small_w_R2N4(in, scratch, packed, y);
-        Pw_small_w_P160(scratch, out + y * 1600, packed + 480);
+        Dw_small_w_R2N4_8c4p(in, scratch, packed, y);
+        Pw_small_w_P160_4x24(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_small_w_R2N2(in, scratch, packed, 37);
-    Pw_small_w_P80(scratch, out + 59200, packed + 480);
-    Dw_small_w_R3N1(in, scratch, packed, 39);
-    Pw_small_w_P40(scratch, out + 62400, packed + 480);
+    Dw_small_w_R2N2_8c4p(in, scratch, packed, 37);
+    Pw_small_w_P80_4x24(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_small_w_R3N1_8c4p(in, scratch, packed, 39);
+    Pw_small_w_P40_4x24(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
 static void Run_small_w(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_small_w(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "odd": separable --------------------------------------
  * input 23x37x90 -> output 23x37x100 (NHWC, float32)
@@ -3005,14 +3025,15 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *   dw_w [5][5][90], dw_b [90]
  *   pw_w [100][90], pw_b [100]
  */
-static void Dw_odd_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_odd_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 23; ++y)
-        for (int j = 0; j < 3330; ++j)
-            stage[(y + 2) * 3690 + 180 + j] = in[y * 3330 + j];
+    for (int y = 0; y < 23; ++y) {
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+    }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 22; vy += 2) {
         for (int vx = 0; vx < 36; vx += 4) {
@@ -3961,7 +3982,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 22; vy < 23; ++vy) {
+    {
+        const int vy = 22;
         for (int vx = 0; vx < 36; vx += 4) {
             for (int ct = 0; ct < 11; ++ct) {
                 const float *restrict vw = w + 208 * ct;
@@ -4600,8 +4622,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 851 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_odd_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 1456 : 728;   /* floats of the next panel */
@@ -4979,69 +5001,72 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_odd_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 11; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 88 */
-        float *restrict d = packed + 2288 + ct * 208;
-        const int o0 = (88 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 88 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 2288;
+        const int o0 = 2 * ct + 88;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 90 + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 2496 + g * 9464 + n * 1456;
-            const int o0 = g * 100 + 0 + n * 16;
+            float *restrict d = packed + 9464 * g + 1456 * n + 2496;
+            const int o0 = 100 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 90 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 11232 + g * 9464 + n * 728;
-            const int o0 = g * 100 + 96 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 9464 * g + 728 * n + 11232;
+            const int o0 = 100 * g + 4 * n + 96;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 90 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer odd: runs its 2 stages */
 void fused_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_odd_S1(in, scratch, packed, scratch + 76590);
-    Pw_odd_S2(scratch, out, packed + 2496);
+    enum {
+        S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 2496,   /* stage 2's packed weights */
+    };
+    Dw_odd_S1_8c4p2r(in, scratch, packed, scratch + S1_STAGE);
+    Pw_odd_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
 static void Run_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "mult2": separable --------------------------------------
  * input 30x30x51 -> output 15x15x33 (NHWC, float32)
@@ -5078,7 +5103,8 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][102], dw_b [102]
  *   pw_w [33][102], pw_b [33]
  */
-static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_mult2_R1N5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
@@ -5821,8 +5847,8 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_mult2_R1N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
@@ -6565,12 +6591,13 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_mult2_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -7017,8 +7044,9 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 14: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 14;
             for (int ct = 0; ct < 12; ++ct) {
@@ -7101,8 +7129,8 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_mult2_P75(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 75 pixels), band of 5 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_mult2_P75_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 4) {
         {
@@ -7435,8 +7463,8 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P60(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 60 pixels), band of 4 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_mult2_P60_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         {
@@ -7625,8 +7653,8 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 15 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_mult2_P15_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         {
@@ -7959,75 +7987,79 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer mult2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_mult2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 960 + ct * 80;
-        const int o0 = (48 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 960;
+        const int o0 = 6 * ct + 96;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 102 + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1040 + g * 4120 + n * 2472;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4120 * g + 2472 * n + 1040;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 102 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3512 + g * 4120 + n * 1648;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4120 * g + 1648 * n + 3512;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 102 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mult2: runs its 2 stages in bands */
 void fused_mult2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 495,   /* floats of an output row */
+        S2_W = 1040,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
-        Dw_mult2_R1N5(in, scratch, packed, y);
-        Pw_mult2_P75(scratch, out + y * 495, packed + 1040);
+        Dw_mult2_R1N5_8c4p(in, scratch, packed, y);
+        Pw_mult2_P75_4x24(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_mult2_R1N4(in, scratch, packed, 10);
-    Pw_mult2_P60(scratch, out + 4950, packed + 1040);
-    Dw_mult2_R2N1(in, scratch, packed, 14);
-    Pw_mult2_P15(scratch, out + 6930, packed + 1040);
+    Dw_mult2_R1N4_8c4p(in, scratch, packed, 10);
+    Pw_mult2_P60_4x24(scratch, out + 10 * OUT_ROW, packed + S2_W);
+    Dw_mult2_R2N1_8c4p(in, scratch, packed, 14);
+    Pw_mult2_P15_4x24(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_mult2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "dil": separable --------------------------------------
  * input 45x45x40 -> output 23x23x72 (NHWC, float32)
@@ -8063,11 +8095,13 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *   pw_w [72][40], pw_b [72]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dil_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -8098,8 +8132,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 72 * ct;
@@ -8207,8 +8242,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
@@ -8241,8 +8277,8 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dil_R2N8_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -8469,8 +8505,8 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dil_R2N5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -8697,12 +8733,13 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dil_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -8733,8 +8770,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 72 * ct;
@@ -8842,8 +8880,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
@@ -8876,8 +8915,8 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 23 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_dil_P23_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -9052,8 +9091,8 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dil_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 184 pixels), band of 8 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_dil_P184_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 184; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -9153,8 +9192,8 @@ static void Pw_dil_P184(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P115(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 115 pixels), band of 5 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_dil_P115_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -9329,51 +9368,53 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer dil: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_dil_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 40 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[40 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 360 + g * 2880 + n * 960;
-            const int o0 = g * 72 + 0 + n * 24;
+            float *restrict d = packed + 2880 * g + 960 * n + 360;
+            const int o0 = 72 * g + 24 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[0 + s * 24 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer dil: runs its 2 stages in bands */
 void fused_dil(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dil_R1N1(in, scratch, packed, 0);
-    Pw_dil_P23(scratch, out, packed + 360);
+    enum {
+        OUT_ROW = 1656,   /* floats of an output row */
+        S2_W = 360,   /* stage 2's packed weights */
+    };
+    Dw_dil_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_dil_P23_4x24(scratch, out, packed + S2_W);
     for (int y = 1; y < 17; y += 8) {   /* bands of 8 rows */
-        Dw_dil_R2N8(in, scratch, packed, y);
-        Pw_dil_P184(scratch, out + y * 1656, packed + 360);
+        Dw_dil_R2N8_8c4p(in, scratch, packed, y);
+        Pw_dil_P184_4x24(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_dil_R2N5(in, scratch, packed, 17);
-    Pw_dil_P115(scratch, out + 28152, packed + 360);
-    Dw_dil_R3N1(in, scratch, packed, 22);
-    Pw_dil_P23(scratch, out + 36432, packed + 360);
+    Dw_dil_R2N5_8c4p(in, scratch, packed, 17);
+    Pw_dil_P115_4x24(scratch, out + 17 * OUT_ROW, packed + S2_W);
+    Dw_dil_R3N1_8c4p(in, scratch, packed, 22);
+    Pw_dil_P23_4x24(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
 static void Run_dil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_dil(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "band14": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -9413,12 +9454,14 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_band14_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9451,8 +9494,9 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9531,8 +9575,9 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9568,8 +9613,8 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_band14_R2N7_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
@@ -9628,7 +9673,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+        {
+            const int vy = y0 + 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9834,7 +9880,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+        {
+            const int vy = y0 + 6;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9989,7 +10036,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+        {
+            const int vy = y0 + 6;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10033,8 +10081,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_band14_R2N5_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
@@ -10093,7 +10141,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+        {
+            const int vy = y0 + 4;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10299,7 +10348,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+        {
+            const int vy = y0 + 4;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -10454,7 +10504,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+        {
+            const int vy = y0 + 4;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10498,13 +10549,14 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_band14_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10537,8 +10589,9 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -10617,8 +10670,9 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10654,8 +10708,8 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_band14_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 5x16, 5 pixels x 16 channels */
+static void Pw_band14_P14_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -10818,8 +10872,8 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P98(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 98 pixels), band of 7 rows: tile 5x16, 5 pixels x 16 channels */
+static void Pw_band14_P98_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -10969,8 +11023,8 @@ static void Pw_band14_P98(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P70(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 70 pixels), band of 5 rows: tile 6x16, 6 pixels x 16 channels */
+static void Pw_band14_P70_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -11150,53 +11204,56 @@ static void Pw_band14_P70(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer band14: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_band14_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 6160;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer band14: runs its 2 stages in bands */
 void fused_band14(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_band14_R1N1(in, scratch, packed, 0);
-    Pw_band14_P14(scratch, out, packed + 3840);
-    for (int y = 1; y < 8; y += 7) {   /* bands of 7 rows */
-        Dw_band14_R2N7(in, scratch, packed, y);
-        Pw_band14_P98(scratch, out + y * 896, packed + 3840);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_band14_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_band14_P14_5x16(scratch, out, packed + S2_W);
+    {   /* bands of 7 rows */
+        const int y = 1;
+        Dw_band14_R2N7_8c4p2r(in, scratch, packed, y);
+        Pw_band14_P98_5x16(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_band14_R2N5(in, scratch, packed, 8);
-    Pw_band14_P70(scratch, out + 7168, packed + 3840);
-    Dw_band14_R3N1(in, scratch, packed, 13);
-    Pw_band14_P14(scratch, out + 11648, packed + 3840);
+    Dw_band14_R2N5_8c4p2r(in, scratch, packed, 8);
+    Pw_band14_P70_6x16(scratch, out + 8 * OUT_ROW, packed + S2_W);
+    Dw_band14_R3N1_8c4p(in, scratch, packed, 13);
+    Pw_band14_P14_5x16(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
 static void Run_band14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_band14(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pairs": separable --------------------------------------
  * input 24x24x232 -> output 24x24x24 (NHWC, float32)
@@ -11234,11 +11291,13 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][232], dw_b [232]
  *   pw_w [24][232], pw_b [24]
  */
-static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pairs_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11271,8 +11330,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 29; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -11403,8 +11463,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11439,12 +11500,13 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pairs_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11485,8 +11547,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 29; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -11653,8 +11716,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11697,12 +11761,13 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pairs_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11735,8 +11800,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 29; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -11867,8 +11933,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
@@ -11903,8 +11970,8 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pairs_P24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pairs, stage 2 (projection 232 -> 24, 24 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pairs_P24_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -12008,51 +12075,56 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer pairs: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pairs_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 29; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2320 + g * 5592 + n * 5592;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5592 * g + 5592 * n + 2320;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 232; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 232 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 232 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pairs: runs its 2 stages in bands */
 void fused_pairs(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pairs_R1N1(in, scratch, packed, 0);
-    Pw_pairs_P24(scratch, out, packed + 2320, in, 11136, 16704);
-    for (int y = 1; y < 23; y += 1) {   /* bands of 1 rows */
-        Dw_pairs_R2N1(in, scratch, packed, y);
-        Pw_pairs_P24(scratch, out + y * 576, packed + 2320, in, y * 5568 + 11136, (y * 5568 + 16704 < 133632 ? y * 5568 + 16704 : 133632));
+    enum {
+        OUT_ROW = 576,   /* floats of an output row */
+        S2_W = 2320,   /* stage 2's packed weights */
+        IN_ROW = 5568,   /* floats of an input row */
+        IN_H = 24,   /* input rows */
+    };
+    Dw_pairs_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_pairs_P24_4x24(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
+    for (int y = 1; y < 23; ++y) {   /* bands of 1 rows */
+        Dw_pairs_R2N1_8c4p(in, scratch, packed, y);
+        Pw_pairs_P24_4x24(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 2) * IN_ROW, (y + 3 < IN_H ? y + 3 : IN_H) * IN_ROW);
     }
-    Dw_pairs_R3N1(in, scratch, packed, 23);
-    Pw_pairs_P24(scratch, out + 13248, packed + 2320, in, 0, 0);
+    Dw_pairs_R3N1_8c4p(in, scratch, packed, 23);
+    Pw_pairs_P24_4x24(scratch, out + 23 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
 static void Run_pairs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pairs(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "pf_pair": separable --------------------------------------
  * input 80x80x24 -> output 80x80x24 (NHWC, float32)
@@ -12089,11 +12161,13 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_pair_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -12126,8 +12200,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 77; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -12258,8 +12333,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
@@ -12294,8 +12370,8 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_pair_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -12552,8 +12628,8 @@ static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_pair_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -12810,12 +12886,13 @@ static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_pair_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -12848,8 +12925,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 77; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -12980,8 +13058,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
@@ -13016,8 +13095,8 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 80 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_pair_P80_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 80; p += 4) {
         {
@@ -13133,8 +13212,8 @@ static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 320 pixels), band of 4 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_pair_P320_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 320; p += 4) {
         {
@@ -13250,8 +13329,8 @@ static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 160 pixels), band of 2 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_pair_P160_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 160; p += 4) {
         {
@@ -13367,53 +13446,58 @@ static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
+/* layer.c.in: layer pf_pair: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_pair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 600;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 600 * g + 600 * n + 240;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_pair: runs its 2 stages in bands */
 void fused_pf_pair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_pair_R1N1(in, scratch, packed, 0);
-    Pw_pf_pair_P80(scratch, out, packed + 240, in, in, 3840, 5760);
+    enum {
+        OUT_ROW = 1920,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+        IN_ROW = 1920,   /* floats of an input row */
+        IN_H = 80,   /* input rows */
+    };
+    Dw_pf_pair_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_pf_pair_P80_4x24(scratch, out, packed + S2_W, in, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 77; y += 4) {   /* bands of 4 rows */
-        Dw_pf_pair_R2N4(in, scratch, packed, y);
-        Pw_pf_pair_P320(scratch, out + y * 1920, packed + 240, in + y * 1920, in, y * 1920 + 9600, (y * 1920 + 17280 < 153600 ? y * 1920 + 17280 : 153600));
+        Dw_pf_pair_R2N4_8c4p(in, scratch, packed, y);
+        Pw_pf_pair_P320_4x24(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW, in, (y + 5) * IN_ROW, (y + 9 < IN_H ? y + 9 : IN_H) * IN_ROW);
     }
-    Dw_pf_pair_R2N2(in, scratch, packed, 77);
-    Pw_pf_pair_P160(scratch, out + 147840, packed + 240, in + 147840, in, 0, 0);
-    Dw_pf_pair_R3N1(in, scratch, packed, 79);
-    Pw_pf_pair_P80(scratch, out + 151680, packed + 240, in + 151680, in, 0, 0);
+    Dw_pf_pair_R2N2_8c4p(in, scratch, packed, 77);
+    Pw_pf_pair_P160_4x24(scratch, out + 77 * OUT_ROW, packed + S2_W, in + 77 * OUT_ROW, in, 0, 0);
+    Dw_pf_pair_R3N1_8c4p(in, scratch, packed, 79);
+    Pw_pf_pair_P80_4x24(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_pair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "pf_s2": separable --------------------------------------
  * input 91x91x20 -> output 46x46x40 (NHWC, float32)
@@ -13450,11 +13534,13 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][20], dw_b [20]
  *   pw_w [40][20], pw_b [40]
  */
-static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_s2_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13511,8 +13597,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 45; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -13650,8 +13737,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13710,8 +13798,8 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_s2_R2N8_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -14045,8 +14133,8 @@ static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_s2_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -14380,12 +14468,13 @@ static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pf_s2_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14442,8 +14531,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 45; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -14581,8 +14671,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14641,8 +14732,8 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 46 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_s2_P46_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 44; p += 4) {
         {
@@ -14942,8 +15033,8 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 368 pixels), band of 8 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_s2_P368_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 368; p += 4) {
         {
@@ -15136,8 +15227,8 @@ static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 184 pixels), band of 4 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pf_s2_P184_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 184; p += 4) {
         {
@@ -15330,75 +15421,81 @@ static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer pf_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 20 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[20 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = 4 * ct + 16;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 20 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[20 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 840 + n * 504;
-            const int o0 = g * 40 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 840 * g + 504 * n + 240;
+            const int o0 = 40 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 20 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 744 + g * 840 + n * 336;
-            const int o0 = g * 40 + 24 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 840 * g + 336 * n + 744;
+            const int o0 = 40 * g + 16 * n + 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 20 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_s2: runs its 2 stages in bands */
 void fused_pf_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_s2_R1N1(in, scratch, packed, 0);
-    Pw_pf_s2_P46(scratch, out, packed + 240, in, 3640, 7280);
+    enum {
+        OUT_ROW = 1840,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+        IN_ROW = 1820,   /* floats of an input row */
+        IN_H = 91,   /* input rows */
+    };
+    Dw_pf_s2_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_pf_s2_P46_4x24(scratch, out, packed + S2_W, in, 2 * IN_ROW, 4 * IN_ROW);
     for (int y = 1; y < 41; y += 8) {   /* bands of 8 rows */
-        Dw_pf_s2_R2N8(in, scratch, packed, y);
-        Pw_pf_s2_P368(scratch, out + y * 1840, packed + 240, in, y * 3640 + 29120, (y * 3640 + 58240 < 165620 ? y * 3640 + 58240 : 165620));
+        Dw_pf_s2_R2N8_8c4p(in, scratch, packed, y);
+        Pw_pf_s2_P368_4x24(scratch, out + y * OUT_ROW, packed + S2_W, in, (2 * y + 16) * IN_ROW, (2 * y + 32 < IN_H ? 2 * y + 32 : IN_H) * IN_ROW);
     }
-    Dw_pf_s2_R2N4(in, scratch, packed, 41);
-    Pw_pf_s2_P184(scratch, out + 75440, packed + 240, in, 163800, 165620);
-    Dw_pf_s2_R3N1(in, scratch, packed, 45);
-    Pw_pf_s2_P46(scratch, out + 82800, packed + 240, in, 0, 0);
+    Dw_pf_s2_R2N4_8c4p(in, scratch, packed, 41);
+    Pw_pf_s2_P184_4x24(scratch, out + 41 * OUT_ROW, packed + S2_W, in, 90 * IN_ROW, 91 * IN_ROW);
+    Dw_pf_s2_R3N1_8c4p(in, scratch, packed, 45);
+    Pw_pf_s2_P46_4x24(scratch, out + 45 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pad1024": separable --------------------------------------
  * input 5x9x512 -> output 5x9x24 (NHWC, float32)
@@ -15438,12 +15535,14 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [24][1024], pw_b [24]
  */
-static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pad1024_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15486,9 +15585,11 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        /* rows y0 x cols 1..7: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -15743,8 +15844,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15790,13 +15892,14 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_pad1024_R2N3_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15882,7 +15985,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15940,8 +16044,10 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -16585,8 +16691,10 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = y0 + 2;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -16944,7 +17052,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 8: kernel rows 0..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17030,7 +17139,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17090,13 +17200,14 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_pad1024_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17139,9 +17250,11 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        /* rows y0 x cols 1..7: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -17396,8 +17509,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17443,8 +17557,8 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 9 pixels), band of 1 row: tile 3x24, 3 pixels x 24 channels */
+static void Pw_pad1024_P9_3x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 9; p += 3) {
@@ -17523,8 +17637,8 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 27 pixels), band of 3 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_pad1024_P27_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 24; p += 4) {
@@ -17697,49 +17811,52 @@ static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer pad1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pad1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10240 + g * 24600 + n * 24600;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 24600 * g + 24600 * n + 10240;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pad1024: runs its 2 stages in bands */
 void fused_pad1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pad1024_R1N1(in, scratch, packed, 0);
-    Pw_pad1024_P9(scratch, out, packed + 10240);
-    Dw_pad1024_R2N3(in, scratch, packed, 1);
-    Pw_pad1024_P27(scratch, out + 216, packed + 10240);
-    Dw_pad1024_R3N1(in, scratch, packed, 4);
-    Pw_pad1024_P9(scratch, out + 864, packed + 10240);
+    enum {
+        OUT_ROW = 216,   /* floats of an output row */
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_pad1024_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_pad1024_P9_3x24(scratch, out, packed + S2_W);
+    Dw_pad1024_R2N3_8c4p2r(in, scratch, packed, 1);
+    Pw_pad1024_P27_4x24(scratch, out + 1 * OUT_ROW, packed + S2_W);
+    Dw_pad1024_R3N1_8c4p(in, scratch, packed, 4);
+    Pw_pad1024_P9_3x24(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pad1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "e1": pwconv --------------------------------------
  * input 26x26x24 -> output 26x26x144 (NHWC, float32)
@@ -17760,7 +17877,8 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e1, stage 1 (projection 24 -> 144, 676 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 672; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -17976,35 +18094,35 @@ static void Pw_e1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer e1: the weights of its stage in the order the kernels read them (once, at load time) */
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 400;
-            const int o0 = g * 144 + 0 + n * 16;
+            float *restrict d = packed + 3600 * g + 400 * n;
+            const int o0 = 144 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e1: runs its stage */
 void fused_e1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e1(in, out, packed);
+    Pw_e1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
 static void Run_e1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_e1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "s1": separable --------------------------------------
  * input 26x26x144 -> output 26x26x24 (NHWC, float32)
@@ -18042,12 +18160,14 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18080,8 +18200,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 4) {
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -18160,8 +18281,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18197,13 +18319,14 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
         /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18258,7 +18381,8 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows y0..y0 + 1 x cols 1..24: kernel rows 0..2, cols 0..2 (interior) */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 4) {
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -18423,7 +18547,8 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows y0..y0 + 1 x cols 25: kernel rows 0..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18480,13 +18605,14 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18519,8 +18645,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 4) {
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -18599,8 +18726,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -18636,8 +18764,8 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s1_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 26 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_s1_P26_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -18809,8 +18937,8 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s1_P52(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 52 pixels), band of 2 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_s1_P52_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 52; p += 4) {
         {
@@ -18922,50 +19050,53 @@ static void Pw_s1_P52(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 3480;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3480 * g + 3480 * n + 1440;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its 2 stages in bands */
 void fused_s1(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_R1N1(in, scratch, packed, 0);
-    Pw_s1_P26(scratch, out, packed + 1440, skip);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s1_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_s1_P26_4x24(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 25; y += 2) {   /* bands of 2 rows */
-        Dw_s1_R2N2(in, scratch, packed, y);
-        Pw_s1_P52(scratch, out + y * 624, packed + 1440, skip + y * 624);
+        Dw_s1_R2N2_8c4p2r(in, scratch, packed, y);
+        Pw_s1_P52_4x24(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s1_R3N1(in, scratch, packed, 25);
-    Pw_s1_P26(scratch, out + 15600, packed + 1440, skip + 15600);
+    Dw_s1_R3N1_8c4p(in, scratch, packed, 25);
+    Pw_s1_P26_4x24(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     fused_s1(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s2": separable --------------------------------------
  * input 26x26x24 -> output 26x26x24 (NHWC, float32)
@@ -19000,7 +19131,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2_R1N13_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
@@ -19166,8 +19298,8 @@ static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2_R1N11_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
@@ -19333,12 +19465,13 @@ static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19361,8 +19494,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19393,8 +19527,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -19467,12 +19602,13 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19491,8 +19627,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19515,8 +19652,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 4) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -19568,8 +19706,8 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P338(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 338 pixels), band of 13 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2_P338_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 336; p += 4) {
         {
@@ -19759,8 +19897,8 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P286(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 286 pixels), band of 11 rows: tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2_P286_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 284; p += 4) {
         {
@@ -19950,8 +20088,8 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 26 pixels), band of 1 row: tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2_P26_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -20141,53 +20279,57 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 600;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 600 * g + 600 * n + 240;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its 2 stages in bands */
 void fused_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 13; y += 13) {   /* bands of 13 rows */
-        Dw_s2_R1N13(in, scratch, packed, y);
-        Pw_s2_P338(scratch, out + y * 624, packed + 240, in + y * 624);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    {   /* bands of 13 rows */
+        const int y = 0;
+        Dw_s2_R1N13_8c4p(in, scratch, packed, y);
+        Pw_s2_P338_4x24(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_s2_R1N11(in, scratch, packed, 13);
-    Pw_s2_P286(scratch, out + 8112, packed + 240, in + 8112);
-    Dw_s2_R2N1(in, scratch, packed, 24);
-    Pw_s2_P26(scratch, out + 14976, packed + 240, in + 14976);
-    Dw_s2_R3N1(in, scratch, packed, 25);
-    Pw_s2_P26(scratch, out + 15600, packed + 240, in + 15600);
+    Dw_s2_R1N11_8c4p(in, scratch, packed, 13);
+    Pw_s2_P286_4x24(scratch, out + 13 * OUT_ROW, packed + S2_W, in + 13 * OUT_ROW);
+    Dw_s2_R2N1_8c4p(in, scratch, packed, 24);
+    Pw_s2_P26_4x24(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
+    Dw_s2_R3N1_8c4p(in, scratch, packed, 25);
+    Pw_s2_P26_4x24(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_s2(in, out, packed, scratch);
 }
-
 
 const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
     {
@@ -20386,4 +20528,3 @@ const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
         .pack = fused_s2_pack, .run = Run_s2
     },
 };
-

@@ -29,11 +29,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][14], dw_b [14]
  */
-static void Dw_m1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -117,7 +119,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -637,7 +640,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -1669,7 +1673,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -1753,7 +1758,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 9; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -2273,7 +2279,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 12;
             {
@@ -2358,44 +2365,44 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (4 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = 6 * ct + 8;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m1: runs its stage */
 void mixed_m1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1(in, out, packed);
+    Dw_m1_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": pwconv --------------------------------------
  * input 15x13x14 -> output 15x13x17 (NHWC, float32)
@@ -2416,7 +2423,8 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
  */
-static void Pw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 1 (projection 14 -> 17, 195 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_m2_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 4) {
         {
@@ -2633,37 +2641,38 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 360 + n * 360;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 360 * g + 360 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 14 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void mixed_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m2(in, out, packed);
+    Pw_m2_4x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": separable --------------------------------------
  * input 15x13x17 -> output 8x7x24 (NHWC, float32)
@@ -2697,11 +2706,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [24][17], pw_b [24]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2801,8 +2812,10 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -3219,7 +3232,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3468,7 +3482,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..5: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -4253,7 +4268,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4353,8 +4369,10 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -4771,7 +4789,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4872,8 +4891,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 17 -> 24, 56 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_m3_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -4973,56 +4992,58 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 208;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 624 + g * 432 + n * 432;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 432 * g + 432 * n + 624;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void mixed_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 624);
+    enum {
+        S2_W = 624,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_8c4p(in, scratch, packed);
+    Pw_m3_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": bottleneck --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -5068,7 +5089,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   pw_w [24][24], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_m4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -5218,7 +5240,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5250,7 +5273,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5301,7 +5325,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5334,8 +5359,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m4, stage 2 (projection 24 -> 24, 16 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_m4_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         {
@@ -5447,13 +5472,15 @@ static void Pw_m4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_m4_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_m4_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 24 * vx + 8 * ct;
@@ -5493,7 +5520,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5535,7 +5563,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..6 step 2 x cols 0..6 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 24 * vx + 8 * ct;
@@ -5636,7 +5665,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 step 2 x cols 0..6 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 24 * vx + 8 * ct;
@@ -5718,56 +5748,58 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 600;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 600 * g + 600 * n + 240;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 840 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 840;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its 3 stages */
 void mixed_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4_S1(in, scratch, packed);
-    Pw_m4_S2(scratch, scratch + 384, packed + 240);
-    Up_m4_S3(scratch + 384, out, packed + 840, in);
+    enum {
+        S2_OUT = 384,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 840,   /* stage 3's packed weights */
+    };
+    Dw_m4_S1_8c4p(in, scratch, packed);
+    Pw_m4_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m4_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m5": pwconv --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -5788,7 +5820,7 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][6], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_m5_S1[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -5816,7 +5848,8 @@ static const int Src_m5_S1[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_m5(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m5, stage 1 (projection 24 -> 24, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -5834,7 +5867,7 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5871,35 +5904,35 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m5: runs its stage */
 void mixed_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m5(in, out, packed, in);
+    Pw_m5_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer m5: the entry point with the arguments of every sg_layer's run */
 static void Run_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m6": dwdeconv --------------------------------------
  * input 8x7x24 -> output 15x13x24 (NHWC, float32)
@@ -5921,12 +5954,14 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
  */
-static void Up_m6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_m6_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -5992,7 +6027,8 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..14 step 2 x cols 1..11 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -6064,7 +6100,8 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 0..12 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -6143,7 +6180,8 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 1..11 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 168 * vy + 24 * vx + 8 * ct;
@@ -6239,33 +6277,32 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m6: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m6: runs its stage */
 void mixed_m6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_m6(in, out, packed);
+    Up_m6_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m6: the entry point with the arguments of every sg_layer's run */
 static void Run_m6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m7": separable --------------------------------------
  * input 15x13x24 -> output 15x13x16 (NHWC, float32)
@@ -6300,7 +6337,8 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [16][3], pw_b [16]
  */
-static void Dw_m7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m7_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6931,8 +6969,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m7, stage 2 (projection 24 -> 16, 195 pixels): tile 8x2, 8 pixels x 2 channels */
+static void Pw_m7_S2_8x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         for (int p = 0; p < 192; p += 8) {
@@ -7079,47 +7117,48 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 32 + n * 32;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 240;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 2; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m7: runs its 2 stages */
 void mixed_m7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m7_S1(in, scratch, packed);
-    Pw_m7_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_m7_S1_8c4p(in, scratch, packed);
+    Pw_m7_S2_8x2(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m7: the entry point with the arguments of every sg_layer's run */
 static void Run_m7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m8": separable --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -7154,11 +7193,13 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7190,7 +7231,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
@@ -7321,7 +7363,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7603,7 +7646,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7635,7 +7679,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
@@ -7766,7 +7811,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7799,8 +7845,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m8, stage 2 (projection 16 -> 16, 195 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_m8_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 195; p += 5) {
         {
@@ -7900,43 +7946,45 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 144;
+            const int o0 = 16 * g + 16 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void mixed_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 144, in);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_8c4p(in, scratch, packed);
+    Pw_m8_S2_5x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m9": pwconv --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -7957,7 +8005,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_m9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m9, stage 1 (projection 16 -> 16, 195 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_m9_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 195; p += 5) {
         {
@@ -8067,34 +8116,35 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m9: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m9: runs its stage */
 void mixed_m9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m9(in, out, packed, skip);
+    Pw_m9_5x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer m9: the entry point with the arguments of every sg_layer's run */
 static void Run_m9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mixed_m9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m10": dwconv --------------------------------------
  * input 15x13x16 -> output 13x9x16 (NHWC, float32)
@@ -8116,7 +8166,8 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][16], dw_b [16]
  */
-static void Dw_m10(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m10_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
@@ -8329,33 +8380,32 @@ static void Dw_m10(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m10: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m10: runs its stage */
 void mixed_m10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m10(in, out, packed);
+    Dw_m10_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m10: the entry point with the arguments of every sg_layer's run */
 static void Run_m10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m11": dwconv --------------------------------------
  * input 13x9x16 -> output 5x3x16 (NHWC, float32)
@@ -8377,11 +8427,13 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][16], dw_b [16]
  */
-static void Dw_m11(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m11_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8477,7 +8529,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8605,7 +8658,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9225,7 +9279,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9321,7 +9376,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9449,7 +9505,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 2: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9546,33 +9603,32 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m11: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m11: runs its stage */
 void mixed_m11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m11(in, out, packed);
+    Dw_m11_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m11: the entry point with the arguments of every sg_layer's run */
 static void Run_m11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m12": bottleneck --------------------------------------
  * input 5x3x16 -> output 5x3x16 (NHWC, float32)
@@ -9619,11 +9675,13 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *   up_w [3][3][16], up_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9677,7 +9735,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9731,7 +9790,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9785,7 +9845,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9863,7 +9924,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9941,7 +10003,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 0..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10019,7 +10082,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10073,7 +10137,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1: kernel rows 0..2, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10127,7 +10192,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10182,10 +10248,11 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_m12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m12, stage 2 (projection 16 -> 16, 9 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_m12_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -10344,8 +10411,8 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_m12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_m12_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -10536,53 +10603,55 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer m12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 400;
+            const int o0 = 16 * g + 16 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 656 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct + 656;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m12: runs its 3 stages */
 void mixed_m12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m12_S1(in, scratch, packed);
-    Pw_m12_S2(scratch, scratch + 144, packed + 400);
-    Up_m12_S3(scratch + 144, out, packed + 656);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 400,   /* stage 2's packed weights */
+        S3_W = 656,   /* stage 3's packed weights */
+    };
+    Dw_m12_S1_8c4p(in, scratch, packed);
+    Pw_m12_S2_5x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m12_S3_8c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer m12: the entry point with the arguments of every sg_layer's run */
 static void Run_m12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m13": pwconv --------------------------------------
  * input 5x3x16 -> output 5x3x65 (NHWC, float32)
@@ -10603,7 +10672,8 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
  */
-static void Pw_m13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m13, stage 1 (projection 16 -> 65, 15 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_m13_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -10987,48 +11057,49 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m13: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 1224 + n * 408;
-            const int o0 = g * 65 + 0 + n * 24;
+            float *restrict d = packed + 1224 * g + 408 * n;
+            const int o0 = 65 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 816 + g * 1224 + n * 408;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1224 * g + 408 * n + 816;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m13: runs its stage */
 void mixed_m13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m13(in, out, packed);
+    Pw_m13_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m13: the entry point with the arguments of every sg_layer's run */
 static void Run_m13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m13(in, out, packed, scratch);
 }
-
 
 const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
     {
@@ -11239,4 +11310,3 @@ const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
         .pack = mixed_m13_pack, .run = Run_m13
     },
 };
-

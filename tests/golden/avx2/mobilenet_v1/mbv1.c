@@ -46,11 +46,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -83,8 +85,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -215,8 +218,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -251,12 +255,13 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -311,7 +316,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -575,7 +581,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -631,12 +638,13 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -669,8 +677,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -801,8 +810,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -837,8 +847,8 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P112(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 112 pixels), band of 1 row: tile 6x16, 6 pixels x 16 channels */
+static void Pw_b1_P112_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 108; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -1058,8 +1068,8 @@ static void Pw_b1_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P224(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 224 pixels), band of 2 rows: tile 5x16, 5 pixels x 16 channels */
+static void Pw_b1_P224_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 220; p += 5) {
         for (int n = 0; n < 4; ++n) {
@@ -1260,51 +1270,55 @@ static void Pw_b1_P224(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 320 + g * 2112 + n * 528;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 2112 * g + 528 * n + 320;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 2 stages in bands */
 void mbv1_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_R1N1(in, scratch, packed, 0);
-    Pw_b1_P112(scratch, out, packed + 320, in, 7168, 10752);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 3584,   /* floats of an input row */
+        IN_H = 112,   /* input rows */
+    };
+    Dw_b1_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_b1_P112_6x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_b1_R2N2(in, scratch, packed, y);
-        Pw_b1_P224(scratch, out + y * 7168, packed + 320, in, y * 3584 + 10752, (y * 3584 + 17920 < 401408 ? y * 3584 + 17920 : 401408));
+        Dw_b1_R2N2_8c4p2r(in, scratch, packed, y);
+        Pw_b1_P224_5x16(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 3) * IN_ROW, (y + 5 < IN_H ? y + 5 : IN_H) * IN_ROW);
     }
-    Dw_b1_R3N1(in, scratch, packed, 111);
-    Pw_b1_P112(scratch, out + 795648, packed + 320, in, 0, 0);
+    Dw_b1_R3N1_8c4p(in, scratch, packed, 111);
+    Pw_b1_P112_6x16(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "b2": separable --------------------------------------
  * input 112x112x64 -> output 56x56x128 (NHWC, float32)
@@ -1344,7 +1358,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -1643,7 +1658,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         for (int vx = 0; vx < 52; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1881,7 +1897,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         {
             const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1923,7 +1940,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 0; vx < 52; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2068,7 +2086,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
@@ -2103,8 +2122,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 64 -> 128, 3136 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2304; pb += 768) {
         for (int n = 0; n < 8; ++n) {
@@ -2457,45 +2476,46 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 1040;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 8320 * g + 1040 * n + 640;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void mbv1_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_8c4p2r(in, scratch, packed);
+    Pw_b2_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "b3": separable --------------------------------------
  * input 56x56x128 -> output 56x56x128 (NHWC, float32)
@@ -2535,11 +2555,13 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -2573,7 +2595,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 53; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2705,7 +2728,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
@@ -3113,7 +3137,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -3147,7 +3172,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 1; vx < 53; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3279,7 +3305,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
@@ -3314,8 +3341,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 128 -> 128, 3136 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2688; pb += 384) {
         for (int n = 0; n < 8; ++n) {
@@ -3668,45 +3695,46 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 2064;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 16512 * g + 2064 * n + 1280;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 2 stages */
 void mbv1_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b3_S1_8c4p2r(in, scratch, packed);
+    Pw_b3_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": separable --------------------------------------
  * input 56x56x128 -> output 28x28x256 (NHWC, float32)
@@ -3746,7 +3774,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b4_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -4045,7 +4074,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         for (int vx = 0; vx < 24; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4283,7 +4313,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -4325,7 +4356,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 0; vx < 24; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4470,7 +4502,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -4505,8 +4538,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b4, stage 2 (projection 128 -> 256, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b4_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 2064 : 0;   /* floats of the next panel */
@@ -4857,45 +4890,46 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 2064;
-            const int o0 = g * 256 + 0 + n * 16;
+            float *restrict d = packed + 33024 * g + 2064 * n + 1280;
+            const int o0 = 256 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void mbv1_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_8c4p2r(in, scratch, packed);
+    Pw_b4_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b5": separable --------------------------------------
  * input 28x28x256 -> output 28x28x256 (NHWC, float32)
@@ -4935,11 +4969,13 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][256], pw_b [256]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b5_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -4973,7 +5009,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5105,7 +5142,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5513,7 +5551,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5547,7 +5586,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5679,7 +5719,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5714,8 +5755,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b5, stage 2 (projection 256 -> 256, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b5_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 576; pb += 192) {
         for (int n = 0; n < 16; ++n) {
@@ -6068,45 +6109,46 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 4112;
-            const int o0 = g * 256 + 0 + n * 16;
+            float *restrict d = packed + 65792 * g + 4112 * n + 2560;
+            const int o0 = 256 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void mbv1_b5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed);
-    Pw_b5_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_8c4p2r(in, scratch, packed);
+    Pw_b5_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b6": separable --------------------------------------
  * input 28x28x256 -> output 14x14x512 (NHWC, float32)
@@ -6146,7 +6188,8 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [512][256], pw_b [512]
  */
-static void Dw_b6_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b6_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
@@ -6381,7 +6424,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6587,7 +6631,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 32; ++ct) {
@@ -6629,7 +6674,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6748,7 +6794,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 32; ++ct) {
@@ -6783,8 +6830,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b6_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b6, stage 2 (projection 256 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b6_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 4112 : 0;   /* floats of the next panel */
@@ -7004,45 +7051,46 @@ static void Pw_b6_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b6: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 2560 + g * 131584 + n * 4112;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 131584 * g + 4112 * n + 2560;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b6: runs its 2 stages */
 void mbv1_b6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b6_S1(in, scratch, packed);
-    Pw_b6_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b6_S1_8c4p2r(in, scratch, packed);
+    Pw_b6_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b6: the entry point with the arguments of every sg_layer's run */
 static void Run_b6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b7": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -7081,12 +7129,14 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b7_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -7120,7 +7170,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -7200,7 +7251,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -7509,7 +7561,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -7543,7 +7596,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -7623,7 +7677,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -7659,8 +7714,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b7, stage 2 (projection 512 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b7_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 8208 : 0;   /* floats of the next panel */
@@ -8011,45 +8066,46 @@ static void Pw_b7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 8208;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b7: runs its 2 stages */
 void mbv1_b7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b7_S1(in, scratch, packed);
-    Pw_b7_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b7_S1_8c4p2r(in, scratch, packed);
+    Pw_b7_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b7: the entry point with the arguments of every sg_layer's run */
 static void Run_b7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b8": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -8088,12 +8144,14 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b8_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8127,7 +8185,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -8207,7 +8266,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8516,7 +8576,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8550,7 +8611,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -8630,7 +8692,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8666,8 +8729,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b8, stage 2 (projection 512 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b8_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 8208 : 0;   /* floats of the next panel */
@@ -9018,45 +9081,46 @@ static void Pw_b8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 8208;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b8: runs its 2 stages */
 void mbv1_b8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b8_S1(in, scratch, packed);
-    Pw_b8_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b8_S1_8c4p2r(in, scratch, packed);
+    Pw_b8_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b8: the entry point with the arguments of every sg_layer's run */
 static void Run_b8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b9": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -9095,12 +9159,14 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b9_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9134,7 +9200,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9214,7 +9281,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9523,7 +9591,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9557,7 +9626,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9637,7 +9707,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9673,8 +9744,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b9_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b9, stage 2 (projection 512 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b9_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 8208 : 0;   /* floats of the next panel */
@@ -10025,45 +10096,46 @@ static void Pw_b9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 8208;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b9: runs its 2 stages */
 void mbv1_b9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b9_S1(in, scratch, packed);
-    Pw_b9_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b9_S1_8c4p2r(in, scratch, packed);
+    Pw_b9_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b9: the entry point with the arguments of every sg_layer's run */
 static void Run_b9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "b10": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -10102,12 +10174,14 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b10_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10141,7 +10215,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -10221,7 +10296,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10530,7 +10606,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10564,7 +10641,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -10644,7 +10722,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10680,8 +10759,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b10, stage 2 (projection 512 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b10_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 8208 : 0;   /* floats of the next panel */
@@ -11032,45 +11111,46 @@ static void Pw_b10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 8208;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b10: runs its 2 stages */
 void mbv1_b10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b10_S1(in, scratch, packed);
-    Pw_b10_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b10_S1_8c4p2r(in, scratch, packed);
+    Pw_b10_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b10: the entry point with the arguments of every sg_layer's run */
 static void Run_b10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "b11": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -11109,12 +11189,14 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b11_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b11_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11148,7 +11230,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -11228,7 +11311,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11537,7 +11621,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11571,7 +11656,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -11651,7 +11737,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11687,8 +11774,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b11_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b11, stage 2 (projection 512 -> 512, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_b11_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 8208 : 0;   /* floats of the next panel */
@@ -12039,45 +12126,46 @@ static void Pw_b11_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b11: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 8208;
-            const int o0 = g * 512 + 0 + n * 16;
+            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
+            const int o0 = 512 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b11: runs its 2 stages */
 void mbv1_b11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b11_S1(in, scratch, packed);
-    Pw_b11_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b11_S1_8c4p2r(in, scratch, packed);
+    Pw_b11_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b11: the entry point with the arguments of every sg_layer's run */
 static void Run_b11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "b12": separable --------------------------------------
  * input 14x14x512 -> output 7x7x1024 (NHWC, float32)
@@ -12114,13 +12202,15 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [1024][512], pw_b [1024]
  */
-static void Dw_b12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
-            for (int vx = 0; vx < 4; vx += 4) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 14336 * vy + 1024 * vx + 8 * ct;
@@ -12329,8 +12419,10 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 14336 * vy + 1024 * vx + 8 * ct;
@@ -12461,7 +12553,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -12497,8 +12590,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b12, stage 2 (projection 512 -> 1024, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_b12_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         const int pfn = n + 1 < 64 ? 8208 : 0;   /* floats of the next panel */
@@ -12699,45 +12792,46 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 525312 + n * 8208;
-            const int o0 = g * 1024 + 0 + n * 16;
+            float *restrict d = packed + 525312 * g + 8208 * n + 5120;
+            const int o0 = 1024 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b12: runs its 2 stages */
 void mbv1_b12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b12_S1(in, scratch, packed);
-    Pw_b12_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b12_S1_8c4p(in, scratch, packed);
+    Pw_b12_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b12: the entry point with the arguments of every sg_layer's run */
 static void Run_b12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b13": separable --------------------------------------
  * input 7x7x1024 -> output 7x7x1024 (NHWC, float32)
@@ -12776,12 +12870,14 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [1024][1024], pw_b [1024]
  */
-static void Dw_b13_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_b13_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12815,8 +12911,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -12934,7 +13032,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13022,7 +13121,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13065,7 +13165,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 5; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -13295,8 +13396,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 5;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -13501,7 +13604,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13543,7 +13647,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13577,8 +13682,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -13696,7 +13803,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13732,8 +13840,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b13_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b13, stage 2 (projection 1024 -> 1024, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_b13_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         const int pfn = n + 1 < 64 ? 16400 : 0;   /* floats of the next panel */
@@ -13934,45 +14042,46 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b13: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 10240 + g * 1049600 + n * 16400;
-            const int o0 = g * 1024 + 0 + n * 16;
+            float *restrict d = packed + 1049600 * g + 16400 * n + 10240;
+            const int o0 = 1024 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b13: runs its 2 stages */
 void mbv1_b13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b13_S1(in, scratch, packed);
-    Pw_b13_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_b13_S1_8c4p2r(in, scratch, packed);
+    Pw_b13_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b13: the entry point with the arguments of every sg_layer's run */
 static void Run_b13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b13(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
     {
@@ -14171,4 +14280,3 @@ const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
         .pack = mbv1_b13_pack, .run = Run_b13
     },
 };
-

@@ -46,11 +46,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [16][32], pw_b [16]
  */
-static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s1_1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -83,8 +85,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -215,8 +218,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -251,12 +255,13 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s1_1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -311,7 +316,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -575,7 +581,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -631,12 +638,13 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s1_1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -669,8 +677,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 109; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -801,8 +810,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
@@ -837,8 +847,8 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 112 pixels), band of 1 row: tile 6x16, 6 pixels x 16 channels */
+static void Pw_s1_1_P112_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 108; p += 6) {
         {
@@ -1018,8 +1028,8 @@ static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 224 pixels), band of 2 rows: tile 4x16, 4 pixels x 16 channels */
+static void Pw_s1_1_P224_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 224; p += 4) {
         {
@@ -1098,51 +1108,56 @@ static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s1_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s1_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 528 + n * 528;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 528 * g + 528 * n + 320;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1_1: runs its 2 stages in bands */
 void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_1_R1N1(in, scratch, packed, 0);
-    Pw_s1_1_P112(scratch, out, packed + 320, in, 7168, 10752);
+    enum {
+        OUT_ROW = 1792,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 3584,   /* floats of an input row */
+        IN_H = 112,   /* input rows */
+    };
+    Dw_s1_1_R1N1_8c4p(in, scratch, packed, 0);
+    Pw_s1_1_P112_6x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_s1_1_R2N2(in, scratch, packed, y);
-        Pw_s1_1_P224(scratch, out + y * 1792, packed + 320, in, y * 3584 + 10752, (y * 3584 + 17920 < 401408 ? y * 3584 + 17920 : 401408));
+        Dw_s1_1_R2N2_8c4p2r(in, scratch, packed, y);
+        Pw_s1_1_P224_4x16(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 3) * IN_ROW, (y + 5 < IN_H ? y + 5 : IN_H) * IN_ROW);
     }
-    Dw_s1_1_R3N1(in, scratch, packed, 111);
-    Pw_s1_1_P112(scratch, out + 198912, packed + 320, in, 0, 0);
+    Dw_s1_1_R3N1_8c4p(in, scratch, packed, 111);
+    Pw_s1_1_P112_6x16(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "e2_1": pwconv --------------------------------------
  * input 112x112x16 -> output 112x112x96 (NHWC, float32)
@@ -1163,7 +1178,8 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_e2_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_1, stage 1 (projection 16 -> 96, 12544 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e2_1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12540; p += 6) {
         for (int n = 0; n < 6; ++n) {
@@ -1379,35 +1395,35 @@ static void Pw_e2_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 272;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 1632 * g + 272 * n;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_1: runs its stage */
 void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_1(in, out, packed);
+    Pw_e2_1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2_1": separable --------------------------------------
  * input 112x112x96 -> output 56x56x24 (NHWC, float32)
@@ -1445,7 +1461,8 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [24][96], pw_b [24]
  */
-static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s2_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -1744,7 +1761,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         for (int vx = 0; vx < 52; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1982,7 +2000,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         {
             const int vx = 55;
             for (int ct = 0; ct < 12; ++ct) {
@@ -2024,7 +2043,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 0; vx < 52; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2169,7 +2189,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 12; ++ct) {
@@ -2204,8 +2225,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2_1, stage 2 (projection 96 -> 24, 3136 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2_1_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3136; p += 4) {
         {
@@ -2305,45 +2326,47 @@ static void Pw_s2_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s2_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 960 + g * 2328 + n * 2328;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2328 * g + 2328 * n + 960;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_1: runs its 2 stages */
 void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_1_S1(in, scratch, packed);
-    Pw_s2_1_S2(scratch, out, packed + 960);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_s2_1_S1_8c4p2r(in, scratch, packed);
+    Pw_s2_1_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "e2_2": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -2364,7 +2387,8 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e2_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_2, stage 1 (projection 24 -> 144, 3136 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e2_2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -2580,35 +2604,35 @@ static void Pw_e2_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 400;
-            const int o0 = g * 144 + 0 + n * 16;
+            float *restrict d = packed + 3600 * g + 400 * n;
+            const int o0 = 144 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_2: runs its stage */
 void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_2(in, out, packed);
+    Pw_e2_2_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2_2": separable --------------------------------------
  * input 56x56x144 -> output 56x56x24 (NHWC, float32)
@@ -2646,11 +2670,13 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s2_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
@@ -2684,7 +2710,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 53; vx += 4) {
             for (int ct = 0; ct < 18; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2816,7 +2843,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 18; ++ct) {
@@ -3224,7 +3252,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
@@ -3258,7 +3287,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 1; vx < 53; vx += 4) {
             for (int ct = 0; ct < 18; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3390,7 +3420,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 18; ++ct) {
@@ -3425,8 +3456,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2_2, stage 2 (projection 144 -> 24, 3136 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2_2_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 3136; p += 4) {
         {
@@ -3538,44 +3569,46 @@ static void Pw_s2_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s2_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 3480;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3480 * g + 3480 * n + 1440;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_2: runs its 2 stages */
 void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_2_S1(in, scratch, packed);
-    Pw_s2_2_S2(scratch, out, packed + 1440, skip);
+    enum {
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s2_2_S1_8c4p2r(in, scratch, packed);
+    Pw_s2_2_S2_4x24(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s2_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "e3_1": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -3596,7 +3629,8 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e3_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_1, stage 1 (projection 24 -> 144, 3136 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e3_1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -3812,35 +3846,35 @@ static void Pw_e3_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 400;
-            const int o0 = g * 144 + 0 + n * 16;
+            float *restrict d = packed + 3600 * g + 400 * n;
+            const int o0 = 144 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_1: runs its stage */
 void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_1(in, out, packed);
+    Pw_e3_1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3_1": separable --------------------------------------
  * input 56x56x144 -> output 28x28x32 (NHWC, float32)
@@ -3880,11 +3914,13 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [32][144], pw_b [32]
  */
-static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s3_1_R1N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 4) {
             for (int ct = 0; ct < 18; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4180,7 +4216,8 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
@@ -4236,12 +4273,13 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3_1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 4) {
             for (int ct = 0; ct < 18; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4424,8 +4462,9 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
@@ -4468,12 +4507,13 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3_1_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 4) {
             for (int ct = 0; ct < 18; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4617,8 +4657,9 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
@@ -4653,8 +4694,8 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 56 pixels), band of 2 rows: tile 4x16, 4 pixels x 16 channels */
+static void Pw_s3_1_P56_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4733,8 +4774,8 @@ static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 28 pixels), band of 1 row: tile 6x16, 6 pixels x 16 channels */
+static void Pw_s3_1_P28_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -4914,51 +4955,55 @@ static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s3_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1440 + g * 4640 + n * 2320;
-            const int o0 = g * 32 + 0 + n * 16;
+            float *restrict d = packed + 4640 * g + 2320 * n + 1440;
+            const int o0 = 32 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_1: runs its 2 stages in bands */
 void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+        IN_ROW = 8064,   /* floats of an input row */
+        IN_H = 56,   /* input rows */
+    };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
-        Dw_s3_1_R1N2(in, scratch, packed, y);
-        Pw_s3_1_P56(scratch, out + y * 896, packed + 1440, in, y * 16128 + 40320, (y * 16128 + 72576 < 451584 ? y * 16128 + 72576 : 451584));
+        Dw_s3_1_R1N2_8c4p2r(in, scratch, packed, y);
+        Pw_s3_1_P56_4x16(scratch, out + y * OUT_ROW, packed + S2_W, in, (2 * y + 5) * IN_ROW, (2 * y + 9 < IN_H ? 2 * y + 9 : IN_H) * IN_ROW);
     }
-    Dw_s3_1_R1N1(in, scratch, packed, 26);
-    Pw_s3_1_P28(scratch, out + 23296, packed + 1440, in, 443520, 451584);
-    Dw_s3_1_R2N1(in, scratch, packed, 27);
-    Pw_s3_1_P28(scratch, out + 24192, packed + 1440, in, 0, 0);
+    Dw_s3_1_R1N1_8c4p(in, scratch, packed, 26);
+    Pw_s3_1_P28_6x16(scratch, out + 26 * OUT_ROW, packed + S2_W, in, 55 * IN_ROW, 56 * IN_ROW);
+    Dw_s3_1_R2N1_8c4p(in, scratch, packed, 27);
+    Pw_s3_1_P28_6x16(scratch, out + 27 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "e3_2": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -4981,7 +5026,8 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_2, stage 1 (projection 32 -> 192, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e3_2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 528 : 0;   /* floats of the next panel */
@@ -5201,35 +5247,35 @@ static void Pw_e3_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 528;
-            const int o0 = g * 192 + 0 + n * 16;
+            float *restrict d = packed + 6336 * g + 528 * n;
+            const int o0 = 192 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_2: runs its stage */
 void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_2(in, out, packed);
+    Pw_e3_2_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s3_2": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -5269,11 +5315,13 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s3_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -5307,7 +5355,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5439,7 +5488,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
@@ -5847,7 +5897,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -5881,7 +5932,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6013,7 +6065,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
@@ -6048,8 +6101,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_2, stage 2 (projection 192 -> 32, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s3_2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         for (int n = 0; n < 2; ++n) {
@@ -6370,44 +6423,45 @@ static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 3088;
-            const int o0 = g * 32 + 0 + n * 16;
+            float *restrict d = packed + 6176 * g + 3088 * n + 1920;
+            const int o0 = 32 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_2: runs its 2 stages */
 void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_2_S1(in, scratch, packed);
-    Pw_s3_2_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_2_S1_8c4p2r(in, scratch, packed);
+    Pw_s3_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "e3_3": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -6430,7 +6484,8 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_3, stage 1 (projection 32 -> 192, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e3_3_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 528 : 0;   /* floats of the next panel */
@@ -6650,35 +6705,35 @@ static void Pw_e3_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 528;
-            const int o0 = g * 192 + 0 + n * 16;
+            float *restrict d = packed + 6336 * g + 528 * n;
+            const int o0 = 192 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_3: runs its stage */
 void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_3(in, out, packed);
+    Pw_e3_3_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3_3": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -6718,11 +6773,13 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s3_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -6756,7 +6813,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6888,7 +6946,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
@@ -7296,7 +7355,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -7330,7 +7390,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -7462,7 +7523,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
@@ -7497,8 +7559,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_3, stage 2 (projection 192 -> 32, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s3_3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         for (int n = 0; n < 2; ++n) {
@@ -7819,44 +7881,45 @@ static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 3088;
-            const int o0 = g * 32 + 0 + n * 16;
+            float *restrict d = packed + 6176 * g + 3088 * n + 1920;
+            const int o0 = 32 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_3: runs its 2 stages */
 void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_3_S1(in, scratch, packed);
-    Pw_s3_3_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_3_S1_8c4p2r(in, scratch, packed);
+    Pw_s3_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "e4_1": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -7879,7 +7942,8 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e4_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_1, stage 1 (projection 32 -> 192, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e4_1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 528 : 0;   /* floats of the next panel */
@@ -8099,35 +8163,35 @@ static void Pw_e4_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 528;
-            const int o0 = g * 192 + 0 + n * 16;
+            float *restrict d = packed + 6336 * g + 528 * n;
+            const int o0 = 192 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_1: runs its stage */
 void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_1(in, out, packed);
+    Pw_e4_1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s4_1": separable --------------------------------------
  * input 28x28x192 -> output 14x14x64 (NHWC, float32)
@@ -8167,7 +8231,8 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [64][192], pw_b [64]
  */
-static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s4_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
@@ -8402,7 +8467,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8608,7 +8674,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
@@ -8650,7 +8717,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8769,7 +8837,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
@@ -8804,8 +8873,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s4_1, stage 2 (projection 192 -> 64, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s4_1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 3088 : 0;   /* floats of the next panel */
@@ -8985,45 +9054,46 @@ static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1920 + g * 12352 + n * 3088;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 12352 * g + 3088 * n + 1920;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_1: runs its 2 stages */
 void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_1_S1(in, scratch, packed);
-    Pw_s4_1_S2(scratch, out, packed + 1920);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s4_1_S1_8c4p2r(in, scratch, packed);
+    Pw_s4_1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "e4_2": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -9046,7 +9116,8 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_2, stage 1 (projection 64 -> 384, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e4_2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         const int pfn = n + 1 < 24 ? 1040 : 0;   /* floats of the next panel */
@@ -9266,35 +9337,35 @@ static void Pw_e4_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 1040;
-            const int o0 = g * 384 + 0 + n * 16;
+            float *restrict d = packed + 24960 * g + 1040 * n;
+            const int o0 = 384 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_2: runs its stage */
 void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_2(in, out, packed);
+    Pw_e4_2_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "s4_2": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -9333,12 +9404,14 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s4_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9372,7 +9445,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9452,7 +9526,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9761,7 +9836,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9795,7 +9871,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9875,7 +9952,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -9911,8 +9989,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_2, stage 2 (projection 384 -> 64, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s4_2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -10112,44 +10190,45 @@ static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 6160;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_2: runs its 2 stages */
 void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_2_S1(in, scratch, packed);
-    Pw_s4_2_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_2_S1_8c4p2r(in, scratch, packed);
+    Pw_s4_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "e4_3": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -10172,7 +10251,8 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_3, stage 1 (projection 64 -> 384, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e4_3_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         const int pfn = n + 1 < 24 ? 1040 : 0;   /* floats of the next panel */
@@ -10392,35 +10472,35 @@ static void Pw_e4_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 1040;
-            const int o0 = g * 384 + 0 + n * 16;
+            float *restrict d = packed + 24960 * g + 1040 * n;
+            const int o0 = 384 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_3: runs its stage */
 void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_3(in, out, packed);
+    Pw_e4_3_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "s4_3": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -10459,12 +10539,14 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s4_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10498,7 +10580,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -10578,7 +10661,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10887,7 +10971,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -10921,7 +11006,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -11001,7 +11087,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11037,8 +11124,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_3, stage 2 (projection 384 -> 64, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s4_3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -11238,44 +11325,45 @@ static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 6160;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_3: runs its 2 stages */
 void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_3_S1(in, scratch, packed);
-    Pw_s4_3_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_3_S1_8c4p2r(in, scratch, packed);
+    Pw_s4_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "e4_4": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -11298,7 +11386,8 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_4, stage 1 (projection 64 -> 384, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e4_4_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         const int pfn = n + 1 < 24 ? 1040 : 0;   /* floats of the next panel */
@@ -11518,35 +11607,35 @@ static void Pw_e4_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 1040;
-            const int o0 = g * 384 + 0 + n * 16;
+            float *restrict d = packed + 24960 * g + 1040 * n;
+            const int o0 = 384 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_4: runs its stage */
 void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_4(in, out, packed);
+    Pw_e4_4_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "s4_4": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -11585,12 +11674,14 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s4_4_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -11624,7 +11715,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -11704,7 +11796,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -12013,7 +12106,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -12047,7 +12141,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -12127,7 +12222,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -12163,8 +12259,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_4, stage 2 (projection 384 -> 64, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s4_4_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 6160 : 0;   /* floats of the next panel */
@@ -12364,44 +12460,45 @@ static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 6160;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_4: runs its 2 stages */
 void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_4_S1(in, scratch, packed);
-    Pw_s4_4_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_4_S1_8c4p2r(in, scratch, packed);
+    Pw_s4_4_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "e5_1": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -12424,7 +12521,8 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e5_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_1, stage 1 (projection 64 -> 384, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e5_1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         const int pfn = n + 1 < 24 ? 1040 : 0;   /* floats of the next panel */
@@ -12644,35 +12742,35 @@ static void Pw_e5_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 1040;
-            const int o0 = g * 384 + 0 + n * 16;
+            float *restrict d = packed + 24960 * g + 1040 * n;
+            const int o0 = 384 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_1: runs its stage */
 void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_1(in, out, packed);
+    Pw_e5_1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "s5_1": separable --------------------------------------
  * input 14x14x384 -> output 14x14x96 (NHWC, float32)
@@ -12711,12 +12809,14 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [96][384], pw_b [96]
  */
-static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s5_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -12750,7 +12850,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -12830,7 +12931,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -13139,7 +13241,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -13173,7 +13276,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 16; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -13253,7 +13357,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -13289,8 +13394,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s5_1, stage 2 (projection 384 -> 96, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s5_1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 6160 : 0;   /* floats of the next panel */
@@ -13470,45 +13575,46 @@ static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 3840 + g * 36960 + n * 6160;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 36960 * g + 6160 * n + 3840;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_1: runs its 2 stages */
 void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_1_S1(in, scratch, packed);
-    Pw_s5_1_S2(scratch, out, packed + 3840);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s5_1_S1_8c4p2r(in, scratch, packed);
+    Pw_s5_1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "e5_2": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -13531,7 +13637,8 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_2, stage 1 (projection 96 -> 576, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e5_2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 36; ++n) {
         const int pfn = n + 1 < 36 ? 1552 : 0;   /* floats of the next panel */
@@ -13751,35 +13858,35 @@ static void Pw_e5_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 1552;
-            const int o0 = g * 576 + 0 + n * 16;
+            float *restrict d = packed + 55872 * g + 1552 * n;
+            const int o0 = 576 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_2: runs its stage */
 void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_2(in, out, packed);
+    Pw_e5_2_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "s5_2": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -13818,12 +13925,14 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s5_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -13857,7 +13966,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -13937,7 +14047,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -14246,7 +14357,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -14280,7 +14392,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -14360,7 +14473,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -14396,8 +14510,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_2, stage 2 (projection 576 -> 96, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s5_2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 9232 : 0;   /* floats of the next panel */
@@ -14716,44 +14830,45 @@ static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 9232;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 55392 * g + 9232 * n + 5760;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_2: runs its 2 stages */
 void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_2_S1(in, scratch, packed);
-    Pw_s5_2_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_2_S1_8c4p2r(in, scratch, packed);
+    Pw_s5_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "e5_3": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -14776,7 +14891,8 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_3, stage 1 (projection 96 -> 576, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e5_3_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 36; ++n) {
         const int pfn = n + 1 < 36 ? 1552 : 0;   /* floats of the next panel */
@@ -14996,35 +15112,35 @@ static void Pw_e5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 1552;
-            const int o0 = g * 576 + 0 + n * 16;
+            float *restrict d = packed + 55872 * g + 1552 * n;
+            const int o0 = 576 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_3: runs its stage */
 void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_3(in, out, packed);
+    Pw_e5_3_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "s5_3": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -15063,12 +15179,14 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s5_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -15102,7 +15220,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -15182,7 +15301,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -15491,7 +15611,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -15525,7 +15646,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -15605,7 +15727,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -15641,8 +15764,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_3, stage 2 (projection 576 -> 96, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_s5_3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 9232 : 0;   /* floats of the next panel */
@@ -15961,44 +16084,45 @@ static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 9232;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 55392 * g + 9232 * n + 5760;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_3: runs its 2 stages */
 void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_3_S1(in, scratch, packed);
-    Pw_s5_3_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_3_S1_8c4p2r(in, scratch, packed);
+    Pw_s5_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "e6_1": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -16021,7 +16145,8 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e6_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_1, stage 1 (projection 96 -> 576, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_e6_1_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 36; ++n) {
         const int pfn = n + 1 < 36 ? 1552 : 0;   /* floats of the next panel */
@@ -16241,35 +16366,35 @@ static void Pw_e6_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 1552;
-            const int o0 = g * 576 + 0 + n * 16;
+            float *restrict d = packed + 55872 * g + 1552 * n;
+            const int o0 = 576 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_1: runs its stage */
 void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_1(in, out, packed);
+    Pw_e6_1_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "s6_1": separable --------------------------------------
  * input 14x14x576 -> output 7x7x160 (NHWC, float32)
@@ -16306,13 +16431,15 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [160][576], pw_b [160]
  */
-static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s6_1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
-            for (int vx = 0; vx < 4; vx += 4) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 16128 * vy + 1152 * vx + 8 * ct;
@@ -16521,8 +16648,10 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 16128 * vy + 1152 * vx + 8 * ct;
@@ -16653,7 +16782,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -16689,8 +16819,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s6_1, stage 2 (projection 576 -> 160, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_s6_1_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 10; ++n) {
         const int pfn = n + 1 < 10 ? 9232 : 0;   /* floats of the next panel */
@@ -16855,45 +16985,46 @@ static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 5760 + g * 92320 + n * 9232;
-            const int o0 = g * 160 + 0 + n * 16;
+            float *restrict d = packed + 92320 * g + 9232 * n + 5760;
+            const int o0 = 160 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_1: runs its 2 stages */
 void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_1_S1(in, scratch, packed);
-    Pw_s6_1_S2(scratch, out, packed + 5760);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s6_1_S1_8c4p(in, scratch, packed);
+    Pw_s6_1_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "e6_2": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -16916,7 +17047,8 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_2, stage 1 (projection 160 -> 960, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_e6_2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 60; ++n) {
         const int pfn = n + 1 < 60 ? 2576 : 0;   /* floats of the next panel */
@@ -17117,35 +17249,35 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 2576;
-            const int o0 = g * 960 + 0 + n * 16;
+            float *restrict d = packed + 154560 * g + 2576 * n;
+            const int o0 = 960 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_2: runs its stage */
 void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_2(in, out, packed);
+    Pw_e6_2_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "s6_2": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -17184,12 +17316,14 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s6_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -17223,8 +17357,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -17342,7 +17478,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -17430,7 +17567,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -17473,7 +17611,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 5; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -17703,8 +17842,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 5;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -17909,7 +18050,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -17951,7 +18093,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -17985,8 +18128,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -18104,7 +18249,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -18140,8 +18286,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_2, stage 2 (projection 960 -> 160, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_s6_2_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 10; ++n) {
         const int pfn = n + 1 < 10 ? 15376 : 0;   /* floats of the next panel */
@@ -18324,44 +18470,45 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 15376;
-            const int o0 = g * 160 + 0 + n * 16;
+            float *restrict d = packed + 153760 * g + 15376 * n + 9600;
+            const int o0 = 160 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_2: runs its 2 stages */
 void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_2_S1(in, scratch, packed);
-    Pw_s6_2_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_2_S1_8c4p2r(in, scratch, packed);
+    Pw_s6_2_S2_5x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "e6_3": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -18384,7 +18531,8 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_3, stage 1 (projection 160 -> 960, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_e6_3_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 60; ++n) {
         const int pfn = n + 1 < 60 ? 2576 : 0;   /* floats of the next panel */
@@ -18585,35 +18733,35 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 2576;
-            const int o0 = g * 960 + 0 + n * 16;
+            float *restrict d = packed + 154560 * g + 2576 * n;
+            const int o0 = 960 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_3: runs its stage */
 void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_3(in, out, packed);
+    Pw_e6_3_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "s6_3": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -18652,12 +18800,14 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s6_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -18691,8 +18841,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -18810,7 +18962,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -18898,7 +19051,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -18941,7 +19095,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 5; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -19171,8 +19326,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 5;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -19377,7 +19534,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -19419,7 +19577,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -19453,8 +19612,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -19572,7 +19733,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -19608,8 +19770,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_3, stage 2 (projection 960 -> 160, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_s6_3_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 10; ++n) {
         const int pfn = n + 1 < 10 ? 15376 : 0;   /* floats of the next panel */
@@ -19792,44 +19954,45 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 15376;
-            const int o0 = g * 160 + 0 + n * 16;
+            float *restrict d = packed + 153760 * g + 15376 * n + 9600;
+            const int o0 = 160 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_3: runs its 2 stages */
 void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_3_S1(in, scratch, packed);
-    Pw_s6_3_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_3_S1_8c4p2r(in, scratch, packed);
+    Pw_s6_3_S2_5x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "e7_1": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -19852,7 +20015,8 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e7_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e7_1, stage 1 (projection 160 -> 960, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_e7_1_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 60; ++n) {
         const int pfn = n + 1 < 60 ? 2576 : 0;   /* floats of the next panel */
@@ -20053,35 +20217,35 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e7_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 2576;
-            const int o0 = g * 960 + 0 + n * 16;
+            float *restrict d = packed + 154560 * g + 2576 * n;
+            const int o0 = 960 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e7_1: runs its stage */
 void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e7_1(in, out, packed);
+    Pw_e7_1_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "s7_1": separable --------------------------------------
  * input 7x7x960 -> output 7x7x320 (NHWC, float32)
@@ -20120,12 +20284,14 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [320][960], pw_b [320]
  */
-static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_s7_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -20159,8 +20325,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -20278,7 +20446,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -20366,7 +20535,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -20409,7 +20579,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 5; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -20639,8 +20810,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 5;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -20845,7 +21018,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -20887,7 +21061,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -20921,8 +21096,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 6;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 30; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -21040,7 +21217,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 30; ++ct) {
@@ -21076,8 +21254,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s7_1, stage 2 (projection 960 -> 320, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_s7_1_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 20; ++n) {
         const int pfn = n + 1 < 20 ? 15376 : 0;   /* floats of the next panel */
@@ -21242,45 +21420,46 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s7_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s7_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 9600 + g * 307520 + n * 15376;
-            const int o0 = g * 320 + 0 + n * 16;
+            float *restrict d = packed + 307520 * g + 15376 * n + 9600;
+            const int o0 = 320 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s7_1: runs its 2 stages */
 void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s7_1_S1(in, scratch, packed);
-    Pw_s7_1_S2(scratch, out, packed + 9600);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s7_1_S1_8c4p2r(in, scratch, packed);
+    Pw_s7_1_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "head": pwconv --------------------------------------
  * input 7x7x320 -> output 7x7x1280 (NHWC, float32)
@@ -21303,7 +21482,8 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
  */
-static void Pw_head(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer head, stage 1 (projection 320 -> 1280, 49 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_head_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 80; ++n) {
         const int pfn = n + 1 < 80 ? 5136 : 0;   /* floats of the next panel */
@@ -21504,35 +21684,35 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer head: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 80; ++n) {
-            float *restrict d = packed + 0 + g * 410880 + n * 5136;
-            const int o0 = g * 1280 + 0 + n * 16;
+            float *restrict d = packed + 410880 * g + 5136 * n;
+            const int o0 = 1280 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 320 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer head: runs its stage */
 void mbv2_head(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_head(in, out, packed);
+    Pw_head_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_head(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
     {
@@ -22046,4 +22226,3 @@ const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
         .pack = mbv2_head_pack, .run = Run_head
     },
 };
-

@@ -27,15 +27,18 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c1_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -50,37 +53,39 @@ static void Pw_c1_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_1: runs its stage */
 void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_1(in, out, packed);
+    Pw_c1_1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "c1_8": pwconv --------------------------------------
  * input 1x3x1 -> output 1x3x8 (NHWC, float32)
@@ -101,9 +106,11 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
  */
-static void Pw_c1_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_8, stage 1 (projection 1 -> 8, 3 pixels): tile 3x8, 3 pixels x 8 channels */
+static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 3; p += 3) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
@@ -111,7 +118,8 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
             __m256 vacc1x0 = _mm256_loadu_ps(vw);
             __m256 vacc2x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -142,35 +150,37 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_8: runs its stage */
 void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_8(in, out, packed);
+    Pw_c1_8_3x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "c3_4": pwconv --------------------------------------
  * input 7x7x3 -> output 7x7x4 (NHWC, float32)
@@ -191,7 +201,8 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
  */
-static void Pw_c3_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c3_4, stage 1 (projection 3 -> 4, 49 pixels): tile 8x4, 8 pixels x 4 channels */
+static void Pw_c3_4_8x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 8) {
         {
@@ -296,37 +307,38 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c3_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3_4: runs its stage */
 void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c3_4(in, out, packed);
+    Pw_c3_4_8x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c3_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "c4_5": pwconv --------------------------------------
  * input 2x2x4 -> output 2x2x5 (NHWC, float32)
@@ -347,9 +359,11 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
  */
-static void Pw_c4_5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c4_5, stage 1 (projection 4 -> 5, 4 pixels): tile 4x5, 4 pixels x 5 channels */
+static void Pw_c4_5_4x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -397,37 +411,38 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c4_5: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 40 + n * 40;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c4_5: runs its stage */
 void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c4_5(in, out, packed);
+    Pw_c4_5_4x5(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
 static void Run_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c4_5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "c5_3": pwconv --------------------------------------
  * input 1x5x5 -> output 1x5x3 (NHWC, float32)
@@ -448,9 +463,11 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
  */
-static void Pw_c5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c5_3, stage 1 (projection 5 -> 3, 5 pixels): tile 5x3, 5 pixels x 3 channels */
+static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -507,37 +524,38 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 48 + n * 48;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 48 * g + 48 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c5_3: runs its stage */
 void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c5_3(in, out, packed);
+    Pw_c5_3_5x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_c5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "c7_9": pwconv --------------------------------------
  * input 3x3x7 -> output 3x3x9 (NHWC, float32)
@@ -558,9 +576,11 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
  */
-static void Pw_c7_9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c7_9, stage 1 (projection 7 -> 9, 9 pixels): tile 5x9, 5 pixels x 9 channels */
+static void Pw_c7_9_5x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -719,37 +739,38 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c7_9: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c7_9: runs its stage */
 void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c7_9(in, out, packed);
+    Pw_c7_9_5x9(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c7_9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "c8_8": pwconv --------------------------------------
  * input 4x4x8 -> output 4x4x8 (NHWC, float32)
@@ -770,7 +791,8 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_c8_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c8_8, stage 1 (projection 8 -> 8, 16 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_c8_8_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -856,35 +878,36 @@ static void Pw_c8_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c8_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c8_8: runs its stage */
 void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c8_8(in, out, packed);
+    Pw_c8_8_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c8_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c8_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "c9_7": pwconv --------------------------------------
  * input 3x5x9 -> output 3x5x7 (NHWC, float32)
@@ -905,9 +928,11 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
  */
-static void Pw_c9_7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c9_7, stage 1 (projection 9 -> 7, 15 pixels): tile 8x7, 8 pixels x 7 channels */
+static void Pw_c9_7_8x7(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -1064,37 +1089,38 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c9_7: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 80 + n * 80;
-            const int o0 = g * 7 + 0 + n * 7;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n;
+            const int o0 = 7 * g + 7 * n;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+            { const int j = 7; d[j] = 0.0f; }
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 7; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 7; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 7; d[8 * s + 8 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c9_7: runs its stage */
 void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c9_7(in, out, packed);
+    Pw_c9_7_8x7(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c9_7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c15_16": pwconv --------------------------------------
  * input 7x2x15 -> output 7x2x16 (NHWC, float32)
@@ -1115,7 +1141,8 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
  */
-static void Pw_c15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c15_16, stage 1 (projection 15 -> 16, 14 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_c15_16_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 10; p += 5) {
         {
@@ -1276,35 +1303,36 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c15_16: runs its stage */
 void pw_dense_c15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c15_16(in, out, packed);
+    Pw_c15_16_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c16_17": pwconv --------------------------------------
  * input 13x1x16 -> output 13x1x17 (NHWC, float32)
@@ -1325,7 +1353,8 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
  */
-static void Pw_c16_17(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_17, stage 1 (projection 16 -> 17, 13 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_c16_17_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         {
@@ -1458,37 +1487,38 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 408 + n * 408;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 408 * g + 408 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_17: runs its stage */
 void pw_dense_c16_17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_17(in, out, packed);
+    Pw_c16_17_4x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c17_15": pwconv --------------------------------------
  * input 1x13x17 -> output 1x13x15 (NHWC, float32)
@@ -1509,7 +1539,8 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
  */
-static void Pw_c17_15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c17_15, stage 1 (projection 17 -> 15, 13 pixels): tile 5x15, 5 pixels x 15 channels */
+static void Pw_c17_15_5x15(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 10; p += 5) {
         {
@@ -1655,37 +1686,38 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c17_15: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 288 + n * 288;
-            const int o0 = g * 15 + 0 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 288 * g + 288 * n;
+            const int o0 = 15 * g + 15 * n;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_15: runs its stage */
 void pw_dense_c17_15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_15(in, out, packed);
+    Pw_c17_15_5x15(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "c31_33": pwconv --------------------------------------
  * input 9x9x31 -> output 9x9x33 (NHWC, float32)
@@ -1706,7 +1738,8 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
  */
-static void Pw_c31_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c31_33, stage 1 (projection 31 -> 33, 81 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_c31_33_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         {
@@ -1932,48 +1965,50 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c31_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1280 + n * 768;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1280 * g + 768 * n;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 768 + g * 1280 + n * 512;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1280 * g + 512 * n + 768;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c31_33: runs its stage */
 void pw_dense_c31_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c31_33(in, out, packed);
+    Pw_c31_33_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c31_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "c32_32": pwconv --------------------------------------
  * input 14x2x32 -> output 14x2x32 (NHWC, float32)
@@ -1994,7 +2029,8 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
  */
-static void Pw_c32_32(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c32_32, stage 1 (projection 32 -> 32, 28 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_c32_32_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -2170,35 +2206,35 @@ static void Pw_c32_32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c32_32: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 528;
-            const int o0 = g * 32 + 0 + n * 16;
+            float *restrict d = packed + 1056 * g + 528 * n;
+            const int o0 = 32 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c32_32: runs its stage */
 void pw_dense_c32_32(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c32_32(in, out, packed);
+    Pw_c32_32_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
 static void Run_c32_32(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c32_32(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c33_31": pwconv --------------------------------------
  * input 1x29x33 -> output 1x29x31 (NHWC, float32)
@@ -2219,7 +2255,8 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
  */
-static void Pw_c33_31(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c33_31, stage 1 (projection 33 -> 31, 29 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_c33_31_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 6) {
         {
@@ -2593,48 +2630,50 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c33_31: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1088 + n * 544;
-            const int o0 = g * 31 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1088 * g + 544 * n;
+            const int o0 = 31 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 544 + g * 1088 + n * 544;
-            const int o0 = g * 31 + 16 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1088 * g + 544 * n + 544;
+            const int o0 = 31 * g + 15 * n + 16;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c33_31: runs its stage */
 void pw_dense_c33_31(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c33_31(in, out, packed);
+    Pw_c33_31_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c33_31(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c48_47": pwconv --------------------------------------
  * input 3x9x48 -> output 3x9x47 (NHWC, float32)
@@ -2656,7 +2695,8 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
  */
-static void Pw_c48_47(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c48_47, stage 1 (projection 48 -> 47, 27 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_c48_47_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -2998,48 +3038,50 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c48_47: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2352 + n * 1176;
-            const int o0 = g * 47 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2352 * g + 1176 * n;
+            const int o0 = 47 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1176 + g * 2352 + n * 1176;
-            const int o0 = g * 47 + 24 + n * 23;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2352 * g + 1176 * n + 1176;
+            const int o0 = 47 * g + 23 * n + 24;
             for (int j = 0; j < 23; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 23; j < 24; ++j) d[j] = 0.0f;
+            { const int j = 23; d[j] = 0.0f; }
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 23; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 48 + s];
-                for (int j = 23; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 23; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                { const int j = 23; d[24 * s + 24 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c48_47: runs its stage */
 void pw_dense_c48_47(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c48_47(in, out, packed);
+    Pw_c48_47_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
 static void Run_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c48_47(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c47_49": pwconv --------------------------------------
  * input 5x3x47 -> output 5x3x49 (NHWC, float32)
@@ -3060,7 +3102,8 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
  */
-static void Pw_c47_49(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c47_49, stage 1 (projection 47 -> 49, 15 pixels): tile 3x32, 3 pixels x 32 channels */
+static void Pw_c47_49_3x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 15; p += 3) {
         {
@@ -3231,48 +3274,50 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c47_49: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2688 + n * 1536;
-            const int o0 = g * 49 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2688 * g + 1536 * n;
+            const int o0 = 49 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1536 + g * 2688 + n * 1152;
-            const int o0 = g * 49 + 32 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2688 * g + 1152 * n + 1536;
+            const int o0 = 49 * g + 17 * n + 32;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 47 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c47_49: runs its stage */
 void pw_dense_c47_49(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c47_49(in, out, packed);
+    Pw_c47_49_3x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
 static void Run_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c47_49(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "c64_65": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x65 (NHWC, float32)
@@ -3293,7 +3338,8 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
  */
-static void Pw_c64_65(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c64_65, stage 1 (projection 64 -> 65, 196 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_c64_65_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -3487,48 +3533,49 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c64_65: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 0 + n * 24;
+            float *restrict d = packed + 4680 * g + 1560 * n;
+            const int o0 = 65 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3120 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4680 * g + 1560 * n + 3120;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c64_65: runs its stage */
 void pw_dense_c64_65(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c64_65(in, out, packed);
+    Pw_c64_65_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c64_65(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "c65_64": pwconv --------------------------------------
  * input 13x17x65 -> output 13x17x64 (NHWC, float32)
@@ -3549,7 +3596,8 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
  */
-static void Pw_c65_64(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c65_64, stage 1 (projection 65 -> 64, 221 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_c65_64_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 216; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -3740,35 +3788,35 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c65_64: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 4224 + n * 1056;
-            const int o0 = g * 64 + 0 + n * 16;
+            float *restrict d = packed + 4224 * g + 1056 * n;
+            const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c65_64: runs its stage */
 void pw_dense_c65_64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c65_64(in, out, packed);
+    Pw_c65_64_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c65_64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "c16_96": pwconv --------------------------------------
  * input 7x6x16 -> output 7x6x96 (NHWC, float32)
@@ -3789,7 +3837,8 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_c16_96(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_96, stage 1 (projection 16 -> 96, 42 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_c16_96_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 6) {
         for (int n = 0; n < 6; ++n) {
@@ -3894,35 +3943,35 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_96: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 272;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 1632 * g + 272 * n;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_96: runs its stage */
 void pw_dense_c16_96(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_96(in, out, packed);
+    Pw_c16_96_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_96(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "c96_48": pwconv --------------------------------------
  * input 8x7x96 -> output 8x7x48 (NHWC, float32)
@@ -3943,7 +3992,8 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
  */
-static void Pw_c96_48(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c96_48, stage 1 (projection 96 -> 48, 56 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_c96_48_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4043,35 +4093,35 @@ static void Pw_c96_48(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c96_48: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 4656 + n * 2328;
-            const int o0 = g * 48 + 0 + n * 24;
+            float *restrict d = packed + 4656 * g + 2328 * n;
+            const int o0 = 48 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c96_48: runs its stage */
 void pw_dense_c96_48(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c96_48(in, out, packed);
+    Pw_c96_48_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
 static void Run_c96_48(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c96_48(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "c17_1": pwconv --------------------------------------
  * input 15x15x17 -> output 15x15x1 (NHWC, float32)
@@ -4092,7 +4142,8 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
  */
-static void Pw_c17_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c17_1, stage 1 (projection 17 -> 1, 225 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_c17_1_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 8) {
         {
@@ -4197,37 +4248,38 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c17_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 144;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_1: runs its stage */
 void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_1(in, out, packed);
+    Pw_c17_1_8x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "c1_33": pwconv --------------------------------------
  * input 16x9x1 -> output 16x9x33 (NHWC, float32)
@@ -4248,7 +4300,8 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
  */
-static void Pw_c1_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_33, stage 1 (projection 1 -> 33, 144 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_c1_33_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 144; p += 4) {
         {
@@ -4267,7 +4320,8 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             __m256 vacc3x0 = _mm256_loadu_ps(vw);
             __m256 vacc3x1 = _mm256_loadu_ps(vw + 8);
             __m256 vacc3x2 = _mm256_loadu_ps(vw + 16);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 24 * s + 24);
                 const __m256 vk1 = _mm256_loadu_ps(vw + 24 * s + 32);
                 const __m256 vk2 = _mm256_loadu_ps(vw + 24 * s + 40);
@@ -4357,7 +4411,8 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             __m256 vacc2x1 = _mm256_loadu_ps(vw + 8);
             __m256 vacc3x0 = _mm256_loadu_ps(vw);
             __m256 vacc3x1 = _mm256_loadu_ps(vw + 8);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 16 * s + 16);
                 const __m256 vk1 = _mm256_loadu_ps(vw + 16 * s + 24);
                 {
@@ -4417,48 +4472,52 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 80 + n * 48;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 48 * n;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 48 + g * 80 + n * 32;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 32 * n + 48;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_33: runs its stage */
 void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_33(in, out, packed);
+    Pw_c1_33_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "cdef": pwconv --------------------------------------
  * input 5x5x24 -> output 5x5x24 (NHWC, float32)
@@ -4479,7 +4538,8 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-static void Pw_cdef(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer cdef, stage 1 (projection 24 -> 24, 25 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_cdef_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -4612,35 +4672,36 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer cdef: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 600 + n * 600;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 600 * g + 600 * n;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer cdef: runs its stage */
 void pw_dense_cdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_cdef(in, out, packed);
+    Pw_cdef_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
 static void Run_cdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_cdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "nobias": pwconv --------------------------------------
  * input 3x7x9 -> output 3x7x17 (NHWC, float32)
@@ -4662,7 +4723,8 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *   pw_w [17][9], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 1 (projection 9 -> 17, 21 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_nobias_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         {
@@ -4795,35 +4857,36 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 216 + n * 216;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 216 * g + 216 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[0 + s * 24 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 17; j < 24; ++j) d[0 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void pw_dense_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_nobias(in, out, packed);
+    Pw_nobias_4x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "a_relu": pwconv --------------------------------------
  * input 2x7x8 -> output 2x7x16 (NHWC, float32)
@@ -4844,7 +4907,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
  */
-static void Pw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_relu, stage 1 (projection 8 -> 16, 14 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_a_relu_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 10; p += 5) {
         {
@@ -5023,35 +5087,36 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void pw_dense_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_relu(in, out, packed);
+    Pw_a_relu_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "a_r6": pwconv --------------------------------------
  * input 7x2x5 -> output 7x2x9 (NHWC, float32)
@@ -5072,7 +5137,8 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
  */
-static void Pw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_r6, stage 1 (projection 5 -> 9, 14 pixels): tile 5x9, 5 pixels x 9 channels */
+static void Pw_a_r6_5x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 10; p += 5) {
         {
@@ -5269,37 +5335,38 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 96 + n * 96;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_r6(in, out, packed);
+    Pw_a_r6_5x9(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "a_mm": pwconv --------------------------------------
  * input 3x3x16 -> output 3x3x31 (NHWC, float32)
@@ -5320,7 +5387,8 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
  */
-static void Pw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_mm, stage 1 (projection 16 -> 31, 9 pixels): tile 3x31, 3 pixels x 31 channels */
+static void Pw_a_mm_3x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 9; p += 3) {
         {
@@ -5442,37 +5510,38 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 544 + n * 544;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_mm(in, out, packed);
+    Pw_a_mm_3x31(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "a_max": pwconv --------------------------------------
  * input 1x15x31 -> output 1x15x8 (NHWC, float32)
@@ -5494,9 +5563,11 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *   pw_w [8][31], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_max, stage 1 (projection 31 -> 8, 15 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_a_max_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 31 * p;
@@ -5668,34 +5739,35 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 248 + n * 248;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 248 * g + 248 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void pw_dense_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_max(in, out, packed);
+    Pw_a_max_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "res8": pwconv --------------------------------------
  * input 4x5x8 -> output 4x5x8 (NHWC, float32)
@@ -5716,7 +5788,8 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_res8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res8, stage 1 (projection 8 -> 8, 20 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_res8_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -5860,35 +5933,36 @@ static void Pw_res8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer res8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res8: runs its stage */
 void pw_dense_res8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res8(in, out, packed, in);
+    Pw_res8_8x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
 static void Run_res8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "res17": pwconv --------------------------------------
  * input 9x7x17 -> output 9x7x17 (NHWC, float32)
@@ -5909,7 +5983,8 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
  */
-static void Pw_res17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res17, stage 1 (projection 17 -> 17, 63 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_res17_4x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 60; p += 4) {
         {
@@ -6126,37 +6201,38 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 432 + n * 432;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 432 * g + 432 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res17: runs its stage */
 void pw_dense_res17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res17(in, out, packed, in);
+    Pw_res17_4x17(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "pair_odd": pwconv --------------------------------------
  * input 11x9x48 -> output 11x9x24 (NHWC, float32)
@@ -6177,7 +6253,8 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
  */
-static void Pw_pair_odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair_odd, stage 1 (projection 48 -> 24, 99 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_pair_odd_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         {
@@ -6394,35 +6471,36 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer pair_odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1176 + n * 1176;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1176 * g + 1176 * n;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair_odd: runs its stage */
 void pw_dense_pair_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair_odd(in, out, packed);
+    Pw_pair_odd_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "pair40": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x40 (NHWC, float32)
@@ -6443,7 +6521,8 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
  */
-static void Pw_pair40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair40, stage 1 (projection 64 -> 40, 196 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_pair40_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         {
@@ -6632,46 +6711,48 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pair40: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2600 + n * 1560;
-            const int o0 = g * 40 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2600 * g + 1560 * n;
+            const int o0 = 40 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1560 + g * 2600 + n * 1040;
-            const int o0 = g * 40 + 24 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2600 * g + 1040 * n + 1560;
+            const int o0 = 40 * g + 16 * n + 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair40: runs its stage */
 void pw_dense_pair40(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair40(in, out, packed);
+    Pw_pair40_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair40(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "pair8": pwconv --------------------------------------
  * input 15x15x40 -> output 15x15x8 (NHWC, float32)
@@ -6693,7 +6774,8 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *   pw_w [8][40], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_pair8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair8, stage 1 (projection 40 -> 8, 225 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_pair8_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 8) {
         {
@@ -6798,34 +6880,35 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pair8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 320 + n * 320;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 320 * g + 320 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair8: runs its stage */
 void pw_dense_pair8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair8(in, out, packed);
+    Pw_pair8_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "res33": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -6847,9 +6930,11 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_res33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res33, stage 1 (projection 33 -> 33, 1 pixels): tile 1x24, 1 pixels x 24 channels */
+static void Pw_res33_1x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 33 * p;
@@ -6918,45 +7003,47 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1320 + n * 792;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 792 * n;
+            const int o0 = 33 * g + 24 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[0 + s * 24 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 792 + g * 1320 + n * 528;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 528 * n + 792;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res33: runs its stage */
 void pw_dense_res33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res33(in, out, packed, in);
+    Pw_res33_1x24(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */
 static void Run_res33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res33(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
     {
@@ -7470,4 +7557,3 @@ const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
         .pack = pw_dense_res33_pack, .run = Run_res33
     },
 };
-

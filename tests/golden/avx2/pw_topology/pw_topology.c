@@ -28,7 +28,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_g2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g2, stage 1 (projection 16 -> 8, 49 pixels): tile 8x4, 8 pixels x 4 channels */
+static void Pw_g2_8x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 48; p += 8) {
@@ -135,37 +136,37 @@ static void Pw_g2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g2: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 72;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2: runs its stage */
 void pw_topology_g2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2(in, out, packed);
+    Pw_g2_8x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "g4": pwconv --------------------------------------
  * input 9x9x32 -> output 9x9x64 (NHWC, float32)
@@ -187,7 +188,8 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
  */
-static void Pw_g4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g4, stage 1 (projection 32 -> 64, 81 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_g4_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 78; p += 6) {
@@ -350,35 +352,35 @@ static void Pw_g4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4: runs its stage */
 void pw_topology_g4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4(in, out, packed);
+    Pw_g4_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
 static void Run_g4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "g4odd": pwconv --------------------------------------
  * input 5x3x36 -> output 5x3x12 (NHWC, float32)
@@ -400,10 +402,12 @@ static void Run_g4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][9], pw_b [12]
  */
-static void Pw_g4odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g4odd, stage 1 (projection 36 -> 12, 15 pixels): tile 8x3, 8 pixels x 3 channels */
+static void Pw_g4odd_8x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 80 * g;
                 const int ib = 9 * g + 36 * p;
@@ -576,37 +580,37 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer g4odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 80 + n * 80;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4odd: runs its stage */
 void pw_topology_g4odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4odd(in, out, packed);
+    Pw_g4odd_8x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
 static void Run_g4odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "g3": pwconv --------------------------------------
  * input 1x13x9 -> output 1x13x33 (NHWC, float32)
@@ -629,7 +633,8 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][3], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_g3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g3, stage 1 (projection 9 -> 33, 13 pixels): tile 5x11, 5 pixels x 11 channels */
+static void Pw_g3_5x11(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 3; ++g) {
         for (int p = 0; p < 10; p += 5) {
@@ -777,35 +782,35 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 48 + n * 48;
-            const int o0 = g * 11 + 0 + n * 11;
+        {
+            const int n = 0;
+            float *restrict d = packed + 48 * g + 48 * n;
+            const int o0 = 11 * g + 11 * n;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 11; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 11; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 11; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 11; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g3: runs its stage */
 void pw_topology_g3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g3(in, out, packed);
+    Pw_g3_5x11(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "gcin": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -827,7 +832,8 @@ static void Run_g3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][1], pw_b [17]
  */
-static void Pw_gcin(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer gcin, stage 1 (projection 17 -> 17, 169 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_gcin_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 17; ++g) {
         for (int p = 0; p < 168; p += 8) {
@@ -843,7 +849,8 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
                 __m256 vacc7x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -918,7 +925,8 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 const int ib = g + 2856;
                 const int ob = g + 2856;
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -934,37 +942,38 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer gcin: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin: runs its stage */
 void pw_topology_gcin(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin(in, out, packed);
+    Pw_gcin_8x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "gcin3": pwconv --------------------------------------
  * input 3x5x8 -> output 3x5x24 (NHWC, float32)
@@ -986,10 +995,12 @@ static void Run_gcin(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][1], pw_b [24]
  */
-static void Pw_gcin3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer gcin3, stage 1 (projection 8 -> 24, 15 pixels): tile 8x3, 8 pixels x 3 channels */
+static void Pw_gcin3_8x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 16 * g;
                 const int ib = g + 8 * p;
@@ -1002,7 +1013,8 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
                 __m256 vacc7x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -1083,7 +1095,8 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                 __m256 vacc4x0 = _mm256_loadu_ps(vw);
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -1147,37 +1160,38 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer gcin3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin3: runs its stage */
 void pw_topology_gcin3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin3(in, out, packed);
+    Pw_gcin3_8x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "g16res": pwconv --------------------------------------
  * input 4x4x16 -> output 4x4x16 (NHWC, float32)
@@ -1198,7 +1212,8 @@ static void Run_gcin3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][1], pw_b [16]
  */
-static void Pw_g16res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer g16res, stage 1 (projection 16 -> 16, 16 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_g16res_8x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 16; p += 8) {
@@ -1214,7 +1229,8 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
                 __m256 vacc7x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -1310,37 +1326,38 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer g16res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g16res: runs its stage */
 void pw_topology_g16res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g16res(in, out, packed, in);
+    Pw_g16res_8x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g16res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "g2px": pwconv --------------------------------------
  * input 1x1x64 -> output 1x1x66 (NHWC, float32)
@@ -1362,10 +1379,12 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
  */
-static void Pw_g2px(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g2px, stage 1 (projection 64 -> 66, 1 pixels): tile 1x24, 1 pixels x 24 channels */
+static void Pw_g2px_1x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int p = 0; p < 1; p += 1) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 1320 * g;
                 const int ib = 32 * g + 64 * p;
@@ -1425,48 +1444,48 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer g2px: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2px_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1320 + n * 792;
-            const int o0 = g * 33 + 0 + n * 24;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 792 * n;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 792 + g * 1320 + n * 528;
-            const int o0 = g * 33 + 24 + n * 9;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 528 * n + 792;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2px: runs its stage */
 void pw_topology_g2px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2px(in, out, packed);
+    Pw_g2px_1x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
 static void Run_g2px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "t1wrap": pwconv --------------------------------------
  * input 7x9x16 -> output 7x9x24 (NHWC, float32)
@@ -1487,7 +1506,7 @@ static void Run_g2px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][5], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 4,
     0, 1, 2, 3, 4,
@@ -1515,7 +1534,8 @@ static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 15,
 };
 
-static void Pw_t1wrap(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1wrap, stage 1 (projection 16 -> 24, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1533,7 +1553,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1574,7 +1594,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1598,35 +1618,35 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1wrap: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 24;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 24 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1wrap: runs its stage */
 void pw_topology_t1wrap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1wrap(in, out, packed);
+    Pw_t1wrap_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1wrap(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "t1down": pwconv --------------------------------------
  * input 3x3x32 -> output 3x3x8 (NHWC, float32)
@@ -1647,7 +1667,7 @@ static void Run_t1wrap(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][7], pw_b [8]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1down_S1[56] = {
     0, 1, 2, 3, 4, 5, 6,
     4, 5, 6, 7, 8, 9, 10,
@@ -1659,7 +1679,8 @@ static const int Src_t1down_S1[56] = {
     0, 1, 2, 28, 29, 30, 31,
 };
 
-static void Pw_t1down(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1down, stage 1 (projection 32 -> 8, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -1677,7 +1698,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1714,7 +1735,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1728,35 +1749,35 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1down: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 64 + n * 32;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 64 * g + 32 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1down: runs its stage */
 void pw_topology_t1down(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1down(in, out, packed);
+    Pw_t1down_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
 static void Run_t1down(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1down(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t1one": pwconv --------------------------------------
  * input 2x7x9 -> output 2x7x31 (NHWC, float32)
@@ -1777,7 +1798,7 @@ static void Run_t1down(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][1], pw_b [31]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1one_S1[31] = {
     0,
     0,
@@ -1812,7 +1833,8 @@ static const int Src_t1one_S1[31] = {
     8,
 };
 
-static void Pw_t1one(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1one, stage 1 (projection 9 -> 31, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -1829,8 +1851,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1870,8 +1893,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1909,8 +1933,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1936,8 +1961,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1956,46 +1982,49 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1one: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 62 + n * 8;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 62 * g + 8 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 56 + g * 62 + n * 6;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 62 * g + 6 * n + 56;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1one: runs its stage */
 void pw_topology_t1one(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1one(in, out, packed);
+    Pw_t1one_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1one(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "t1cls": pwconv --------------------------------------
  * input 3x3x4 -> output 3x3x20 (NHWC, float32)
@@ -2026,11 +2055,13 @@ static const int Src_t1cls_S1[12] = {
     0, 1, 3,
 };
 
-static void Pw_t1cls(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t1cls, stage 1 (projection 4 -> 20, 9 pixels): tile 8x5, 8 pixels x 5 channels */
+static void Pw_t1cls_8x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         const int *restrict src = Src_t1cls_S1 + 3 * g;
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 32 * g;
                 const int ib = 4 * p;
@@ -2136,37 +2167,37 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1cls: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 5 + 0 + n * 5;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 5; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1cls: runs its stage */
 void pw_topology_t1cls(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1cls(in, out, packed);
+    Pw_t1cls_8x5(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1cls(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "t1full": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x9 (NHWC, float32)
@@ -2188,9 +2219,11 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
  */
-static void Pw_t1full(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t1full, stage 1 (projection 33 -> 9, 1 pixels): tile 1x9, 1 pixels x 9 channels */
+static void Pw_t1full_1x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 33 * p;
@@ -2218,37 +2251,38 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1full: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 544 + n * 544;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1full: runs its stage */
 void pw_topology_t1full(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1full(in, out, packed);
+    Pw_t1full_1x9(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
 static void Run_t1full(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1full(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "t2mix": pwconv --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -2269,7 +2303,7 @@ static void Run_t1full(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][15], pw_b [32]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2mix_S1[480] = {
     0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20,
     2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 18, 19, 20, 21, 22,
@@ -2305,7 +2339,8 @@ static const int Src_t2mix_S1[480] = {
     0, 1, 2, 6, 7, 8, 9, 10, 14, 15, 24, 25, 26, 30, 31,
 };
 
-static void Pw_t2mix(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2mix, stage 1 (projection 32 -> 32, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2323,7 +2358,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2360,7 +2395,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2374,35 +2409,35 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2mix: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 512 + n * 64;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 512 * g + 64 * n;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2mix: runs its stage */
 void pw_topology_t2mix(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2mix(in, out, packed);
+    Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
 static void Run_t2mix(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2mix(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t2res": pwconv --------------------------------------
  * input 9x8x15 -> output 9x8x15 (NHWC, float32)
@@ -2423,7 +2458,7 @@ static void Run_t2mix(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][8], pw_b [15]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2res_S1[120] = {
     0, 1, 2, 3, 5, 6, 7, 8,
     1, 2, 3, 4, 6, 7, 8, 9,
@@ -2442,7 +2477,8 @@ static const int Src_t2res_S1[120] = {
     0, 1, 3, 4, 10, 11, 13, 14,
 };
 
-static void Pw_t2res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t2res, stage 1 (projection 15 -> 15, 72 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 72; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -2460,7 +2496,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2509,7 +2545,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2546,46 +2582,47 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 135 + n * 36;
-            const int o0 = g * 15 + 0 + n * 4;
+            float *restrict d = packed + 135 * g + 36 * n;
+            const int o0 = 15 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 108 + g * 135 + n * 27;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 135 * g + 27 * n + 108;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2res: runs its stage */
 void pw_topology_t2res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2res(in, out, packed, in);
+    Pw_t2res_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
 static void Run_t2res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "t2rows": pwconv --------------------------------------
  * input 8x8x64 -> output 8x8x64 (NHWC, float32)
@@ -2620,7 +2657,8 @@ static const int Src_t2rows_S1[192] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_t2rows(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t2rows, stage 1 (projection 64 -> 64, 64 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_t2rows_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_t2rows_S1 + 24 * g;
@@ -2710,35 +2748,35 @@ static void Pw_t2rows(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t2rows: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 200 + n * 200;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 200 * g + 200 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2rows: runs its stage */
 void pw_topology_t2rows(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2rows(in, out, packed);
+    Pw_t2rows_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
 static void Run_t2rows(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2rows(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "t2odd": pwconv --------------------------------------
  * input 13x1x32 -> output 13x1x17 (NHWC, float32)
@@ -2760,7 +2798,7 @@ static void Run_t2rows(const float *in, const float *skip, float *out, const flo
  *   pw_w [17][6], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2odd_S1[102] = {
     0, 1, 2, 16, 17, 18,
     0, 1, 2, 16, 17, 18,
@@ -2781,7 +2819,8 @@ static const int Src_t2odd_S1[102] = {
     0, 1, 15, 16, 17, 31,
 };
 
-static void Pw_t2odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2odd, stage 1 (projection 32 -> 17, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -2799,7 +2838,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2833,15 +2872,17 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 32 + k] * vk[j];
@@ -2849,19 +2890,23 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 96 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -2877,7 +2922,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2893,17 +2938,20 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             const int ib = 384;
             const int ob = 220;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -2911,44 +2959,45 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 102 + n * 24;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 102 * g + 24 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 96 + g * 102 + n * 6;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 102 * g + 6 * n + 96;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 6 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2odd: runs its stage */
 void pw_topology_t2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2odd(in, out, packed);
+    Pw_t2odd_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_t2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "t3a": pwconv --------------------------------------
  * input 5x7x64 -> output 5x7x48 (NHWC, float32)
@@ -2983,7 +3032,8 @@ static const int Src_t3a_S1[192] = {
     0, 1, 2, 3, 12, 13, 14, 15, 32, 33, 34, 35, 44, 45, 46, 47, 48, 49, 50, 51, 60, 61, 62, 63,
 };
 
-static void Pw_t3a(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3a, stage 1 (projection 64 -> 48, 35 pixels): tile 8x6, 8 pixels x 6 channels */
+static void Pw_t3a_8x6(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_t3a_S1 + 24 * g;
@@ -3111,37 +3161,37 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3a: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 200 + n * 200;
-            const int o0 = g * 6 + 0 + n * 6;
+        {
+            const int n = 0;
+            float *restrict d = packed + 200 * g + 200 * n;
+            const int o0 = 6 * g + 6 * n;
             for (int j = 0; j < 6; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 6; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 6; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 6; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 6; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 6; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3a: runs its stage */
 void pw_topology_t3a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3a(in, out, packed);
+    Pw_t3a_8x6(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
 static void Run_t3a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "t3b": pwconv --------------------------------------
  * input 3x3x30 -> output 3x3x27 (NHWC, float32)
@@ -3177,11 +3227,13 @@ static const int Src_t3b_S1[90] = {
     15, 16, 17, 18, 19, 25, 26, 27, 28, 29,
 };
 
-static void Pw_t3b(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3b, stage 1 (projection 30 -> 27, 9 pixels): tile 8x3, 8 pixels x 3 channels */
+static void Pw_t3b_8x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 9; ++g) {
         const int *restrict src = Src_t3b_S1 + 10 * g;
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 88 * g;
                 const int ib = 30 * p;
@@ -3305,37 +3357,37 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3b: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 9; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 88 + n * 88;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 88 * g + 88 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 10 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3b: runs its stage */
 void pw_topology_t3b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3b(in, out, packed);
+    Pw_t3b_8x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "t3c": pwconv --------------------------------------
  * input 1x1x48 -> output 1x1x48 (NHWC, float32)
@@ -3356,7 +3408,7 @@ static void Run_t3b(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][6], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3c_S1[288] = {
     0, 1, 2, 16, 17, 18,
     1, 2, 3, 17, 18, 19,
@@ -3408,9 +3460,11 @@ static const int Src_t3c_S1[288] = {
     12, 14, 15, 44, 46, 47,
 };
 
-static void Pw_t3c(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t3c, stage 1 (projection 48 -> 48, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 12; ++n) {
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
@@ -3420,7 +3474,7 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3c_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3435,35 +3489,35 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3c: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 336 + n * 28;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 336 * g + 28 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3c: runs its stage */
 void pw_topology_t3c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3c(in, out, packed, in);
+    Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
 static void Run_t3c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "t4": pwconv --------------------------------------
  * input 7x3x36 -> output 7x3x16 (NHWC, float32)
@@ -3494,7 +3548,8 @@ static const int Src_t4_S1[48] = {
     18, 19, 20, 21, 22, 23, 30, 31, 32, 33, 34, 35,
 };
 
-static void Pw_t4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t4, stage 1 (projection 36 -> 16, 21 pixels): tile 8x4, 8 pixels x 4 channels */
+static void Pw_t4_8x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         const int *restrict src = Src_t4_S1 + 12 * g;
@@ -3640,37 +3695,37 @@ static void Pw_t4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 104 + n * 104;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 104 * g + 104 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t4: runs its stage */
 void pw_topology_t4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t4(in, out, packed);
+    Pw_t4_8x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
 static void Run_t4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "t8": pwconv --------------------------------------
  * input 3x3x256 -> output 3x3x48 (NHWC, float32)
@@ -3721,11 +3776,13 @@ static const int Src_t8_S1[384] = {
     84, 86, 92, 94, 116, 118, 124, 126, 212, 214, 220, 222, 244, 246, 252, 254,
 };
 
-static void Pw_t8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t8, stage 1 (projection 256 -> 48, 9 pixels): tile 8x2, 8 pixels x 2 channels */
+static void Pw_t8_8x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 24; ++g) {
         const int *restrict src = Src_t8_S1 + 16 * g;
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 136 * g;
                 const int ib = 256 * p;
@@ -3831,37 +3888,37 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 24; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 136 + n * 136;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 2; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t8: runs its stage */
 void pw_topology_t8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t8(in, out, packed);
+    Pw_t8_8x2(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */
 static void Run_t8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t8(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
     {
@@ -4283,4 +4340,3 @@ const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
         .pack = pw_topology_t8_pack, .run = Run_t8
     },
 };
-

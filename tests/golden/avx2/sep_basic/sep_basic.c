@@ -40,11 +40,13 @@
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_mb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_mb_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -78,7 +80,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -210,7 +213,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             {
@@ -496,7 +500,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -530,7 +535,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -662,7 +668,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             {
@@ -697,8 +704,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_mb_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mb, stage 2 (projection 8 -> 16, 256 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_mb_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 6) {
         {
@@ -914,45 +921,48 @@ static void Pw_mb_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer mb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 80;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mb: runs its 2 stages */
 void sep_basic_mb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mb_S1(in, scratch, packed);
-    Pw_mb_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_mb_S1_8c4p(in, scratch, packed);
+    Pw_mb_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2odd": separable --------------------------------------
  * input 7x7x3 -> output 4x4x8 (NHWC, float32)
@@ -986,11 +996,13 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][3], dw_b [3]
  *   pw_w [8][3], pw_b [8]
  */
-static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_s2odd_S1_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1022,7 +1034,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1073,7 +1086,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -1251,7 +1265,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -1283,7 +1298,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -1334,7 +1350,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -1367,8 +1384,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd, stage 2 (projection 3 -> 8, 16 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_s2odd_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -1454,47 +1471,50 @@ static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 32 + n * 32;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd: runs its 2 stages */
 void sep_basic_s2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd_S1(in, scratch, packed);
-    Pw_s2odd_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_s2odd_S1_3c4p(in, scratch, packed);
+    Pw_s2odd_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2odd2": separable --------------------------------------
  * input 13x15x17 -> output 7x8x33 (NHWC, float32)
@@ -1528,11 +1548,13 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][17], dw_b [17]
  *   pw_w [33][17], pw_b [33]
  */
-static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s2odd2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1590,8 +1612,10 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
@@ -1822,7 +1846,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1955,7 +1980,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
@@ -2332,7 +2358,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2390,8 +2417,10 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
@@ -2622,7 +2651,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2681,8 +2711,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd2, stage 2 (projection 17 -> 33, 56 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_s2odd2_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -2871,69 +2901,72 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s2odd2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 720 + n * 432;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 432 * n + 240;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 672 + g * 720 + n * 288;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 288 * n + 672;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd2: runs its 2 stages */
 void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd2_S1(in, scratch, packed);
-    Pw_s2odd2_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_s2odd2_S1_8c4p(in, scratch, packed);
+    Pw_s2odd2_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k5s2": separable --------------------------------------
  * input 9x9x16 -> output 5x5x15 (NHWC, float32)
@@ -2967,11 +3000,13 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *   dw_w [5][5][16], dw_b [16]
  *   pw_w [15][16], pw_b [15]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_k5s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3024,7 +3059,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3143,7 +3179,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3529,7 +3566,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3582,7 +3620,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3701,7 +3740,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3755,8 +3795,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 16 -> 15, 25 pixels): tile 5x15, 5 pixels x 15 channels */
+static void Pw_k5s2_S2_5x15(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 25; p += 5) {
         {
@@ -3846,47 +3886,49 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 272 + n * 272;
-            const int o0 = g * 15 + 0 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 416;
+            const int o0 = 15 * g + 15 * n;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 2 stages */
 void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_k5s2_S1_8c4p(in, scratch, packed);
+    Pw_k5s2_S2_5x15(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s3": separable --------------------------------------
  * input 14x13x9 -> output 5x5x31 (NHWC, float32)
@@ -3920,7 +3962,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][9], dw_b [9]
  *   pw_w [31][9], pw_b [31]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_s3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -4226,7 +4269,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -4284,7 +4328,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -4402,7 +4447,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -4461,8 +4507,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s3, stage 2 (projection 9 -> 31, 25 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_s3_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 25; p += 5) {
         {
@@ -4636,69 +4682,73 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 320 + n * 160;
-            const int o0 = g * 31 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 320 * g + 160 * n + 160;
+            const int o0 = 31 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 320 + n * 160;
-            const int o0 = g * 31 + 16 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 320 * g + 160 * n + 320;
+            const int o0 = 31 * g + 15 * n + 16;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void sep_basic_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_8c4p(in, scratch, packed);
+    Pw_s3_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k1x7": separable --------------------------------------
  * input 7x9x4 -> output 7x9x5 (NHWC, float32)
@@ -4732,7 +4782,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   dw_w [1][7][4], dw_b [4]
  *   pw_w [5][4], pw_b [5]
  */
-static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_k1x7_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
@@ -5021,8 +5072,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k1x7, stage 2 (projection 4 -> 5, 63 pixels): tile 8x5, 8 pixels x 5 channels */
+static void Pw_k1x7_S2_8x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -5181,49 +5232,52 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 64 + g * 40 + n * 40;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 64;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its 2 stages */
 void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7_S1(in, scratch, packed);
-    Pw_k1x7_S2(scratch, out, packed + 64);
+    enum {
+        S2_W = 64,   /* stage 2's packed weights */
+    };
+    Dw_k1x7_S1_4c4p(in, scratch, packed);
+    Pw_k1x7_S2_8x5(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k5x3s21": separable --------------------------------------
  * input 15x8x7 -> output 8x8x9 (NHWC, float32)
@@ -5257,11 +5311,13 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *   dw_w [5][3][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_k5x3s21_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5301,8 +5357,10 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 1..6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 7 * vx;
@@ -5457,7 +5515,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -5554,7 +5613,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..4, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 7 * vx;
@@ -5837,7 +5897,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -5877,8 +5938,10 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 112 * vy + 7 * vx;
@@ -6033,7 +6096,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -6074,8 +6138,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5x3s21, stage 2 (projection 7 -> 9, 64 pixels): tile 6x9, 6 pixels x 9 channels */
+static void Pw_k5x3s21_S2_6x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         {
@@ -6251,49 +6315,52 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer k5x3s21: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 128 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 128;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3s21: runs its 2 stages */
 void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3s21_S1(in, scratch, packed);
-    Pw_k5x3s21_S2(scratch, out, packed + 128);
+    enum {
+        S2_W = 128,   /* stage 2's packed weights */
+    };
+    Dw_k5x3s21_S1_7c4p(in, scratch, packed);
+    Pw_k5x3s21_S2_6x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5x3s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "d2": separable --------------------------------------
  * input 13x13x32 -> output 13x13x32 (NHWC, float32)
@@ -6327,7 +6394,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [32][32], pw_b [32]
  */
-static void Dw_d2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6985,8 +7053,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d2, stage 2 (projection 32 -> 32, 169 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_d2_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 2; ++n) {
@@ -7147,45 +7215,46 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 320 + g * 1056 + n * 528;
-            const int o0 = g * 32 + 0 + n * 16;
+            float *restrict d = packed + 1056 * g + 528 * n + 320;
+            const int o0 = 32 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its 2 stages */
 void sep_basic_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_S1(in, scratch, packed);
-    Pw_d2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_d2_S1_8c4p(in, scratch, packed);
+    Pw_d2_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "d3s2": separable --------------------------------------
  * input 15x14x5 -> output 8x7x4 (NHWC, float32)
@@ -7219,7 +7288,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][5], dw_b [5]
  *   pw_w [4][5], pw_b [4]
  */
-static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_d3s2_S1_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
@@ -7256,7 +7326,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..1 x cols 1..5: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 140 * vy + 10 * vx;
@@ -7437,7 +7508,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 140 * vy + 10 * vx;
@@ -7651,7 +7723,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 6..7 x cols 1..5: kernel rows 0..1, cols 0..2 */
     for (int vy = 6; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 140 * vy + 10 * vx;
@@ -7792,8 +7865,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d3s2, stage 2 (projection 5 -> 4, 56 pixels): tile 8x4, 8 pixels x 4 channels */
+static void Pw_d3s2_S2_8x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -7879,49 +7952,52 @@ static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 48 + n * 48;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 48 * g + 48 * n + 80;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2: runs its 2 stages */
 void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2_S1(in, scratch, packed);
-    Pw_d3s2_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_d3s2_S1_5c4p(in, scratch, packed);
+    Pw_d3s2_S2_8x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "valid": separable --------------------------------------
  * input 9x9x8 -> output 4x4x16 (NHWC, float32)
@@ -7955,12 +8031,14 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_valid_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_valid_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -8053,8 +8131,8 @@ static void Dw_valid_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_valid_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer valid, stage 2 (projection 8 -> 16, 16 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_valid_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         {
@@ -8230,45 +8308,48 @@ static void Pw_valid_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 80;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer valid: runs its 2 stages */
 void sep_basic_valid(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_S1(in, scratch, packed);
-    Pw_valid_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_valid_S1_8c4p(in, scratch, packed);
+    Pw_valid_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
 static void Run_valid(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_valid(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "tab": separable --------------------------------------
  * input 8x7x16 -> output 8x7x17 (NHWC, float32)
@@ -8302,12 +8383,15 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *   dw_w [4][4][16], dw_b [16]
  *   pw_w [17][16], pw_b [17]
  */
-static void Dw_tab_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_tab_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -8420,7 +8504,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8472,7 +8557,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8512,7 +8598,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8541,7 +8628,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 0..3: kernel rows 0..3, cols 0..3 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -8826,8 +8914,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0..3: kernel rows 0..2, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -8940,7 +9030,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8992,7 +9083,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9032,7 +9124,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9060,8 +9153,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 136 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -9146,7 +9241,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9186,7 +9282,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9218,7 +9315,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9243,8 +9341,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_tab_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer tab, stage 2 (projection 16 -> 17, 56 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_tab_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -9344,47 +9442,49 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer tab: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 408 + n * 408;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 408 * g + 408 * n + 272;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer tab: runs its 2 stages */
 void sep_basic_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_S1(in, scratch, packed);
-    Pw_tab_S2(scratch, out, packed + 272);
+    enum {
+        S2_W = 272,   /* stage 2's packed weights */
+    };
+    Dw_tab_S1_8c4p(in, scratch, packed);
+    Pw_tab_S2_4x17(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
 static void Run_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int2": separable --------------------------------------
  * input 9x7x15 -> output 9x7x8 (NHWC, float32)
@@ -9418,17 +9518,19 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *   dw_w [5][5][15], dw_b [15]
  *   pw_w [8][15], pw_b [8]
  */
-static void Dw_int2_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_int2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x11x15 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2145; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 105; ++j)
-            stage[(y + 2) * 165 + 30 + j] = in[y * 105 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 105; ++j) stage[165 * y + 360 + j] = in[105 * y + j];
+    }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 165 * vy + 15 * vx;
@@ -10176,8 +10278,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_int2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer int2, stage 2 (projection 15 -> 8, 63 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_int2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -10336,56 +10438,60 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 208;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 208;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 128 + n * 128;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 416;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its 2 stages */
 void sep_basic_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2_S1(in, scratch, packed, scratch + 945);
-    Pw_int2_S2(scratch, out, packed + 416);
+    enum {
+        S1_STAGE = 945,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_int2_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_int2_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m2": separable --------------------------------------
  * input 7x7x4 -> output 7x7x8 (NHWC, float32)
@@ -10420,11 +10526,13 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_m2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10468,8 +10576,10 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 28 * vy + 4 * vx;
@@ -10667,7 +10777,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -10770,7 +10881,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..5 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 28 * vy + 4 * vx;
@@ -11104,7 +11216,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -11148,8 +11261,10 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 28 * vy + 4 * vx;
@@ -11347,7 +11462,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -11392,8 +11508,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 2 (projection 8 -> 8, 49 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_m2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 8) {
         {
@@ -11498,45 +11614,48 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its 2 stages */
 void sep_basic_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2_S1(in, scratch, packed);
-    Pw_m2_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_m2_S1_8c4p(in, scratch, packed);
+    Pw_m2_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "m3": separable --------------------------------------
  * input 9x9x5 -> output 9x9x16 (NHWC, float32)
@@ -11571,11 +11690,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][15], dw_b [15]
  *   pw_w [16][15], pw_b [16]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c2p, 15 channels x 2 pixels */
+static void Dw_m3_S1_15c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11632,7 +11753,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -11818,7 +11940,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -12280,7 +12403,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -12337,7 +12461,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 7; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -12523,7 +12648,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -12581,8 +12707,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 15 -> 16, 81 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_m3_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 78; p += 6) {
         {
@@ -12743,47 +12869,50 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 3;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void sep_basic_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_15c2p(in, scratch, packed);
+    Pw_m3_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "m4c1": separable --------------------------------------
  * input 8x9x1 -> output 8x9x3 (NHWC, float32)
@@ -12818,11 +12947,13 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [3][4], pw_b [3]
  */
-static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_m4c1_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12854,8 +12985,10 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 9 * vy + vx;
@@ -12985,7 +13118,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -13058,7 +13192,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 9 * vy + vx;
@@ -13267,7 +13402,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -13299,8 +13435,10 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 9 * vy + vx;
@@ -13430,7 +13568,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -13463,8 +13602,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m4c1, stage 2 (projection 4 -> 3, 72 pixels): tile 8x3, 8 pixels x 3 channels */
+static void Pw_m4c1_S2_8x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 8) {
         {
@@ -13550,49 +13689,52 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m4c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 40 + n * 40;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 80;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m4c1: runs its 2 stages */
 void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4c1_S1(in, scratch, packed);
-    Pw_m4c1_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_m4c1_S1_4c4p(in, scratch, packed);
+    Pw_m4c1_S2_8x3(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m4c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m4c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "m8": separable --------------------------------------
  * input 5x5x2 -> output 5x5x1 (NHWC, float32)
@@ -13627,11 +13769,13 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [1][16], pw_b [1]
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13663,7 +13807,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13725,7 +13870,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13917,7 +14063,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13949,7 +14096,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14011,7 +14159,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14044,8 +14193,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m8, stage 2 (projection 16 -> 1, 25 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_m8_S2_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 8) {
         {
@@ -14150,47 +14299,49 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 8;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 136 + n * 136;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void sep_basic_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_8c4p(in, scratch, packed);
+    Pw_m8_S2_8x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "m2s2": separable --------------------------------------
  * input 15x15x16 -> output 8x8x48 (NHWC, float32)
@@ -14225,11 +14376,13 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [48][32], pw_b [48]
  */
-static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_m2s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14273,8 +14426,10 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -14501,7 +14656,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14604,7 +14760,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -14979,7 +15136,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15023,8 +15181,10 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -15251,7 +15411,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15296,8 +15457,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2s2, stage 2 (projection 32 -> 48, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_m2s2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -15473,45 +15634,46 @@ static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m2s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 320 + g * 1584 + n * 528;
-            const int o0 = g * 48 + 0 + n * 16;
+            float *restrict d = packed + 1584 * g + 528 * n + 320;
+            const int o0 = 48 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2s2: runs its 2 stages */
 void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2s2_S1(in, scratch, packed);
-    Pw_m2s2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_m2s2_S1_8c4p(in, scratch, packed);
+    Pw_m2s2_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "mdef": separable --------------------------------------
  * input 7x8x9 -> output 7x8x18 (NHWC, float32)
@@ -15546,11 +15708,13 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][18], dw_b [18]
  *   pw_w [18][18], pw_b [18]
  */
-static void Dw_mdef_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_mdef_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15620,8 +15784,10 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
@@ -15960,7 +16126,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16123,7 +16290,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
@@ -16680,7 +16848,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16750,8 +16919,10 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
@@ -17090,7 +17261,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17161,8 +17333,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_mdef_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mdef, stage 2 (projection 18 -> 18, 56 pixels): tile 4x18, 4 pixels x 18 channels */
+static void Pw_mdef_S2_4x18(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -17262,58 +17434,60 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer mdef: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mdef_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 160 + ct * 80;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 160;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 456 + n * 456;
-            const int o0 = g * 18 + 0 + n * 18;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 456 * g + 456 * n + 240;
+            const int o0 = 18 * g + 18 * n;
             for (int j = 0; j < 18; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 18; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 18; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 18 + s];
-                for (int j = 18; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 18; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 18; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mdef: runs its 2 stages */
 void sep_basic_mdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mdef_S1(in, scratch, packed);
-    Pw_mdef_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_mdef_S1_8c4p(in, scratch, packed);
+    Pw_mdef_S2_4x18(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "px": separable --------------------------------------
  * input 1x1x64 -> output 1x1x65 (NHWC, float32)
@@ -17347,11 +17521,13 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [65][64], pw_b [65]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_px_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -17372,10 +17548,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 64 -> 65, 1 pixels): tile 1x24, 1 pixels x 24 channels */
+static void Pw_px_S2_1x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 1560 * n;
             const int ib = 64 * p;
@@ -17441,58 +17618,60 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 640 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 0 + n * 24;
+            float *restrict d = packed + 4680 * g + 1560 * n + 640;
+            const int o0 = 65 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3760 + g * 4680 + n * 1560;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4680 * g + 1560 * n + 3760;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 2 stages */
 void sep_basic_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_px_S1_8c4p(in, scratch, packed);
+    Pw_px_S2_1x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "px_s2": separable --------------------------------------
  * input 1x1x7 -> output 1x1x9 (NHWC, float32)
@@ -17526,11 +17705,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c4p, 7 channels x 4 pixels */
+static void Dw_px_s2_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17551,10 +17732,11 @@ static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px_s2, stage 2 (projection 7 -> 9, 1 pixels): tile 1x9, 1 pixels x 9 channels */
+static void Pw_px_s2_S2_1x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -17582,49 +17764,52 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 208 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 208;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its 2 stages */
 void sep_basic_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2_S1(in, scratch, packed);
-    Pw_px_s2_S2(scratch, out, packed + 208);
+    enum {
+        S2_W = 208,   /* stage 2's packed weights */
+    };
+    Dw_px_s2_S1_7c4p(in, scratch, packed);
+    Pw_px_s2_S2_1x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_k": separable --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -17658,11 +17843,13 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [7][7][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_big_k_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_big_k_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17714,7 +17901,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -17766,7 +17954,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -17818,7 +18007,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -17870,7 +18060,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -17922,7 +18113,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -17974,7 +18166,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -18026,7 +18219,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -18078,7 +18272,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -18131,10 +18326,11 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_big_k_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer big_k, stage 2 (projection 8 -> 8, 9 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_big_k_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -18237,45 +18433,48 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_k: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 400;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer big_k: runs its 2 stages */
 void sep_basic_big_k(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k_S1(in, scratch, packed);
-    Pw_big_k_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_big_k_S1_8c4p(in, scratch, packed);
+    Pw_big_k_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_big_k(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "nobias": separable --------------------------------------
  * input 9x7x16 -> output 9x7x31 (NHWC, float32)
@@ -18310,11 +18509,13 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *   pw_w [31][16], pw_b [31]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_nobias_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18347,8 +18548,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -18461,7 +18664,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18536,7 +18740,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..7 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -18723,7 +18928,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18756,8 +18962,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -18870,7 +19078,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18904,8 +19113,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 16 -> 31, 63 pixels): tile 3x31, 3 pixels x 31 channels */
+static void Pw_nobias_S2_3x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 63; p += 3) {
         {
@@ -19027,44 +19236,46 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 512 + n * 512;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 512 * g + 512 * n + 144;
+            const int o0 = 31 * g + 31 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[0 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 31; j < 32; ++j) d[0 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 31; d[32 * s + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 2 stages */
 void sep_basic_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, out, packed + 144);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_nobias_S1_8c4p(in, scratch, packed);
+    Pw_nobias_S2_3x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "acts": separable --------------------------------------
  * input 7x9x31 -> output 7x9x17 (NHWC, float32)
@@ -19098,11 +19309,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][31], dw_b [31]
  *   pw_w [17][31], pw_b [17]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_acts_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19164,8 +19377,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -19446,7 +19661,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 3; ++ct) {
@@ -19587,7 +19803,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -20024,7 +20241,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -20086,8 +20304,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -20368,7 +20588,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             for (int ct = 0; ct < 3; ++ct) {
@@ -20431,8 +20652,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 31 -> 17, 63 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_acts_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         {
@@ -20628,58 +20849,60 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240 + ct * 80;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 240;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 768 + n * 768;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 768 * g + 768 * n + 320;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 2 stages */
 void sep_basic_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_acts_S1_8c4p(in, scratch, packed);
+    Pw_acts_S2_4x17(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "acts2": separable --------------------------------------
  * input 13x2x33 -> output 13x1x64 (NHWC, float32)
@@ -20713,11 +20936,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [64][33], pw_b [64]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_acts2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -20853,7 +21078,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -20914,8 +21140,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 33 -> 64, 13 pixels): tile 3x32, 3 pixels x 32 channels */
+static void Pw_acts2_S2_3x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 3) {
         for (int n = 0; n < 2; ++n) {
@@ -21085,56 +21311,57 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 400 + g * 2176 + n * 1088;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 2176 * g + 1088 * n + 400;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 2 stages */
 void sep_basic_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_acts2_S1_8c4p(in, scratch, packed);
+    Pw_acts2_S2_3x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts2(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
     {
@@ -21498,4 +21725,3 @@ const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
         .pack = sep_basic_acts2_pack, .run = Run_acts2
     },
 };
-

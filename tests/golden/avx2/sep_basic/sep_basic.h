@@ -311,4 +311,3 @@ extern const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT];
 #endif
 
 #endif /* SEP_BASIC_GENERATED_H */
-

@@ -40,11 +40,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -76,8 +78,10 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -207,7 +211,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -280,7 +285,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -489,7 +495,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -521,8 +528,10 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -652,7 +661,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -685,8 +695,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a1, stage 2 (projection 16 -> 16, 81 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_a1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 78; p += 6) {
         {
@@ -883,45 +893,47 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a1: runs its 2 stages */
 void sep_residual_a1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a1_S1(in, scratch, packed);
-    Pw_a1_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a1_S1_8c4p(in, scratch, packed);
+    Pw_a1_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "a2": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -955,11 +967,13 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_a2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -993,8 +1007,10 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -1138,7 +1154,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1215,7 +1232,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -1440,7 +1458,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1474,8 +1493,10 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -1619,7 +1640,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1654,8 +1676,7 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_a2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     1, 2, 3, 5, 6, 7,
@@ -1675,7 +1696,8 @@ static const int Src_a2_S2[96] = {
     0, 1, 3, 12, 13, 15,
 };
 
-static void Pw_a2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a2, stage 2 (projection 16 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1693,7 +1715,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1734,7 +1756,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1749,45 +1771,46 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a2: runs its 2 stages */
 void sep_residual_a2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a2_S1(in, scratch, packed);
-    Pw_a2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a2_S1_8c4p(in, scratch, packed);
+    Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
 static void Run_a2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "a3": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -1823,14 +1846,15 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][32], dw_b [32]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a3_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_a3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 144; ++j)
-            stage[(y + 2) * 208 + 32 + j] = in[y * 144 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+    }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -2526,8 +2550,8 @@ static void Dw_a3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a3, stage 2 (projection 32 -> 16, 81 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_a3_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 80; p += 8) {
@@ -2643,44 +2667,46 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 136 + n * 136;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n + 832;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a3: runs its 2 stages */
 void sep_residual_a3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a3_S1(in, scratch, packed, scratch + 2592);
-    Pw_a3_S2(scratch, out, packed + 832, skip);
+    enum {
+        S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_a3_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_a3_S2_8x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_a3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b1": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x51 (NHWC, float32)
@@ -2701,7 +2727,8 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
  */
-static void Pw_b1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 1 (projection 17 -> 51, 169 pixels): tile 3x32, 3 pixels x 32 channels */
+static void Pw_b1_3x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 168; p += 3) {
         {
@@ -2999,48 +3026,50 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1008 + n * 576;
-            const int o0 = g * 51 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1008 * g + 576 * n;
+            const int o0 = 51 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 576 + g * 1008 + n * 432;
-            const int o0 = g * 51 + 32 + n * 19;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1008 * g + 432 * n + 576;
+            const int o0 = 51 * g + 19 * n + 32;
             for (int j = 0; j < 19; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 19; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 19; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 19; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 19; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 19; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its stage */
 void sep_residual_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b1(in, out, packed);
+    Pw_b1_3x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b2": separable --------------------------------------
  * input 13x13x51 -> output 13x13x17 (NHWC, float32)
@@ -3074,11 +3103,13 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][51], dw_b [51]
  *   pw_w [17][51], pw_b [17]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -3140,7 +3171,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -3422,7 +3454,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4000,7 +4033,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4062,7 +4096,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -4344,7 +4379,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4407,8 +4443,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b2, stage 2 (projection 51 -> 17, 169 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_b2_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 168; p += 4) {
         {
@@ -4556,57 +4592,59 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 480 + ct * 80;
-        const int o0 = (48 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 480;
+        const int o0 = 3 * ct + 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 51 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 560 + g * 1248 + n * 1248;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1248 * g + 1248 * n + 560;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 51 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void sep_residual_b2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 560, skip);
+    enum {
+        S2_W = 560,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_8c4p(in, scratch, packed);
+    Pw_b2_S2_4x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b3": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x34 (NHWC, float32)
@@ -4627,7 +4665,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
  */
-static void Pw_b3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 1 (projection 17 -> 34, 169 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_b3_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 168; p += 4) {
         {
@@ -4903,48 +4942,50 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 720 + n * 432;
-            const int o0 = g * 34 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 432 * n;
+            const int o0 = 34 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 432 + g * 720 + n * 288;
-            const int o0 = g * 34 + 24 + n * 10;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 720 * g + 288 * n + 432;
+            const int o0 = 34 * g + 10 * n + 24;
             for (int j = 0; j < 10; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 10; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 10; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 10; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 10; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 10; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its stage */
 void sep_residual_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b3(in, out, packed);
+    Pw_b3_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b4": separable --------------------------------------
  * input 13x13x34 -> output 13x13x17 (NHWC, float32)
@@ -4978,11 +5019,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][34], dw_b [34]
  *   pw_w [17][34], pw_b [17]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5044,7 +5087,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -5326,7 +5370,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5904,7 +5949,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5966,7 +6012,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -6248,7 +6295,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6311,8 +6359,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b4, stage 2 (projection 34 -> 17, 169 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_b4_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 168; p += 4) {
         {
@@ -6460,57 +6508,59 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 840 + n * 840;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 840 * g + 840 * n + 400;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 34 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void sep_residual_b4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 400, skip);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_8c4p(in, scratch, packed);
+    Pw_b4_S2_4x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b5": separable --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -6544,14 +6594,15 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [17][17], pw_b [17]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_b5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 221; ++j)
-            stage[(y + 2) * 289 + 34 + j] = in[y * 221 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 221; ++j) stage[289 * y + 612 + j] = in[221 * y + j];
+    }
     /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -7182,8 +7233,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b5, stage 2 (projection 17 -> 17, 169 pixels): tile 4x17, 4 pixels x 17 channels */
+static void Pw_b5_S2_4x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 168; p += 4) {
         {
@@ -7346,57 +7397,60 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 208;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 624 + g * 432 + n * 432;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 432 * g + 432 * n + 624;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void sep_residual_b5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed, scratch + 2873);
-    Pw_b5_S2(scratch, out, packed + 624, skip);
+    enum {
+        S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 624,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_b5_S2_4x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c1": separable --------------------------------------
  * input 15x15x8 -> output 8x8x16 (NHWC, float32)
@@ -7430,11 +7484,13 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_c1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -7466,8 +7522,10 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 16 * vx;
@@ -7586,7 +7644,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -7659,7 +7718,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 16 * vx;
@@ -7854,7 +7914,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7886,8 +7947,10 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 16 * vx;
@@ -8006,7 +8069,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -8039,8 +8103,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1, stage 2 (projection 8 -> 16, 64 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_c1_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         {
@@ -8256,45 +8320,48 @@ static void Pw_c1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 80;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its 2 stages */
 void sep_residual_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1_S1(in, scratch, packed);
-    Pw_c1_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_c1_S1_8c4p(in, scratch, packed);
+    Pw_c1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c2": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -8328,11 +8395,13 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_c2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_c2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8364,8 +8433,10 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -8484,7 +8555,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8557,7 +8629,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -8752,7 +8825,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8784,8 +8858,10 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -8904,7 +8980,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8937,8 +9014,7 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_c2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -8958,7 +9034,8 @@ static const int Src_c2_S2[96] = {
     8, 10, 11, 12, 14, 15,
 };
 
-static void Pw_c2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c2, stage 2 (projection 16 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -8976,7 +9053,7 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -9009,45 +9086,46 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its 2 stages */
 void sep_residual_c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c2_S1(in, scratch, packed);
-    Pw_c2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_c2_S1_8c4p(in, scratch, packed);
+    Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c3": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -9083,11 +9161,13 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][4], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_c3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9119,8 +9199,10 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -9239,7 +9321,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9312,7 +9395,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -9507,7 +9591,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9539,8 +9624,10 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 72 * ct;
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -9659,7 +9746,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9692,8 +9780,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer c3, stage 2 (projection 16 -> 16, 64 pixels): tile 8x4, 8 pixels x 4 channels */
+static void Pw_c3_S2_8x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 64; p += 8) {
@@ -9789,43 +9877,44 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 32 + n * 32;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 144;
+            const int o0 = 4 * g + 4 * n;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 4; j < 8; ++j) d[0 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 2 stages */
 void sep_residual_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, out, packed + 144, skip);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_c3_S1_8c4p(in, scratch, packed);
+    Pw_c3_S2_8x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_c3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d1": separable --------------------------------------
  * input 7x9x33 -> output 4x5x31 (NHWC, float32)
@@ -9859,11 +9948,13 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [31][33], pw_b [31]
  */
-static void Dw_d1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9921,7 +10012,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -10039,7 +10131,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -10399,7 +10492,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -10457,7 +10551,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -10575,7 +10670,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -10634,8 +10730,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d1, stage 2 (projection 33 -> 31, 20 pixels): tile 3x31, 3 pixels x 31 channels */
+static void Pw_d1_S2_3x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 18; p += 3) {
         {
@@ -10800,58 +10896,60 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 1088 + n * 1088;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1088 * g + 1088 * n + 400;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its 2 stages */
 void sep_residual_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_S1(in, scratch, packed);
-    Pw_d1_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_d1_S1_8c4p(in, scratch, packed);
+    Pw_d1_S2_3x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d2": dwconv --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -10873,17 +10971,19 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 4; ++y)
-        for (int j = 0; j < 155; ++j)
-            stage[(y + 2) * 279 + 62 + j] = in[y * 155 + j];
+    for (int y = 0; y < 4; ++y) {
+        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+    }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 208 * ct;
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -11521,43 +11621,45 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 624 + ct * 208;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct + 624;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void sep_residual_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_d2_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d3": separable --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -11592,11 +11694,13 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][93], dw_b [93]
  *   pw_w [31][6], pw_b [31]
  */
-static void Dw_d3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
+static void Dw_d3_S1_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -11730,8 +11834,10 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 240 * ct;
                 const int ib = 155 * vy + 31 * vx + 8 * ct;
@@ -12184,7 +12290,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 3; ++ct) {
@@ -12497,7 +12604,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..2 x cols 1..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 240 * ct;
                 const int ib = 155 * vy + 31 * vx + 8 * ct;
@@ -13296,7 +13404,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -13430,8 +13539,10 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 1; vx < 3; vx += 2) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 240 * ct;
                 const int ib = 155 * vy + 31 * vx + 8 * ct;
@@ -13884,7 +13995,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 3; ++ct) {
@@ -14019,8 +14131,7 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_d3_S2[186] = {
     0, 1, 31, 32, 62, 63,
     1, 2, 32, 33, 63, 64,
@@ -14055,7 +14166,8 @@ static const int Src_d3_S2[186] = {
     0, 30, 31, 61, 62, 92,
 };
 
-static void Pw_d3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer d3, stage 2 (projection 93 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -14073,7 +14185,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -14118,7 +14230,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -14151,66 +14263,68 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 240;
-        const int o0 = (0 + ct * 8) * 3;
+        float *restrict d = packed + 240 * ct;
+        const int o0 = 24 * ct;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j)
-                d[24 + k * 24 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 720 + ct * 240;
-        const int o0 = (24 + ct * 7) * 3;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 240 * ct + 720;
+        const int o0 = 21 * ct + 72;
         for (int j = 0; j < 21; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 21; j < 24; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 21; ++j)
-                d[24 + k * 24 + j] = w->dw_w[k * 93 + o0 + j];
-            for (int j = 21; j < 24; ++j) d[24 + k * 24 + j] = 0.0f;
+            for (int j = 0; j < 21; ++j) d[24 * k + 24 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 21; j < 24; ++j) d[24 * k + 24 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 960 + g * 217 + n * 28;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 217 * g + 28 * n + 960;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1156 + g * 217 + n * 21;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 217 * g + 21 * n + 1156;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its 2 stages */
 void sep_residual_d3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3_S1(in, scratch, packed);
-    Pw_d3_S2(scratch, out, packed + 960, skip);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_d3_S1_24c2p(in, scratch, packed);
+    Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_d3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t1": separable --------------------------------------
  * input 7x7x8 -> output 7x7x9 (NHWC, float32)
@@ -14245,11 +14359,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_t1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
+static void Dw_t1_S1_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14319,7 +14435,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -14550,7 +14667,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -15119,7 +15237,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -15189,7 +15308,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 5; vx += 2) {
             {
                 const float *restrict vw = w;
@@ -15420,7 +15540,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -15491,8 +15612,7 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 4, 5, 6,
     2, 3, 4, 5, 6, 7, 8,
@@ -15505,7 +15625,8 @@ static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 21, 22, 23,
 };
 
-static void Pw_t1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1, stage 2 (projection 24 -> 9, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -15523,7 +15644,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -15557,15 +15678,17 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 24 + k] * vk[j];
@@ -15573,19 +15696,23 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 72 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -15601,7 +15728,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -15617,17 +15744,20 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 1152;
             const int ob = 440;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -15635,56 +15765,59 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 240;
-        const int o0 = (0 + ct * 8) * 3;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 240 * ct;
+        const int o0 = 24 * ct;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j)
-                d[24 + k * 24 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 240 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 240;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 304 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 304;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1: runs its 2 stages */
 void sep_residual_t1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t1_S1(in, scratch, packed);
-    Pw_t1_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_t1_S1_24c2p(in, scratch, packed);
+    Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_t1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "gdw": separable --------------------------------------
  * input 5x9x8 -> output 5x9x16 (NHWC, float32)
@@ -15720,11 +15853,13 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][1], pw_b [16]
  */
-static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_gdw_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -15768,8 +15903,10 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
@@ -16025,7 +16162,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16128,7 +16266,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
@@ -16544,7 +16683,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16588,8 +16728,10 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
@@ -16845,7 +16987,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16890,8 +17033,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer gdw, stage 2 (projection 16 -> 16, 45 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_gdw_S2_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 40; p += 8) {
@@ -16907,7 +17050,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 __m256 vacc5x0 = _mm256_loadu_ps(vw);
                 __m256 vacc6x0 = _mm256_loadu_ps(vw);
                 __m256 vacc7x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -16986,7 +17130,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 __m256 vacc4x0 = _mm256_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                     {
                         const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -17034,47 +17179,49 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer gdw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gdw: runs its 2 stages */
 void sep_residual_gdw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_gdw_S1(in, scratch, packed);
-    Pw_gdw_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_gdw_S1_8c4p(in, scratch, packed);
+    Pw_gdw_S2_8x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
 static void Run_gdw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_gdw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "rnb": separable --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -17109,11 +17256,13 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *   pw_w [9][9], pw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_rnb_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17187,7 +17336,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -17277,7 +17427,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 10; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -17575,7 +17726,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -17665,7 +17817,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -18587,7 +18740,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             {
@@ -18661,7 +18815,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 1;
             {
@@ -18751,7 +18906,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 2; vx < 10; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -19049,7 +19205,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 11;
             {
@@ -19139,7 +19296,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             {
@@ -19214,8 +19372,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rnb, stage 2 (projection 9 -> 9, 182 pixels): tile 6x9, 6 pixels x 9 channels */
+static void Pw_rnb_S2_6x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 180; p += 6) {
         {
@@ -19393,53 +19551,56 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rnb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 120 + ct * 120;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 120 * ct + 120;
+        const int o0 = ct + 8;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 144 + n * 144;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 240;
+            const int o0 = 9 * g + 9 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rnb: runs its 2 stages */
 void sep_residual_rnb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rnb_S1(in, scratch, packed);
-    Pw_rnb_S2(scratch, out, packed + 240, in);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_rnb_S1_8c4p(in, scratch, packed);
+    Pw_rnb_S2_6x9(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rnb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "rpx": separable --------------------------------------
  * input 1x1x65 -> output 1x1x65 (NHWC, float32)
@@ -19473,11 +19634,13 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][65], dw_b [65]
  *   pw_w [65][65], pw_b [65]
  */
-static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_rpx_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19516,10 +19679,11 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rpx, stage 2 (projection 65 -> 65, 1 pixels): tile 1x24, 1 pixels x 24 channels */
+static void Pw_rpx_S2_1x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 1584 * n;
             const int ib = 65 * p;
@@ -19591,69 +19755,71 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rpx: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rpx_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 80;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 65 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 720 + g * 4752 + n * 1584;
-            const int o0 = g * 65 + 0 + n * 24;
+            float *restrict d = packed + 4752 * g + 1584 * n + 720;
+            const int o0 = 65 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3888 + g * 4752 + n * 1584;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4752 * g + 1584 * n + 3888;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 65 + s];
-                for (int j = 17; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rpx: runs its 2 stages */
 void sep_residual_rpx(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rpx_S1(in, scratch, packed);
-    Pw_rpx_S2(scratch, out, packed + 720, in);
+    enum {
+        S2_W = 720,   /* stage 2's packed weights */
+    };
+    Dw_rpx_S1_8c4p(in, scratch, packed);
+    Pw_rpx_S2_1x24(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */
 static void Run_rpx(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rpx(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
     {
@@ -19955,4 +20121,3 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .pack = sep_residual_rpx_pack, .run = Run_rpx
     },
 };
-

@@ -27,7 +27,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-static void Pw_x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x1, stage 1 (projection 16 -> 48, 99 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_x1_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -244,35 +245,35 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 408;
-            const int o0 = g * 48 + 0 + n * 24;
+            float *restrict d = packed + 816 * g + 408 * n;
+            const int o0 = 48 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x1: runs its stage */
 void skips_x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x1(in, out, packed);
+    Pw_x1_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x1: the entry point with the arguments of every sg_layer's run */
 static void Run_x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "x2": separable --------------------------------------
  * input 9x11x48 -> output 9x11x16 (NHWC, float32)
@@ -306,11 +307,13 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [16][48], pw_b [16]
  */
-static void Dw_x2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -344,7 +347,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -463,7 +467,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             for (int ct = 0; ct < 6; ++ct) {
@@ -733,7 +738,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -767,7 +773,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -886,7 +893,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             for (int ct = 0; ct < 6; ++ct) {
@@ -921,8 +929,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x2, stage 2 (projection 48 -> 16, 99 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_x2_S2_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 95; p += 5) {
         {
@@ -1101,44 +1109,46 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 480;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x2: runs its 2 stages */
 void skips_x2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x2_S1(in, scratch, packed);
-    Pw_x2_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_x2_S1_8c4p(in, scratch, packed);
+    Pw_x2_S2_5x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x2: the entry point with the arguments of every sg_layer's run */
 static void Run_x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "x3": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -1160,11 +1170,13 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1197,7 +1209,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1311,7 +1324,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1573,7 +1587,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1606,7 +1621,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 9; vx += 4) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1720,7 +1736,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1754,33 +1771,32 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x3: runs its stage */
 void skips_x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x3(in, out, packed);
+    Dw_x3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x3: the entry point with the arguments of every sg_layer's run */
 static void Run_x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "x4": pwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -1801,7 +1817,8 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x4, stage 1 (projection 16 -> 16, 99 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_x4_5x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 95; p += 5) {
         {
@@ -1980,34 +1997,35 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x4: runs its stage */
 void skips_x4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x4(in, out, packed, skip);
+    Pw_x4_5x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x4: the entry point with the arguments of every sg_layer's run */
 static void Run_x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "x5": bottleneck --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -2053,11 +2071,13 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_x5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2089,8 +2109,10 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -2161,7 +2183,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2234,7 +2257,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -2366,7 +2390,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2398,8 +2423,10 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -2470,7 +2497,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2503,8 +2531,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x5, stage 2 (projection 16 -> 16, 30 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_x5_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 30; p += 6) {
         {
@@ -2609,13 +2637,14 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_x5_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_x5_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -2687,7 +2716,8 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..8 step 2 x cols 1..9 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -2762,7 +2792,8 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 step 2 x cols 0..10 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -2846,7 +2877,8 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 step 2 x cols 1..9 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -2943,55 +2975,57 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x5: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 432;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x5: runs its 3 stages */
 void skips_x5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x5_S1(in, scratch, packed);
-    Pw_x5_S2(scratch, scratch + 480, packed + 160);
-    Up_x5_S3(scratch + 480, out, packed + 432, skip);
+    enum {
+        S2_OUT = 480,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_x5_S1_8c4p(in, scratch, packed);
+    Pw_x5_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_x5_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer x5: the entry point with the arguments of every sg_layer's run */
 static void Run_x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "x6": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x32 (NHWC, float32)
@@ -3014,14 +3048,15 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
  */
-static void Dw_x6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x6_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 176; ++j)
-            stage[(y + 2) * 240 + 32 + j] = in[y * 176 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+    }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -3927,32 +3962,34 @@ static void Dw_x6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x6: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x6: runs its stage */
 void skips_x6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_x6_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer x6: the entry point with the arguments of every sg_layer's run */
 static void Run_x6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "x7": pwconv --------------------------------------
  * input 9x11x32 -> output 9x11x16 (NHWC, float32)
@@ -3974,7 +4011,8 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x7(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x7, stage 1 (projection 32 -> 16, 99 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_x7_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 96; p += 8) {
@@ -4110,34 +4148,34 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 136 + n * 136;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x7: runs its stage */
 void skips_x7(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x7(in, out, packed, skip);
+    Pw_x7_8x8(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x7: the entry point with the arguments of every sg_layer's run */
 static void Run_x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x7(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "x8": dwconv --------------------------------------
  * input 9x11x16 -> output 5x6x16 (NHWC, float32)
@@ -4159,11 +4197,13 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x8_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4197,8 +4237,10 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -4277,7 +4319,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4354,7 +4397,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -4496,7 +4540,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4530,8 +4575,10 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -4610,7 +4657,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4645,33 +4693,32 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x8: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x8: runs its stage */
 void skips_x8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x8(in, out, packed);
+    Dw_x8_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x8: the entry point with the arguments of every sg_layer's run */
 static void Run_x8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "x9": dwdeconv --------------------------------------
  * input 5x6x16 -> output 9x11x16 (NHWC, float32)
@@ -4693,12 +4740,14 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_x9_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -4764,7 +4813,8 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..8 step 2 x cols 1..9 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -4834,7 +4884,8 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 step 2 x cols 0..10 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -4912,7 +4963,8 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 step 2 x cols 1..9 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
@@ -5004,32 +5056,31 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x9: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x9: runs its stage */
 void skips_x9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_x9(in, out, packed, skip);
+    Up_x9_8c4p(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x9: the entry point with the arguments of every sg_layer's run */
 static void Run_x9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "x10": separable --------------------------------------
  * input 9x11x16 -> output 5x6x33 (NHWC, float32)
@@ -5063,11 +5114,13 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [33][16], pw_b [33]
  */
-static void Dw_x10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x10_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5099,8 +5152,10 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -5171,7 +5226,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5244,7 +5300,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -5376,7 +5433,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5408,8 +5466,10 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -5480,7 +5540,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5513,8 +5574,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x10, stage 2 (projection 16 -> 33, 30 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_x10_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         {
@@ -5776,58 +5837,61 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 680 + n * 408;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 680 * g + 408 * n + 160;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 568 + g * 680 + n * 272;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 680 * g + 272 * n + 568;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x10: runs its 2 stages */
 void skips_x10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x10_S1(in, scratch, packed);
-    Pw_x10_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_x10_S1_8c4p(in, scratch, packed);
+    Pw_x10_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer x10: the entry point with the arguments of every sg_layer's run */
 static void Run_x10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "x11": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -5848,7 +5912,7 @@ static void Run_x10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][8], pw_b [33]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_x11_S1[264] = {
     0, 1, 2, 3, 11, 12, 13, 14,
     1, 2, 3, 4, 12, 13, 14, 15,
@@ -5885,7 +5949,8 @@ static const int Src_x11_S1[264] = {
     0, 1, 2, 10, 22, 23, 24, 32,
 };
 
-static void Pw_x11(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x11, stage 1 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x11_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -5903,7 +5968,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5941,15 +6006,17 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
@@ -5957,22 +6024,26 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                     vacc3[j] += in[ib + 99 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
@@ -5991,7 +6062,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6015,24 +6086,28 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
@@ -6041,46 +6116,47 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x11: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 36;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 297 * g + 36 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 297 + n * 9;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 297 * g + 9 * n + 288;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 8 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x11: runs its stage */
 void skips_x11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x11(in, out, packed, in);
+    Pw_x11_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer x11: the entry point with the arguments of every sg_layer's run */
 static void Run_x11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "x12": separable --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -6114,11 +6190,13 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [33][33], pw_b [33]
  */
-static void Dw_x12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6176,8 +6254,10 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -6315,7 +6395,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6448,7 +6529,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 1..4: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -6702,7 +6784,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6760,8 +6843,10 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -6899,7 +6984,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6958,8 +7044,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x12_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x12, stage 2 (projection 33 -> 33, 30 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_x12_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         {
@@ -7281,68 +7367,71 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 1360 + n * 816;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 816 * n + 400;
+            const int o0 = 33 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1216 + g * 1360 + n * 544;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 544 * n + 1216;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x12: runs its 2 stages */
 void skips_x12(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x12_S1(in, scratch, packed);
-    Pw_x12_S2(scratch, out, packed + 400, skip);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_x12_S1_8c4p(in, scratch, packed);
+    Pw_x12_S2_4x24(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x12: the entry point with the arguments of every sg_layer's run */
 static void Run_x12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x12(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "x13": dwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -7364,12 +7453,15 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][1][33], dw_b [33]
  */
-static void Dw_x13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_x13_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 32 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -7505,7 +7597,8 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 0..5: kernel rows 0..2, cols 0 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 32 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -7664,8 +7757,10 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0..5: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 4; vx += 4) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 32 * ct;
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -7801,44 +7896,43 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x13: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 128 + ct * 32;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct + 128;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer x13: runs its stage */
 void skips_x13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x13(in, out, packed);
+    Dw_x13_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x13: the entry point with the arguments of every sg_layer's run */
 static void Run_x13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "x14": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -7860,7 +7954,8 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_x14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x14, stage 1 (projection 33 -> 33, 30 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_x14_4x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         {
@@ -8152,44 +8247,46 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x14: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1320 + n * 792;
-            const int o0 = g * 33 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 792 * n;
+            const int o0 = 33 * g + 24 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[0 + s * 24 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 792 + g * 1320 + n * 528;
-            const int o0 = g * 33 + 24 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1320 * g + 528 * n + 792;
+            const int o0 = 33 * g + 9 * n + 24;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x14: runs its stage */
 void skips_x14(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x14(in, out, packed, skip);
+    Pw_x14_4x24(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x14: the entry point with the arguments of every sg_layer's run */
 static void Run_x14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x14(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "x15": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x8 (NHWC, float32)
@@ -8210,7 +8307,8 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
  */
-static void Pw_x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x15, stage 1 (projection 33 -> 8, 30 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_x15_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 8) {
         {
@@ -8374,35 +8472,36 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x15: runs its stage */
 void skips_x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x15(in, out, packed);
+    Pw_x15_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x15: the entry point with the arguments of every sg_layer's run */
 static void Run_x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x15(in, out, packed, scratch);
 }
-
 
 const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
     {
@@ -8641,4 +8740,3 @@ const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
         .pack = skips_x15_pack, .run = Run_x15
     },
 };
-

@@ -203,4 +203,3 @@ extern const sg_layer skips_layers[SKIPS_LAYER_COUNT];
 #endif
 
 #endif /* SKIPS_GENERATED_H */
-

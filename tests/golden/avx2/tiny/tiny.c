@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_dw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_dw1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -53,35 +55,35 @@ static void Dw_dw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dw1: runs its stage */
 void tiny_dw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw1(in, out, packed);
+    Dw_dw1_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw1: the entry point with the arguments of every sg_layer's run */
 static void Run_dw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "pw1": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -102,15 +104,18 @@ static void Run_dw1(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pw1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -125,37 +130,39 @@ static void Pw_pw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw1: runs its stage */
 void tiny_pw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw1(in, out, packed);
+    Pw_pw1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw1: the entry point with the arguments of every sg_layer's run */
 static void Run_pw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep1": separable --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -189,11 +196,13 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1], dw_b [1]
  *   pw_w [1][1], pw_b [1]
  */
-static void Dw_sep1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_sep1_S1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -214,16 +223,18 @@ static void Dw_sep1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_sep1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -238,49 +249,53 @@ static void Pw_sep1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer sep1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 80;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1: runs its 2 stages */
 void tiny_sep1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1_S1(in, scratch, packed);
-    Pw_sep1_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_sep1_S1_1c4p(in, scratch, packed);
+    Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sep1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "dec1": dwdeconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -302,11 +317,13 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Up_dec1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Up_dec1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -327,35 +344,35 @@ static void Up_dec1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dec1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dec1: runs its stage */
 void tiny_dec1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec1(in, out, packed);
+    Up_dec1_1c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec1: the entry point with the arguments of every sg_layer's run */
 static void Run_dec1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dec1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "bot1": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -401,11 +418,13 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *   pw_w [1][1], pw_b [1]
  *   up_w [3][3][1], up_b [1]
  */
-static void Dw_bot1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_bot1_S1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -426,16 +445,18 @@ static void Dw_bot1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_bot1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bot1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -450,12 +471,13 @@ static void Pw_bot1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_bot1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
+static void Up_bot1_S3_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -476,62 +498,67 @@ static void Up_bot1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer bot1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 80;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 96 + ct * 80;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 96;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->up_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer bot1: runs its 3 stages */
 void tiny_bot1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot1_S1(in, scratch, packed);
-    Pw_bot1_S2(scratch, scratch + 1, packed + 80);
-    Up_bot1_S3(scratch + 1, out, packed + 96);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 96,   /* stage 3's packed weights */
+    };
+    Dw_bot1_S1_1c4p(in, scratch, packed);
+    Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot1_S3_1c4p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bot1: the entry point with the arguments of every sg_layer's run */
 static void Run_bot1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_bot1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "dwrow": dwconv --------------------------------------
  * input 1x17x3 -> output 1x9x3 (NHWC, float32)
@@ -553,11 +580,13 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
  */
-static void Dw_dwrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c4p, 3 channels x 4 pixels */
+static void Dw_dwrow_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -581,8 +610,10 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 5; vx += 4) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 102 * vy + 6 * vx;
@@ -673,7 +704,8 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -698,35 +730,35 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwrow: runs its stage */
 void tiny_dwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwrow(in, out, packed);
+    Dw_dwrow_3c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_dwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "dwcol": dwconv --------------------------------------
  * input 17x1x5 -> output 6x1x5 (NHWC, float32)
@@ -748,11 +780,13 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_dwcol(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c4p, 5 channels x 4 pixels */
+static void Dw_dwcol_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -820,7 +854,8 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -849,35 +884,35 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwcol: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwcol: runs its stage */
 void tiny_dwcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwcol(in, out, packed);
+    Dw_dwcol_5c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwcol: the entry point with the arguments of every sg_layer's run */
 static void Run_dwcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "seprow": separable --------------------------------------
  * input 1x16x8 -> output 1x16x1 (NHWC, float32)
@@ -911,11 +946,13 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [1][8], pw_b [1]
  */
-static void Dw_seprow_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_seprow_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -939,7 +976,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w;
@@ -1023,7 +1061,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             {
@@ -1048,8 +1087,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_seprow_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer seprow, stage 2 (projection 8 -> 1, 16 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_seprow_S2_8x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -1135,47 +1174,50 @@ static void Pw_seprow_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer seprow: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer seprow: runs its 2 stages */
 void tiny_seprow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_seprow_S1(in, scratch, packed);
-    Pw_seprow_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_seprow_S1_8c4p(in, scratch, packed);
+    Pw_seprow_S2_8x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer seprow: the entry point with the arguments of every sg_layer's run */
 static void Run_seprow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_seprow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sepcol": separable --------------------------------------
  * input 15x1x1 -> output 8x1x9 (NHWC, float32)
@@ -1210,11 +1252,13 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [9][4], pw_b [9]
  */
-static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_sepcol_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1266,7 +1310,8 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -1291,8 +1336,8 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sepcol, stage 2 (projection 4 -> 9, 8 pixels): tile 4x9, 4 pixels x 9 channels */
+static void Pw_sepcol_S2_4x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         {
@@ -1367,49 +1412,52 @@ static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sepcol: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 80 + n * 80;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 80;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepcol: runs its 2 stages */
 void tiny_sepcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepcol_S1(in, scratch, packed);
-    Pw_sepcol_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_sepcol_S1_4c4p(in, scratch, packed);
+    Pw_sepcol_S2_4x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepcol: the entry point with the arguments of every sg_layer's run */
 static void Run_sepcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sepcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "botcol": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x4 (NHWC, float32)
@@ -1455,11 +1503,13 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *   pw_w [4][4], pw_b [4]
  *   up_w [3][3][4], up_b [4]
  */
-static void Dw_botcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
+static void Dw_botcol_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1484,10 +1534,11 @@ static void Dw_botcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_botcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer botcol, stage 2 (projection 4 -> 4, 1 pixels): tile 1x4, 1 pixels x 4 channels */
+static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -1508,12 +1559,13 @@ static void Pw_botcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_botcol_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
+static void Up_botcol_S3_4c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1534,7 +1586,8 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1556,62 +1609,66 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer botcol: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 40 + n * 40;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 80;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 4; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 120 + ct * 80;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 120;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 4 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->up_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer botcol: runs its 3 stages */
 void tiny_botcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_botcol_S1(in, scratch, packed);
-    Pw_botcol_S2(scratch, scratch + 4, packed + 80);
-    Up_botcol_S3(scratch + 4, out, packed + 120, in);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 120,   /* stage 3's packed weights */
+    };
+    Dw_botcol_S1_4c4p(in, scratch, packed);
+    Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_botcol_S3_4c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer botcol: the entry point with the arguments of every sg_layer's run */
 static void Run_botcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_botcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "decrow": dwdeconv --------------------------------------
  * input 1x2x7 -> output 2x4x7 (NHWC, float32)
@@ -1633,11 +1690,13 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_decrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c4p, 7 channels x 4 pixels */
+static void Up_decrow_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1657,7 +1716,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1681,7 +1741,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1707,7 +1768,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1727,7 +1789,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1751,7 +1814,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..3 step 2: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1778,35 +1842,35 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer decrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 7; j < 8; ++j) d[j] = 0.0f;
+        { const int j = 7; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
+            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer decrow: runs its stage */
 void tiny_decrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_decrow(in, out, packed);
+    Up_decrow_7c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer decrow: the entry point with the arguments of every sg_layer's run */
 static void Run_decrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_decrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw2s3": dwconv --------------------------------------
  * input 2x2x9 -> output 1x1x9 (NHWC, float32)
@@ -1828,11 +1892,13 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_dw2s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dw2s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1891,44 +1957,44 @@ static void Dw_dw2s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dw2s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 80;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dw2s3: runs its stage */
 void tiny_dw2s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw2s3(in, out, packed);
+    Dw_dw2s3_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw2s3: the entry point with the arguments of every sg_layer's run */
 static void Run_dw2s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw2s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "pwrow": pwconv --------------------------------------
  * input 1x14x1 -> output 1x14x1 (NHWC, float32)
@@ -1949,9 +2015,11 @@ static void Run_dw2s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pwrow(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pwrow, stage 1 (projection 1 -> 1, 14 pixels): tile 8x1, 8 pixels x 1 channels */
+static void Pw_pwrow_8x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
@@ -1964,7 +2032,8 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
             __m256 vacc5x0 = _mm256_loadu_ps(vw);
             __m256 vacc6x0 = _mm256_loadu_ps(vw);
             __m256 vacc7x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -2052,7 +2121,8 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
             __m256 vacc3x0 = _mm256_loadu_ps(vw);
             __m256 vacc4x0 = _mm256_loadu_ps(vw);
             __m256 vacc5x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -2113,37 +2183,39 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwrow: runs its stage */
 void tiny_pwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwrow(in, out, packed, in);
+    Pw_pwrow_8x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_pwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2165,11 +2237,13 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_c1_1c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2191,35 +2265,36 @@ static void Dw_c1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its stage */
 void tiny_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1(in, out, packed, in);
+    Dw_c1_1c4p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c2": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2240,15 +2315,18 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer c2, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s + 8);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -2264,36 +2342,38 @@ static void Pw_c2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its stage */
 void tiny_c2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c2(in, out, packed, skip);
+    Pw_c2_1x1(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c3": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2340,11 +2420,13 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   up_w [1][1][1], up_b [1]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
+static void Dw_c3_S1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2365,16 +2447,18 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c3, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m256 vacc0x0 = _mm256_setzero_ps();
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m256 vk0 = _mm256_loadu_ps(vw + 8 * s);
                 {
                     const __m256 vi = _mm256_set1_ps(in[ib + s]);
@@ -2389,12 +2473,13 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_c3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
+static void Up_c3_S3_1c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2416,55 +2501,62 @@ static void Up_c3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 8;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 8 * ct;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 8 + g * 8 + n * 8;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 8; ++j) d[0 + s * 8 + j] = 0.0f;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8 * g + 8 * n + 8;
+            const int o0 = g + n;
+            {
+                const int s = 0;
+                { const int j = 0; d[8 * s + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 16 + ct * 8;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 1 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[0 + k * 8 + j] = 0.0f;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 8 * ct + 16;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[8 * k + j] = w->up_w[k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 3 stages */
 void tiny_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, scratch + 1, packed + 8);
-    Up_c3_S3(scratch + 1, out, packed + 16, skip);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 8,   /* stage 2's packed weights */
+        S3_W = 16,   /* stage 3's packed weights */
+    };
+    Dw_c3_S1_1c4p(in, scratch, packed);
+    Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_c3_S3_1c4p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c3(in, skip, out, packed, scratch);
 }
-
 
 const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
     {
@@ -2714,4 +2806,3 @@ const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
         .pack = tiny_c3_pack, .run = Run_c3
     },
 };
-

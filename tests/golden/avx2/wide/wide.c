@@ -42,11 +42,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_sep_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_sep_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -80,7 +82,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -212,7 +215,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
@@ -498,7 +502,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -532,7 +537,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 4) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -664,7 +670,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
@@ -699,8 +706,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_sep_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 784 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_sep_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 1040 : 0;   /* floats of the next panel */
@@ -920,45 +927,46 @@ static void Pw_sep_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer sep: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 1040;
-            const int o0 = g * 128 + 0 + n * 16;
+            float *restrict d = packed + 8320 * g + 1040 * n + 640;
+            const int o0 = 128 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep: runs its 2 stages */
 void wide_sep(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_S1(in, scratch, packed);
-    Pw_sep_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_sep_S1_8c4p(in, scratch, packed);
+    Pw_sep_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "sepm2": separable --------------------------------------
  * input 14x14x48 -> output 14x14x192 (NHWC, float32)
@@ -995,11 +1003,13 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [192][96], pw_b [192]
  */
-static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_sepm2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1043,7 +1053,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1187,7 +1198,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1548,7 +1560,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1592,7 +1605,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -1736,7 +1750,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1781,8 +1796,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sepm2, stage 2 (projection 96 -> 192, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_sepm2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 1552 : 0;   /* floats of the next panel */
@@ -1982,45 +1997,46 @@ static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer sepm2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sepm2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 960 + g * 18624 + n * 1552;
-            const int o0 = g * 192 + 0 + n * 16;
+            float *restrict d = packed + 18624 * g + 1552 * n + 960;
+            const int o0 = 192 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepm2: runs its 2 stages */
 void wide_sepm2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepm2_S1(in, scratch, packed);
-    Pw_sepm2_S2(scratch, out, packed + 960);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_sepm2_S1_8c4p(in, scratch, packed);
+    Pw_sepm2_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
 static void Run_sepm2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sepm2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep_s2": separable --------------------------------------
  * input 29x27x33 -> output 15x14x97 (NHWC, float32)
@@ -2054,11 +2070,13 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [97][33], pw_b [97]
  */
-static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_sep_s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2116,7 +2134,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2255,7 +2274,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2642,7 +2662,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2700,7 +2721,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -2839,7 +2861,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2898,8 +2921,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_s2, stage 2 (projection 33 -> 97, 210 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_sep_s2_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 210; p += 6) {
         for (int n = 0; n < 6; ++n) {
@@ -3066,69 +3089,71 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 400 + g * 3536 + n * 544;
-            const int o0 = g * 97 + 0 + n * 16;
+            float *restrict d = packed + 3536 * g + 544 * n + 400;
+            const int o0 = 97 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3664 + g * 3536 + n * 272;
-            const int o0 = g * 97 + 96 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3536 * g + 272 * n + 3664;
+            const int o0 = 97 * g + n + 96;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 1; j < 8; ++j) d[8 + s * 8 + j] = 0.0f;
+                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_s2: runs its 2 stages */
 void wide_sep_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_s2_S1(in, scratch, packed);
-    Pw_sep_s2_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_sep_s2_S1_8c4p(in, scratch, packed);
+    Pw_sep_s2_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "pw": pwconv --------------------------------------
  * input 14x14x144 -> output 14x14x48 (NHWC, float32)
@@ -3151,7 +3176,8 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
  */
-static void Pw_pw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pw, stage 1 (projection 144 -> 48, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_pw_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 3; ++n) {
         const int pfn = n + 1 < 3 ? 2320 : 0;   /* floats of the next panel */
@@ -3331,35 +3357,35 @@ static void Pw_pw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer pw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 6960 + n * 2320;
-            const int o0 = g * 48 + 0 + n * 16;
+            float *restrict d = packed + 6960 * g + 2320 * n;
+            const int o0 = 48 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw: runs its stage */
 void wide_pw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw(in, out, packed);
+    Pw_pw_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
 static void Run_pw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "pwodd": pwconv --------------------------------------
  * input 13x15x97 -> output 13x15x143 (NHWC, float32)
@@ -3383,7 +3409,8 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
  */
-static void Pw_pwodd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwodd, stage 1 (projection 97 -> 143, 195 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_pwodd_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 5; ++n) {
         const int pfn = n + 1 < 5 ? 2352 : 2352;   /* floats of the next panel */
@@ -3771,48 +3798,49 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwodd: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 0 + g * 14112 + n * 2352;
-            const int o0 = g * 143 + 0 + n * 24;
+            float *restrict d = packed + 14112 * g + 2352 * n;
+            const int o0 = 143 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 11760 + g * 14112 + n * 2352;
-            const int o0 = g * 143 + 120 + n * 23;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 14112 * g + 2352 * n + 11760;
+            const int o0 = 143 * g + 23 * n + 120;
             for (int j = 0; j < 23; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 23; j < 24; ++j) d[j] = 0.0f;
+            { const int j = 23; d[j] = 0.0f; }
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 23; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 97 + s];
-                for (int j = 23; j < 24; ++j) d[24 + s * 24 + j] = 0.0f;
+                for (int j = 0; j < 23; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 97 + s];
+                { const int j = 23; d[24 * s + 24 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwodd: runs its stage */
 void wide_pwodd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwodd(in, out, packed);
+    Pw_pwodd_4x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
 static void Run_pwodd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwodd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "pwblk": pwconv --------------------------------------
  * input 41x41x100 -> output 41x41x77 (NHWC, float32)
@@ -3836,7 +3864,8 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
  */
-static void Pw_pwblk(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwblk, stage 1 (projection 100 -> 77, 1681 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_pwblk_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 972; pb += 486) {
         for (int n = 0; n < 4; ++n) {
@@ -4358,48 +4387,49 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwblk: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 8080 + n * 1616;
-            const int o0 = g * 77 + 0 + n * 16;
+            float *restrict d = packed + 8080 * g + 1616 * n;
+            const int o0 = 77 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 100 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 6464 + g * 8080 + n * 1616;
-            const int o0 = g * 77 + 64 + n * 13;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8080 * g + 1616 * n + 6464;
+            const int o0 = 77 * g + 13 * n + 64;
             for (int j = 0; j < 13; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 13; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 13; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 100 + s];
-                for (int j = 13; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 13; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 13; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwblk: runs its stage */
 void wide_pwblk(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwblk(in, out, packed);
+    Pw_pwblk_6x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwblk(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pwtail": pwconv --------------------------------------
  * input 9x11x400 -> output 9x11x29 (NHWC, float32)
@@ -4420,7 +4450,8 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
  */
-static void Pw_pwtail(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwtail, stage 1 (projection 400 -> 29, 99 pixels): tile 3x29, 3 pixels x 29 channels */
+static void Pw_pwtail_3x29(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 99; p += 3) {
@@ -4518,37 +4549,38 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtail: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 12832 + n * 12832;
-            const int o0 = g * 29 + 0 + n * 29;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 12832 * g + 12832 * n;
+            const int o0 = 29 * g + 29 * n;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 29; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 400 + s];
-                for (int j = 29; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtail: runs its stage */
 void wide_pwtail(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtail(in, out, packed);
+    Pw_pwtail_3x29(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtail(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtail(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "sep1024": separable --------------------------------------
  * input 6x7x1024 -> output 6x7x40 (NHWC, float32)
@@ -4588,12 +4620,14 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [40][1024], pw_b [40]
  */
-static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_sep1024_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -4625,8 +4659,10 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4734,7 +4770,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -4818,7 +4855,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
         }
         /* rows 1..4 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 5; vy += 2) {
-            for (int vx = 1; vx < 5; vx += 4) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -5080,7 +5118,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -5112,8 +5151,10 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 5; vy < 6; ++vy) {
-            for (int vx = 1; vx < 5; vx += 4) {
+        {
+            const int vy = 5;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 80 * ct;
                     const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -5221,7 +5262,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -5255,8 +5297,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep1024, stage 2 (projection 1024 -> 40, 42 pixels): tile 4x24, 4 pixels x 24 channels */
+static void Pw_sep1024_S2_4x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         const int pfn = 16400;   /* floats of the next (tail) panel */
@@ -5584,56 +5626,59 @@ static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer sep1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10240 + g * 41000 + n * 24600;
-            const int o0 = g * 40 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 41000 * g + 24600 * n + 10240;
+            const int o0 = 40 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[24 + s * 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 34840 + g * 41000 + n * 16400;
-            const int o0 = g * 40 + 24 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 41000 * g + 16400 * n + 34840;
+            const int o0 = 40 * g + 16 * n + 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1024: runs its 2 stages */
 void wide_sep1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1024_S1(in, scratch, packed);
-    Pw_sep1024_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_sep1024_S1_8c4p2r(in, scratch, packed);
+    Pw_sep1024_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sep_m5": separable --------------------------------------
  * input 3x4x1024 -> output 3x4x8 (NHWC, float32)
@@ -5670,33 +5715,40 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5706,7 +5758,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -5714,29 +5767,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5746,29 +5805,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5778,37 +5843,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5818,7 +5891,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -5826,41 +5900,50 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5870,37 +5953,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5910,29 +6001,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5942,7 +6039,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -5950,29 +6048,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5982,29 +6086,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6015,11 +6125,12 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_m5, stage 2 (projection 5120 -> 8, 12 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_sep_m5_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             const float *restrict vw = w;
             const int ib = 5120 * p;
             const int ob = 8 * p;
@@ -6146,45 +6257,47 @@ static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 1) * 5;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5120 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 51200 + g * 40968 + n * 40968;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40968 * g + 40968 * n + 51200;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_m5: runs its 2 stages */
 void wide_sep_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_m5_S1(in, scratch, packed);
-    Pw_sep_m5_S2(scratch, out, packed + 51200);
+    enum {
+        S2_W = 51200,   /* stage 2's packed weights */
+    };
+    Dw_sep_m5_S1_5c1p(in, scratch, packed);
+    Pw_sep_m5_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pwg2": pwconv --------------------------------------
  * input 15x15x256 -> output 15x15x96 (NHWC, float32)
@@ -6208,7 +6321,8 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
  */
-static void Pw_pwg2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwg2, stage 1 (projection 256 -> 96, 225 pixels): tile 5x16, 5 pixels x 16 channels */
+static void Pw_pwg2_5x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 3; ++n) {
@@ -6306,35 +6420,34 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer pwg2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwg2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 6192 + n * 2064;
-            const int o0 = g * 48 + 0 + n * 16;
+            float *restrict d = packed + 6192 * g + 2064 * n;
+            const int o0 = 48 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwg2: runs its stage */
 void wide_pwg2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwg2(in, out, packed);
+    Pw_pwg2_5x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwg2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "pwtopo": pwconv --------------------------------------
  * input 14x15x256 -> output 14x15x256 (NHWC, float32)
@@ -6377,7 +6490,8 @@ static const int Src_pwtopo_S1[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_pwtopo(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pwtopo, stage 1 (projection 256 -> 256, 210 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_pwtopo_6x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_pwtopo_S1 + 48 * g;
@@ -6498,35 +6612,35 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtopo: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtopo: runs its stage */
 void wide_pwtopo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtopo(in, out, packed, in);
+    Pw_pwtopo_6x16(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtopo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtopo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw": dwconv --------------------------------------
  * input 29x31x96 -> output 29x31x96 (NHWC, float32)
@@ -6551,12 +6665,14 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
  */
-static void Dw_dw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_dw_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 12; cb += 6) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -6590,7 +6706,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 1..29: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 29; vx += 4) {
                 for (int ct = cb; ct < cb + 6; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -6709,7 +6826,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 30: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -6797,7 +6915,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -7070,7 +7189,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             for (int vx = 1; vx < 29; vx += 4) {
                 for (int ct = cb; ct < cb + 6; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -7276,7 +7396,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -7318,7 +7439,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -7352,7 +7474,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 1..29: kernel rows 0..1, cols 0..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             for (int vx = 1; vx < 29; vx += 4) {
                 for (int ct = cb; ct < cb + 6; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -7471,7 +7594,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 30: kernel rows 0..1, cols 0..1 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -7507,33 +7631,32 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer dw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dw: runs its stage */
 void wide_dw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw(in, out, packed);
+    Dw_dw_8c4p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
 static void Run_dw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "dwpair": dwconv --------------------------------------
  * input 25x23x264 -> output 25x23x264 (NHWC, float32)
@@ -7558,11 +7681,13 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][264], dw_b [264]
  */
-static void Dw_dwpair(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_dwpair_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
@@ -7596,7 +7721,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -7715,7 +7841,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
@@ -7803,7 +7930,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
@@ -8076,7 +8204,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8282,7 +8411,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
@@ -8324,7 +8454,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
@@ -8358,7 +8489,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         for (int vx = 1; vx < 21; vx += 4) {
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8477,7 +8609,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
@@ -8512,33 +8645,32 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpair: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 33; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 264 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[264 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair: runs its stage */
 void wide_dwpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair(in, out, packed);
+    Dw_dwpair_8c4p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "dwpair2": dwconv --------------------------------------
  * input 27x26x232 -> output 14x13x232 (NHWC, float32)
@@ -8563,11 +8695,13 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
  */
-static void Dw_dwpair2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_dwpair2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 29; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8639,7 +8773,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 29; ++ct) {
@@ -8871,7 +9006,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 29; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -8943,7 +9079,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             for (int ct = 0; ct < 29; ++ct) {
@@ -8976,33 +9113,32 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dwpair2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 29; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair2: runs its stage */
 void wide_dwpair2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair2(in, out, packed);
+    Dw_dwpair2_8c4p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "dwpass": dwconv --------------------------------------
  * input 13x15x531 -> output 13x15x531 (NHWC, float32)
@@ -9027,12 +9163,14 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][531], dw_b [531]
  */
-static void Dw_dwpass(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
+static void Dw_dwpass_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 66; cb += 11) {   /* blocks of 88 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9066,7 +9204,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 11; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9185,7 +9324,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9273,7 +9413,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
+        {
+            const int vy = 11;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9546,7 +9687,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
+        {
+            const int vy = 11;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 11; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9752,7 +9894,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
+        {
+            const int vy = 11;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9794,7 +9937,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 12; vy < 13; ++vy) {
+        {
+            const int vy = 12;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9828,7 +9972,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-        for (int vy = 12; vy < 13; ++vy) {
+        {
+            const int vy = 12;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 11; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -9947,7 +10092,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-        for (int vy = 12; vy < 13; ++vy) {
+        {
+            const int vy = 12;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 11; ++ct) {
@@ -9982,7 +10128,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10016,7 +10163,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w + 5280;
@@ -10135,7 +10283,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 14;
             {
@@ -10223,7 +10372,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -10496,7 +10646,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w + 5280;
@@ -10702,7 +10853,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 14;
             {
@@ -10744,7 +10896,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -10778,7 +10931,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 13; vx += 4) {
             {
                 const float *restrict vw = w + 5280;
@@ -10897,7 +11051,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 14;
             {
@@ -10932,44 +11087,43 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpass: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpass_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 66; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 528 */
-        float *restrict d = packed + 5280 + ct * 80;
-        const int o0 = (528 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 528 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 5280;
+        const int o0 = 3 * ct + 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 531 + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwpass: runs its stage */
 void wide_dwpass(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpass(in, out, packed);
+    Dw_dwpass_8c4p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpass(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpass(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "dwk5s2": dwconv --------------------------------------
  * input 28x28x128 -> output 14x14x128 (NHWC, float32)
@@ -10992,12 +11146,14 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
  */
-static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dwk5s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 16; cb += 4) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 4; ++ct) {
@@ -11077,7 +11233,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..4, cols 0..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 4; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -11247,7 +11404,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..4, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 4; ++ct) {
@@ -11688,7 +11846,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..2, cols 1..4 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 4; ++ct) {
@@ -11752,7 +11911,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..2, cols 0..4 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 1; vx < 13; vx += 4) {
                 for (int ct = cb; ct < cb + 4; ++ct) {
                     const float *restrict vw = w + 208 * ct;
@@ -11887,7 +12047,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..2, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 4; ++ct) {
@@ -11941,33 +12102,32 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwk5s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwk5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwk5s2: runs its stage */
 void wide_dwk5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwk5s2(in, out, packed);
+    Dw_dwk5s2_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwk5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwk5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "dwm4": dwconv --------------------------------------
  * input 17x17x33 -> output 17x17x132 (NHWC, float32)
@@ -11990,11 +12150,13 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][132], dw_b [132]
  */
-static void Dw_dwm4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_dwm4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -12064,7 +12226,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -12444,7 +12607,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13219,7 +13383,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13289,7 +13454,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -13669,7 +13835,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 16;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13740,44 +13907,43 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dwm4: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwm4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 132 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1280 + ct * 80;
-        const int o0 = (32 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 1280;
+        const int o0 = 4 * ct + 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 132 + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 + k * 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwm4: runs its stage */
 void wide_dwm4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwm4(in, out, packed);
+    Dw_dwm4_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
 static void Run_dwm4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwm4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "bot": bottleneck --------------------------------------
  * input 28x28x96 -> output 28x28x96 (NHWC, float32)
@@ -13826,7 +13992,8 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *   pw_w [96][96], pw_b [96]
  *   up_w [3][3][96], up_b [96]
  */
-static void Dw_bot_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Dw_bot_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 12; cb += 6) {   /* blocks of 48 channels */
@@ -14013,7 +14180,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             for (int vx = 0; vx < 12; vx += 4) {
                 for (int ct = cb; ct < cb + 6; ++ct) {
                     const float *restrict vw = w + 80 * ct;
@@ -14122,7 +14290,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 6; ++ct) {
@@ -14156,8 +14325,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_bot_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bot, stage 2 (projection 96 -> 96, 196 pixels): tile 6x16, 6 pixels x 16 channels */
+static void Pw_bot_S2_6x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 1552 : 0;   /* floats of the next panel */
@@ -14337,12 +14506,13 @@ static void Pw_bot_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_bot_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
+static void Up_bot_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -14364,7 +14534,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -14439,7 +14610,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..27 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 80 * ct;
@@ -14888,56 +15060,57 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer bot: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void wide_bot_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 960 + g * 9312 + n * 1552;
-            const int o0 = g * 96 + 0 + n * 16;
+            float *restrict d = packed + 9312 * g + 1552 * n + 960;
+            const int o0 = 96 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 10272 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 10272;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bot: runs its 3 stages */
 void wide_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot_S1(in, scratch, packed);
-    Pw_bot_S2(scratch, scratch + 18816, packed + 960);
-    Up_bot_S3(scratch + 18816, out, packed + 10272, in);
+    enum {
+        S2_OUT = 18816,   /* stage 2's output in scratch */
+        S2_W = 960,   /* stage 2's packed weights */
+        S3_W = 10272,   /* stage 3's packed weights */
+    };
+    Dw_bot_S1_8c4p(in, scratch, packed);
+    Pw_bot_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot_S3_8c4p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "dec": dwdeconv --------------------------------------
  * input 14x14x80 -> output 28x28x80 (NHWC, float32)
@@ -14959,11 +15132,13 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][80], dw_b [80]
  */
-static void Up_dec(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
+static void Up_dec_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
@@ -14983,7 +15158,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 136 * ct;
@@ -15048,7 +15224,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..25 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 136 * ct;
@@ -15113,7 +15290,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 27: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
@@ -15577,7 +15755,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
@@ -15597,7 +15776,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 2..26 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; vx += 4) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 136 * ct;
@@ -15662,7 +15842,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 1..25 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 12; vx += 4) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 136 * ct;
@@ -15727,7 +15908,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 27: kernel rows 2, cols 2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
@@ -15748,33 +15930,32 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dec: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dec_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 10; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 80 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[80 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dec: runs its stage */
 void wide_dec(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec(in, out, packed);
+    Up_dec_8c4p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */
 static void Run_dec(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dec(in, out, packed, scratch);
 }
-
 
 const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
     {
@@ -16073,4 +16254,3 @@ const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
         .pack = wide_dec_pack, .run = Run_dec
     },
 };
-

@@ -53,11 +53,13 @@
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k3s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -91,7 +93,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -159,7 +162,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -363,7 +367,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -397,7 +402,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -465,7 +471,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             {
@@ -500,10 +507,11 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s2, stage 2 (projection 16 -> 16, 20 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_k3s2_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -725,8 +733,8 @@ static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_k3s2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -967,56 +975,60 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 432;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3s2: runs its 3 stages */
 void bottleneck_k3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s2_S1(in, scratch, packed);
-    Pw_k3s2_S2(scratch, scratch + 320, packed + 160);
-    Up_k3s2_S3(scratch + 320, out, packed + 432, in);
+    enum {
+        S2_OUT = 320,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_k3s2_S1_16c8p(in, scratch, packed);
+    Pw_k3s2_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s2_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k5s2": bottleneck --------------------------------------
  * input 13x13x8 -> output 13x13x12 (NHWC, float32)
@@ -1063,11 +1075,13 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *   pw_w [12][8], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_k5s2_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1119,7 +1133,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1275,7 +1290,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -1715,7 +1731,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -1767,7 +1784,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -1923,7 +1941,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -1976,8 +1995,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 8 -> 12, 49 pixels): tile 14x12, 14 pixels x 12 channels */
+static void Pw_k5s2_S2_14x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -2190,8 +2209,8 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k5s2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Up_k5s2_S3_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -2454,62 +2473,66 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 144 + n * 144;
-            const int o0 = g * 12 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 416;
+            const int o0 = 12 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 12; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 12-channel tiles from channel 0 */
-        float *restrict d = packed + 560 + ct * 160;
-        const int o0 = (0 + ct * 12) * 1;
+    {   /* 12-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 560;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 12 + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 3 stages */
 void bottleneck_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, scratch + 392, packed + 416);
-    Up_k5s2_S3(scratch + 392, out, packed + 560);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 416,   /* stage 2's packed weights */
+        S3_W = 560,   /* stage 3's packed weights */
+    };
+    Dw_k5s2_S1_8c8p(in, scratch, packed);
+    Pw_k5s2_S2_14x12(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k5s2_S3_12c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "bpair": bottleneck --------------------------------------
  * input 20x20x32 -> output 20x20x24 (NHWC, float32)
@@ -2557,12 +2580,14 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   pw_w [24][32], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_bpair_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_bpair_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1280 * vy + 64 * vx + 16 * ct;
@@ -2799,8 +2824,10 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 0..8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 9; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 9;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1280 * vy + 64 * vx + 16 * ct;
@@ -2952,7 +2979,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 9: kernel rows 0..1, cols 0..1 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 9;
             for (int ct = 0; ct < 2; ++ct) {
@@ -2985,59 +3013,59 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_bpair_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer bpair, stage 2 (projection 32 -> 24, 100 pixels): tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_bpair_S2_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[256];   /* 8 pairs x 32 input channels, (p0, p1) in each double */
     for (int p = 0; p < 96; p += 16) {
         for (int c = 0; c < 32; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 32 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 32 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 32);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 64 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 96 + c);
-                _mm512_storeu_pd(pk + 32 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 64);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 96);
+                _mm512_storeu_pd(pk + c + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 128 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 160 + c);
-                _mm512_storeu_pd(pk + 64 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 128);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 160);
+                _mm512_storeu_pd(pk + c + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 224 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 224);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 256 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 288 + c);
-                _mm512_storeu_pd(pk + 128 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 128 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 256);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 288);
+                _mm512_storeu_pd(pk + c + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 320 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 352 + c);
-                _mm512_storeu_pd(pk + 160 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 160 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 320);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 352);
+                _mm512_storeu_pd(pk + c + 160, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 168, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 416 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 416);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 32 * p + 448 + c);
-                const __m512 b = _mm512_loadu_ps(in + 32 * p + 480 + c);
-                _mm512_storeu_pd(pk + 224 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 224 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 32 * p + c + 448);
+                const __m512 b = _mm512_loadu_ps(in + 32 * p + c + 480);
+                _mm512_storeu_pd(pk + c + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -3281,16 +3309,16 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
     {   /* 4-pixel tail */
         for (int c = 0; c < 32; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 3072 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3104 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 3072);
+                const __m512 b = _mm512_loadu_ps(in + c + 3104);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 3136 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3168 + c);
-                _mm512_storeu_pd(pk + 32 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 3136);
+                const __m512 b = _mm512_loadu_ps(in + c + 3168);
+                _mm512_storeu_pd(pk + c + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -3359,12 +3387,13 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_bpair_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_bpair_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3398,8 +3427,10 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..18 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -3576,8 +3607,10 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..19 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -3779,7 +3812,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..18 step 2 x cols 2..18 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 10; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -4017,7 +4051,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..18 step 2 x cols 1..19 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -4243,7 +4278,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..19 step 2 x cols 2..18 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -4421,7 +4457,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..19 step 2 x cols 1..19 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 240 * vy + 24 * vx;
@@ -4581,19 +4618,17 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer bpair: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_bpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 320;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -4601,47 +4636,50 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 32 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 32 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 32 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 32 + k] : 0.0f;
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1904 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 1904;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 2064 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 2064;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer bpair: runs its 3 stages */
 void bottleneck_bpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bpair_S1(in, scratch, packed);
-    Pw_bpair_S2(scratch, scratch + 3200, packed + 320);
-    Up_bpair_S3(scratch + 3200, out, packed + 1904);
+    enum {
+        S2_OUT = 3200,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1904,   /* stage 3's packed weights */
+    };
+    Dw_bpair_S1_16c8p(in, scratch, packed);
+    Pw_bpair_S2_16x24pairs(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bpair_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bpair: the entry point with the arguments of every sg_layer's run */
 static void Run_bpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_bpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k3s1": bottleneck --------------------------------------
  * input 9x9x9 -> output 9x9x9 (NHWC, float32)
@@ -4688,11 +4726,13 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *   pw_w [9][9], pw_b [9]
  *   up_w [3][3][9], up_b [9]
  */
-static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_k3s1_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4724,7 +4764,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -4830,7 +4871,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -5078,7 +5120,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -5110,7 +5153,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -5216,7 +5260,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -5249,8 +5294,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s1, stage 2 (projection 9 -> 9, 81 pixels): tile 14x9, 14 pixels x 9 channels */
+static void Pw_k3s1_S2_14x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 70; p += 14) {
         {
@@ -5499,12 +5544,13 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Up_k3s1_S3_9c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5537,7 +5583,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5650,7 +5697,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -5908,7 +5956,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -5941,7 +5990,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -6054,7 +6104,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -6088,62 +6139,66 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 160;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 160 * g + 160 * n + 160;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->up_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3s1: runs its 3 stages */
 void bottleneck_k3s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s1_S1(in, scratch, packed);
-    Pw_k3s1_S2(scratch, scratch + 729, packed + 160);
-    Up_k3s1_S3(scratch + 729, out, packed + 320, in);
+    enum {
+        S2_OUT = 729,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_k3s1_S1_9c8p(in, scratch, packed);
+    Pw_k3s1_S2_14x9(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s1_S3_9c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s1: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k3s3": bottleneck --------------------------------------
  * input 13x14x17 -> output 13x14x33 (NHWC, float32)
@@ -6190,11 +6245,13 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *   pw_w [33][17], pw_b [33]
  *   up_w [5][5][33], up_b [33]
  */
-static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k3s3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6334,7 +6391,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -6648,7 +6706,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6788,7 +6847,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -6847,8 +6907,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s3, stage 2 (projection 17 -> 33, 25 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_k3s3_S2_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 18; p += 9) {
         {
@@ -7212,8 +7272,8 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s3_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Up_k3s3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
@@ -8230,80 +8290,83 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 864 + n * 864;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 864 * g + 864 * n + 320;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1184 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct + 1184;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 2016 + ct * 416;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 2016;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->up_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3s3: runs its 3 stages */
 void bottleneck_k3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s3_S1(in, scratch, packed);
-    Pw_k3s3_S2(scratch, scratch + 425, packed + 320);
-    Up_k3s3_S3(scratch + 425, out, packed + 1184);
+    enum {
+        S2_OUT = 425,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1184,   /* stage 3's packed weights */
+    };
+    Dw_k3s3_S1_16c8p(in, scratch, packed);
+    Pw_k3s3_S2_9x33(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s3_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s21": bottleneck --------------------------------------
  * input 15x7x8 -> output 15x7x8 (NHWC, float32)
@@ -8349,11 +8412,13 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_s21_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8385,7 +8450,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -8469,7 +8535,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -8689,7 +8756,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -8721,7 +8789,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -8805,7 +8874,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -8838,8 +8908,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s21, stage 2 (projection 8 -> 8, 56 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_s21_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -8979,8 +9049,8 @@ static void Pw_s21_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s21_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_s21_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -9283,62 +9353,66 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s21: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 304 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 304;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s21: runs its 3 stages */
 void bottleneck_s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s21_S1(in, scratch, packed);
-    Pw_s21_S2(scratch, scratch + 448, packed + 160);
-    Up_s21_S3(scratch + 448, out, packed + 304, in);
+    enum {
+        S2_OUT = 448,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 304,   /* stage 3's packed weights */
+    };
+    Dw_s21_S1_8c8p(in, scratch, packed);
+    Pw_s21_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s21_S3_8c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer s21: the entry point with the arguments of every sg_layer's run */
 static void Run_s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s12": bottleneck --------------------------------------
  * input 8x13x4 -> output 8x13x5 (NHWC, float32)
@@ -9384,11 +9458,13 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *   pw_w [5][4], pw_b [5]
  *   up_w [5][5][5], up_b [5]
  */
-static void Dw_s12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -9440,7 +9516,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -9596,7 +9673,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -9648,7 +9726,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -9712,7 +9791,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -9908,7 +9988,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -10360,7 +10441,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -10424,7 +10506,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -10620,7 +10703,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -10684,7 +10768,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -10736,7 +10821,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -10892,7 +10978,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -10945,8 +11032,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s12, stage 2 (projection 4 -> 5, 56 pixels): tile 14x5, 14 pixels x 5 channels */
+static void Pw_s12_S2_14x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -11086,12 +11173,13 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c8p, 5 channels x 8 pixels */
+static void Up_s12_S3_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11131,7 +11219,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10 step 2: kernel rows 0..2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -11239,7 +11328,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -11279,7 +11369,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..11 step 2: kernel rows 0..2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11374,7 +11465,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0,2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -11422,7 +11514,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..10 step 2: kernel rows 0..3, cols 0,2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -11554,7 +11647,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -11602,7 +11696,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..11 step 2: kernel rows 0..3, cols 1,3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -12114,7 +12209,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 1..4, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -12162,7 +12258,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 2..10 step 2: kernel rows 1..4, cols 0,2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -12294,7 +12391,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 12: kernel rows 1..4, cols 2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -12342,7 +12440,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..11 step 2: kernel rows 1..4, cols 1,3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -12455,7 +12554,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 2..4, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -12495,7 +12595,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..10 step 2: kernel rows 2..4, cols 0,2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -12603,7 +12704,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 12: kernel rows 2..4, cols 2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -12643,7 +12745,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..11 step 2: kernel rows 2..4, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -12739,62 +12842,66 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 80 + n * 80;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 416;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 496 + ct * 416;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 496;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s12: runs its 3 stages */
 void bottleneck_s12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s12_S1(in, scratch, packed);
-    Pw_s12_S2(scratch, scratch + 224, packed + 416);
-    Up_s12_S3(scratch + 224, out, packed + 496);
+    enum {
+        S2_OUT = 224,   /* stage 2's output in scratch */
+        S2_W = 416,   /* stage 2's packed weights */
+        S3_W = 496,   /* stage 3's packed weights */
+    };
+    Dw_s12_S1_4c8p(in, scratch, packed);
+    Pw_s12_S2_14x5(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s12_S3_5c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer s12: the entry point with the arguments of every sg_layer's run */
 static void Run_s12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "nsq": bottleneck --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -12841,11 +12948,13 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *   pw_w [7][7], pw_b [7]
  *   up_w [3][5][7], up_b [7]
  */
-static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_nsq_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12925,7 +13034,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -13137,7 +13247,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0..2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -13217,7 +13328,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 3;
             {
@@ -13258,10 +13370,11 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nsq, stage 2 (projection 7 -> 7, 20 pixels): tile 14x7, 14 pixels x 7 channels */
+static void Pw_nsq_S2_14x7(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -13463,8 +13576,8 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_nsq_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c8p, 7 channels x 8 pixels */
+static void Up_nsq_S3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
@@ -13800,62 +13913,66 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nsq: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 256 + g * 128 + n * 128;
-            const int o0 = g * 7 + 0 + n * 7;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 256;
+            const int o0 = 7 * g + 7 * n;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 7; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 7; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 7; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 7; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 384 + ct * 256;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct + 384;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->up_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer nsq: runs its 3 stages */
 void bottleneck_nsq(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nsq_S1(in, scratch, packed);
-    Pw_nsq_S2(scratch, scratch + 140, packed + 256);
-    Up_nsq_S3(scratch + 140, out, packed + 384);
+    enum {
+        S2_OUT = 140,   /* stage 2's output in scratch */
+        S2_W = 256,   /* stage 2's packed weights */
+        S3_W = 384,   /* stage 3's packed weights */
+    };
+    Dw_nsq_S1_7c8p(in, scratch, packed);
+    Pw_nsq_S2_14x7(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nsq_S3_7c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer nsq: the entry point with the arguments of every sg_layer's run */
 static void Run_nsq(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nsq(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "upk1": bottleneck --------------------------------------
  * input 13x14x8 -> output 13x14x8 (NHWC, float32)
@@ -13902,11 +14019,13 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *   pw_w [8][8], pw_b [8]
  *   up_w [1][1][8], up_b [8]
  */
-static void Dw_upk1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_upk1_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14001,7 +14120,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -14195,7 +14315,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -14290,7 +14411,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -14323,8 +14445,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_upk1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer upk1, stage 2 (projection 8 -> 8, 49 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_upk1_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -14537,8 +14659,8 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_upk1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c8p, 8 channels x 8 pixels */
+static void Up_upk1_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
@@ -14734,62 +14856,67 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer upk1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 304 + ct * 32;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct + 304;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer upk1: runs its 3 stages */
 void bottleneck_upk1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_upk1_S1(in, scratch, packed);
-    Pw_upk1_S2(scratch, scratch + 392, packed + 160);
-    Up_upk1_S3(scratch + 392, out, packed + 304);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 304,   /* stage 3's packed weights */
+    };
+    Dw_upk1_S1_8c8p(in, scratch, packed);
+    Pw_upk1_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_upk1_S3_8c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer upk1: the entry point with the arguments of every sg_layer's run */
 static void Run_upk1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_upk1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k7s4": bottleneck --------------------------------------
  * input 17x16x15 -> output 17x16x31 (NHWC, float32)
@@ -14836,11 +14963,13 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *   pw_w [31][15], pw_b [31]
  *   up_w [9][9][31], up_b [31]
  */
-static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_k7s4_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14952,7 +15081,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..2: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15113,7 +15243,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -15815,7 +15946,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -15927,7 +16059,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..2: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -16088,7 +16221,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 3;
             {
@@ -16185,10 +16319,11 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k7s4, stage 2 (projection 15 -> 31, 20 pixels): tile 14x31, 14 pixels x 31 channels */
+static void Pw_k7s4_S2_14x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 15 * p;
@@ -16512,15 +16647,15 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k7s4_S3(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
+static void Up_k7s4_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y)
-        for (int j = 0; j < 124; ++j)
-            stage[(y + 1) * 186 + 31 + j] = in[y * 124 + j];
+    for (int y = 0; y < 5; ++y) {
+        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+    }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -18553,71 +18688,76 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k7s4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 800 + g * 512 + n * 512;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 512 * g + 512 * n + 800;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 15 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 15 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1312 + ct * 1312;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1312 * ct + 1312;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 2624 + ct * 1312;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 1312 * ct + 2624;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->up_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->up_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k7s4: runs its 3 stages */
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7s4_S1(in, scratch, packed);
-    Pw_k7s4_S2(scratch, scratch + 300, packed + 800);
-    Up_k7s4_S3(scratch + 300, out, packed + 1312, scratch + 920);
+    enum {
+        S2_OUT = 300,   /* stage 2's output in scratch */
+        S2_W = 800,   /* stage 2's packed weights */
+        S3_W = 1312,   /* stage 3's packed weights */
+        S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
+    };
+    Dw_k7s4_S1_15c8p(in, scratch, packed);
+    Pw_k7s4_S2_14x31(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k7s4_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
 }
 
+/* layer.c.in: layer k7s4: the entry point with the arguments of every sg_layer's run */
 static void Run_k7s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k7s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "grp": bottleneck --------------------------------------
  * input 9x9x16 -> output 9x9x32 (NHWC, float32)
@@ -18664,11 +18804,13 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_grp_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_grp_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -18700,7 +18842,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -18762,7 +18905,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -18954,7 +19098,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -18986,7 +19131,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -19048,7 +19194,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -19081,11 +19228,12 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_grp_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer grp, stage 2 (projection 16 -> 32, 25 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_grp_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int p = 0; p < 14; p += 14) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 80 * g;
                 const int ib = 4 * g + 16 * p;
@@ -19333,8 +19481,8 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_grp_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_grp_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -19539,58 +19687,60 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer grp: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grp_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 80 + n * 80;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 480 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 480;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grp: runs its 3 stages */
 void bottleneck_grp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grp_S1(in, scratch, packed);
-    Pw_grp_S2(scratch, scratch + 400, packed + 160);
-    Up_grp_S3(scratch + 400, out, packed + 480);
+    enum {
+        S2_OUT = 400,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 480,   /* stage 3's packed weights */
+    };
+    Dw_grp_S1_16c8p(in, scratch, packed);
+    Pw_grp_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grp_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer grp: the entry point with the arguments of every sg_layer's run */
 static void Run_grp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grp(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "grpres": bottleneck --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -19637,11 +19787,13 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *   pw_w [32][1], pw_b [32]
  *   up_w [5][5][32], up_b [32]
  */
-static void Dw_grpres_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_grpres_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19693,7 +19845,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19789,7 +19942,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20139,7 +20293,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20191,7 +20346,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20287,7 +20443,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20340,11 +20497,12 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_grpres_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer grpres, stage 2 (projection 32 -> 32, 16 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_grpres_S2_14x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 32; ++g) {
-        for (int p = 0; p < 14; p += 14) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 32 * g;
                 const int ib = g + 32 * p;
@@ -20363,7 +20521,8 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 __m512 vacc11x0 = _mm512_loadu_ps(vw);
                 __m512 vacc12x0 = _mm512_loadu_ps(vw);
                 __m512 vacc13x0 = _mm512_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                     {
                         const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -20487,7 +20646,8 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 const int ob = g + 448;
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 __m512 vacc1x0 = _mm512_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                     {
                         const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -20511,12 +20671,13 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_grpres_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Up_grpres_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20549,7 +20710,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20602,7 +20764,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20635,7 +20798,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20903,7 +21067,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20936,7 +21101,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -20989,7 +21155,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21022,7 +21189,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21248,58 +21416,60 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer grpres: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grpres_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 32; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 832;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1856 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct + 1856;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grpres: runs its 3 stages */
 void bottleneck_grpres(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grpres_S1(in, scratch, packed);
-    Pw_grpres_S2(scratch, scratch + 512, packed + 832);
-    Up_grpres_S3(scratch + 512, out, packed + 1856, in);
+    enum {
+        S2_OUT = 512,   /* stage 2's output in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+        S3_W = 1856,   /* stage 3's packed weights */
+    };
+    Dw_grpres_S1_16c8p(in, scratch, packed);
+    Pw_grpres_S2_14x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grpres_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer grpres: the entry point with the arguments of every sg_layer's run */
 static void Run_grpres(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grpres(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "topo": bottleneck --------------------------------------
  * input 14x14x16 -> output 14x14x32 (NHWC, float32)
@@ -21347,7 +21517,8 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_topo_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_topo_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
@@ -21513,7 +21684,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -21608,7 +21780,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -21641,7 +21814,6 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_topo_S2[64] = {
     0, 1, 4, 5,
@@ -21662,7 +21834,8 @@ static const int Src_topo_S2[64] = {
     0, 3, 12, 15,
 };
 
-static void Pw_topo_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer topo, stage 2 (projection 16 -> 32, 49 pixels): tile 14x2, 14 pixels x 2 channels */
+static void Pw_topo_S2_14x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_topo_S2 + 4 * g;
@@ -21880,12 +22053,13 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_topo_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_topo_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21905,7 +22079,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21964,7 +22139,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -22323,58 +22499,60 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer topo: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 80 + n * 80;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 160;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 2; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 2; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1440 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 1440;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo: runs its 3 stages */
 void bottleneck_topo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo_S1(in, scratch, packed);
-    Pw_topo_S2(scratch, scratch + 784, packed + 160);
-    Up_topo_S3(scratch + 784, out, packed + 1440);
+    enum {
+        S2_OUT = 784,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 1440,   /* stage 3's packed weights */
+    };
+    Dw_topo_S1_16c8p(in, scratch, packed);
+    Pw_topo_S2_14x2(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer topo: the entry point with the arguments of every sg_layer's run */
 static void Run_topo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "topo3": bottleneck --------------------------------------
  * input 11x13x24 -> output 11x13x24 (NHWC, float32)
@@ -22420,11 +22598,13 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *   pw_w [24][6], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_topo3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_topo3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -22482,7 +22662,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -22644,7 +22825,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -23060,7 +23242,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -23118,7 +23301,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -23280,7 +23464,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -23339,8 +23524,7 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo3_S2[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -23368,7 +23552,8 @@ static const int Src_topo3_S2[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_topo3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo3, stage 2 (projection 24 -> 24, 42 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -23386,7 +23571,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -23425,7 +23610,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -23444,8 +23629,8 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_topo3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_topo3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -23994,78 +24179,81 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer topo3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 320 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n + 320;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 488 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 488;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 648 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 648;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer topo3: runs its 3 stages */
 void bottleneck_topo3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo3_S1(in, scratch, packed);
-    Pw_topo3_S2(scratch, scratch + 1008, packed + 320);
-    Up_topo3_S3(scratch + 1008, out, packed + 488, in);
+    enum {
+        S2_OUT = 1008,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 488,   /* stage 3's packed weights */
+    };
+    Dw_topo3_S1_16c8p(in, scratch, packed);
+    Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo3_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer topo3: the entry point with the arguments of every sg_layer's run */
 static void Run_topo3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "nobias": bottleneck --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -24113,11 +24301,13 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *   up_w [3][3][17], up_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_nobias_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -24175,7 +24365,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -24337,7 +24528,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -24753,7 +24945,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -24811,7 +25004,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -24973,7 +25167,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -25032,8 +25227,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 17 -> 17, 49 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_nobias_S2_14x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -25374,8 +25569,8 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_nobias_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_nobias_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -25924,72 +26119,76 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 144;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 544 + n * 544;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n + 288;
+            const int o0 = 17 * g + 17 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[0 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 32; ++j) d[0 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 832 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 832;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->up_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->up_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 976 + ct * 144;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 976;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->up_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + j] = w->up_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 3 stages */
 void bottleneck_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, scratch + 833, packed + 288);
-    Up_nobias_S3(scratch + 833, out, packed + 832, in);
+    enum {
+        S2_OUT = 833,   /* stage 2's output in scratch */
+        S2_W = 288,   /* stage 2's packed weights */
+        S3_W = 832,   /* stage 3's packed weights */
+    };
+    Dw_nobias_S1_16c8p(in, scratch, packed);
+    Pw_nobias_S2_14x17(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nobias_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "acts": bottleneck --------------------------------------
  * input 7x8x9 -> output 7x8x16 (NHWC, float32)
@@ -26036,11 +26235,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   pw_w [16][9], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_acts_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -26105,7 +26306,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -26262,7 +26464,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -26327,7 +26530,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -26361,10 +26565,11 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 9 -> 16, 16 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_acts_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -26562,8 +26767,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_acts_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_acts_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -26815,58 +27020,62 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 160;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 160 * g + 160 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 3 stages */
 void bottleneck_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, scratch + 144, packed + 160);
-    Up_acts_S3(scratch + 144, out, packed + 320);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_acts_S1_9c8p(in, scratch, packed);
+    Pw_acts_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "acts2": bottleneck --------------------------------------
  * input 8x7x64 -> output 8x7x65 (NHWC, float32)
@@ -26913,11 +27122,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   pw_w [65][64], pw_b [65]
  *   up_w [5][5][65], up_b [65]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_acts2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -26982,7 +27193,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27105,7 +27317,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27472,7 +27685,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27525,7 +27739,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27623,7 +27838,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -27677,10 +27893,11 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 64 -> 65, 16 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_acts2_S2_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 64 * p;
@@ -28380,12 +28597,13 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_acts2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Up_acts2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28427,7 +28645,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 1, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28493,7 +28712,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28535,7 +28755,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28911,7 +29132,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -28969,7 +29191,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29065,7 +29288,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29123,7 +29347,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29609,7 +29834,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29667,7 +29893,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29763,7 +29990,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29821,7 +30049,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -29916,80 +30145,83 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1664 + g * 5200 + n * 3120;
-            const int o0 = g * 65 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 3120 * n + 1664;
+            const int o0 = 65 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4784 + g * 5200 + n * 2080;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 2080 * n + 4784;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 6864 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct + 6864;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 65 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 8528 + ct * 416;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 8528;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 65 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->up_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 3 stages */
 void bottleneck_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, scratch + 1024, packed + 1664);
-    Up_acts2_S3(scratch + 1024, out, packed + 6864);
+    enum {
+        S2_OUT = 1024,   /* stage 2's output in scratch */
+        S2_W = 1664,   /* stage 2's packed weights */
+        S3_W = 6864,   /* stage 3's packed weights */
+    };
+    Dw_acts2_S1_16c8p(in, scratch, packed);
+    Pw_acts2_S2_9x48(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts2_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "px": bottleneck --------------------------------------
  * input 1x1x8 -> output 1x1x8 (NHWC, float32)
@@ -30035,11 +30267,13 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_px_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30060,10 +30294,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 8 -> 8, 1 pixels): tile 1x8, 1 pixels x 8 channels */
+static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -30084,12 +30319,13 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_px_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_px_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30111,62 +30347,66 @@ static void Up_px_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 304 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 304;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 3 stages */
 void bottleneck_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, scratch + 8, packed + 160);
-    Up_px_S3(scratch + 8, out, packed + 304, in);
+    enum {
+        S2_OUT = 8,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 304,   /* stage 3's packed weights */
+    };
+    Dw_px_S1_8c8p(in, scratch, packed);
+    Pw_px_S2_1x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_px_S3_8c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "strip": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x3 (NHWC, float32)
@@ -30212,11 +30452,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   pw_w [3][4], pw_b [3]
  *   up_w [3][3][3], up_b [3]
  */
-static void Dw_strip_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_strip_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30241,10 +30483,11 @@ static void Dw_strip_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_strip_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer strip, stage 2 (projection 4 -> 3, 1 pixels): tile 1x3, 1 pixels x 3 channels */
+static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -30265,12 +30508,13 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_strip_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
+static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30290,7 +30534,8 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30311,62 +30556,66 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer strip: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 80 + n * 80;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 416;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 496 + ct * 160;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 496;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->up_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer strip: runs its 3 stages */
 void bottleneck_strip(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_strip_S1(in, scratch, packed);
-    Pw_strip_S2(scratch, scratch + 4, packed + 416);
-    Up_strip_S3(scratch + 4, out, packed + 496);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 416,   /* stage 2's packed weights */
+        S3_W = 496,   /* stage 3's packed weights */
+    };
+    Dw_strip_S1_4c8p(in, scratch, packed);
+    Pw_strip_S2_1x3(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_strip_S3_3c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer strip: the entry point with the arguments of every sg_layer's run */
 static void Run_strip(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_strip(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "dflt": bottleneck --------------------------------------
  * input 7x7x5 -> output 7x7x5 (NHWC, float32)
@@ -30413,11 +30662,13 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *   pw_w [5][5], pw_b [5]
  *   up_w [3][3][5], up_b [5]
  */
-static void Dw_dflt_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_dflt_S1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -30449,7 +30700,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -30533,7 +30785,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -30753,7 +31006,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -30785,7 +31039,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -30869,7 +31124,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -30902,8 +31158,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dflt_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dflt, stage 2 (projection 5 -> 5, 49 pixels): tile 14x5, 14 pixels x 5 channels */
+static void Pw_dflt_S2_14x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -31116,12 +31372,13 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_dflt_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Up_dflt_S3_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -31153,7 +31410,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -31237,7 +31495,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -31457,7 +31716,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -31489,7 +31749,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -31573,7 +31834,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -31606,62 +31868,66 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dflt: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 96 + n * 96;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n + 160;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 5; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 256 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 256;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dflt: runs its 3 stages */
 void bottleneck_dflt(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dflt_S1(in, scratch, packed);
-    Pw_dflt_S2(scratch, scratch + 245, packed + 160);
-    Up_dflt_S3(scratch + 245, out, packed + 256);
+    enum {
+        S2_OUT = 245,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 256,   /* stage 3's packed weights */
+    };
+    Dw_dflt_S1_5c8p(in, scratch, packed);
+    Pw_dflt_S2_14x5(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_dflt_S3_5c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer dflt: the entry point with the arguments of every sg_layer's run */
 static void Run_dflt(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_dflt(in, out, packed, scratch);
 }
-
 
 const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
     {
@@ -32021,4 +32287,3 @@ const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
         .pack = bottleneck_dflt_pack, .run = Run_dflt
     },
 };
-

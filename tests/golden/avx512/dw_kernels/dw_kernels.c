@@ -28,7 +28,8 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Dw_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
@@ -181,44 +182,45 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 32;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1: runs its stage */
 void dw_kernels_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1(in, out, packed);
+    Dw_k1_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k2": dwconv --------------------------------------
  * input 8x7x5 -> output 8x7x5 (NHWC, float32)
@@ -240,7 +242,8 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Dw_k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_k2_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
@@ -345,7 +348,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0..5: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -404,7 +408,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 6: kernel rows 0, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -425,35 +430,35 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k2: runs its stage */
 void dw_kernels_k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2(in, out, packed);
+    Dw_k2_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
 static void Run_k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "k3": dwconv --------------------------------------
  * input 13x15x17 -> output 13x15x17 (NHWC, float32)
@@ -475,11 +480,13 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_k3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -537,8 +544,10 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 255 * vy + 17 * vx;
@@ -923,7 +932,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 14;
             {
@@ -1056,7 +1066,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 1..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 255 * vy + 17 * vx;
@@ -1629,7 +1640,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -1687,8 +1699,10 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 255 * vy + 17 * vx;
@@ -2073,7 +2087,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 14;
             {
@@ -2132,44 +2147,44 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3: runs its stage */
 void dw_kernels_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3(in, out, packed);
+    Dw_k3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k4": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -2191,11 +2206,13 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2247,7 +2264,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2396,7 +2414,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -2448,7 +2467,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -2849,7 +2869,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -2901,7 +2922,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -3050,7 +3072,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 7;
             {
@@ -3102,7 +3125,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 8: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 8;
             {
@@ -3142,7 +3166,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -3182,7 +3207,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -3295,7 +3321,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -3335,7 +3362,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             {
@@ -3368,33 +3396,33 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k4: runs its stage */
 void dw_kernels_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k4(in, out, packed);
+    Dw_k4_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
 static void Run_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k5": dwconv --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -3416,11 +3444,13 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_k5_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3472,7 +3502,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -3536,8 +3567,10 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -3824,7 +3857,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -3888,7 +3922,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -3940,7 +3975,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -4004,7 +4040,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -4084,8 +4121,10 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -4447,7 +4486,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 11;
             {
@@ -4527,7 +4567,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 12;
             {
@@ -4764,7 +4805,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..11 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 2; vy < 12; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -5373,7 +5415,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -5437,7 +5480,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 1;
             {
@@ -5517,8 +5561,10 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -5880,7 +5926,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 11: kernel rows 0..3, cols 0..3 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 11;
             {
@@ -5960,7 +6007,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 12: kernel rows 0..3, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             {
@@ -6024,7 +6072,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             {
@@ -6076,7 +6125,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 1;
             {
@@ -6140,8 +6190,10 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -6428,7 +6480,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 11: kernel rows 0..2, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 11;
             {
@@ -6492,7 +6545,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 12: kernel rows 0..2, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             {
@@ -6545,35 +6599,35 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5: runs its stage */
 void dw_kernels_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5(in, out, packed);
+    Dw_k5_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k6": dwconv --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -6595,17 +6649,19 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_k6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_k6_7c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 2) * 91 + 14 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+    }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 91 * vy + 7 * vx;
@@ -7051,34 +7107,37 @@ static void Dw_k6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 592;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 592 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k6: runs its stage */
 void dw_kernels_k6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6_7c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
 static void Run_k6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k7": dwconv --------------------------------------
  * input 16x17x31 -> output 16x17x31 (NHWC, float32)
@@ -7100,14 +7159,15 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][31], dw_b [31]
  */
-static void Dw_k7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k7_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 527; ++j)
-            stage[(y + 3) * 713 + 93 + j] = in[y * 527 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+    }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -8698,43 +8758,46 @@ static void Dw_k7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 800 + ct * 800;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct + 800;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k7: runs its stage */
 void dw_kernels_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k7_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
 static void Run_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "k9": dwconv --------------------------------------
  * input 15x16x8 -> output 15x16x8 (NHWC, float32)
@@ -8756,14 +8819,15 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][8], dw_b [8]
  */
-static void Dw_k9(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_k9_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 15; ++y)
-        for (int j = 0; j < 128; ++j)
-            stage[(y + 4) * 192 + 32 + j] = in[y * 128 + j];
+    for (int y = 0; y < 15; ++y) {
+        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+    }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -9707,34 +9771,37 @@ static void Dw_k9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k9: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1312;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1312 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k9: runs its stage */
 void dw_kernels_k9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k9_8c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
 static void Run_k9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "k11": dwconv --------------------------------------
  * input 13x14x15 -> output 13x14x15 (NHWC, float32)
@@ -9756,17 +9823,19 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][15], dw_b [15]
  */
-static void Dw_k11(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_k11_15c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 9733 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 210; ++j)
-            stage[(y + 5) * 360 + 75 + j] = in[y * 210 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+    }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 360 * vy + 15 * vx;
@@ -12274,34 +12343,37 @@ static void Dw_k11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k11: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1952;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1952 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer k11: runs its stage */
 void dw_kernels_k11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11_15c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k15": dwconv --------------------------------------
  * input 17x16x4 -> output 17x16x4 (NHWC, float32)
@@ -12323,14 +12395,15 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Dw_k15(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 64; ++j)
-            stage[(y + 7) * 120 + 28 + j] = in[y * 64 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+    }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -14858,34 +14931,37 @@ static void Dw_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 3616;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 3616 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dw_kernels_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k15_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "k15_16": dwconv --------------------------------------
  * input 16x16x3 -> output 2x2x3 (NHWC, float32)
@@ -14907,7 +14983,8 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_k15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
@@ -16058,35 +16135,35 @@ static void Dw_k15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer k15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 3616;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 3616 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15_16: runs its stage */
 void dw_kernels_k15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15_16(in, out, packed);
+    Dw_k15_16_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_k15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "k1x7": dwconv --------------------------------------
  * input 9x15x32 -> output 9x15x32 (NHWC, float32)
@@ -16108,7 +16185,8 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][32], dw_b [32]
  */
-static void Dw_k1x7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k1x7_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
@@ -16221,7 +16299,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 3..11: kernel rows 0, cols 0..6 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 3; vx < 11; vx += 8) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 128 * ct;
                 const int ib = 480 * vy + 32 * vx + 16 * ct;
@@ -16497,33 +16576,32 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its stage */
 void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7(in, out, packed);
+    Dw_k1x7_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "k7x1": dwconv --------------------------------------
  * input 15x9x3 -> output 15x9x3 (NHWC, float32)
@@ -16545,12 +16623,15 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][1][3], dw_b [3]
  */
-static void Dw_k7x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -16672,8 +16753,10 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..8: kernel rows 2..6, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -16810,8 +16893,10 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..8: kernel rows 1..6, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -16964,7 +17049,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 3..11 x cols 0..8: kernel rows 0..6, cols 0 (interior) */
     for (int vy = 3; vy < 12; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -17131,8 +17217,10 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..8: kernel rows 0..5, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -17284,8 +17372,10 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..8: kernel rows 0..4, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -17422,8 +17512,10 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0..8: kernel rows 0..3, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 27 * vy + 3 * vx;
@@ -17546,35 +17638,35 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k7x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k7x1: runs its stage */
 void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7x1(in, out, packed);
+    Dw_k7x1_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k7x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "k5x3": dwconv --------------------------------------
  * input 13x7x33 -> output 13x7x33 (NHWC, float32)
@@ -17596,11 +17688,13 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][33], dw_b [33]
  */
-static void Dw_k5x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k5x3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17674,7 +17768,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17884,7 +17979,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17958,7 +18054,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18048,7 +18145,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18306,7 +18404,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18914,7 +19013,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19004,7 +19104,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1..5: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19262,7 +19363,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 6: kernel rows 0..3, cols 0..1 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19352,7 +19454,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19426,7 +19529,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 1..5: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19636,7 +19740,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6: kernel rows 0..2, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19711,44 +19816,43 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k5x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 256;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3: runs its stage */
 void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3(in, out, packed);
+    Dw_k5x3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "k3x5": dwconv --------------------------------------
  * input 7x13x1 -> output 7x13x1 (NHWC, float32)
@@ -19770,11 +19874,13 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][1], dw_b [1]
  */
-static void Dw_k3x5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -19814,7 +19920,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -19862,8 +19969,10 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 13 * vy + vx;
@@ -20075,7 +20184,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -20123,7 +20233,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -20280,7 +20391,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 2..10: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 13 * vy + vx;
@@ -20683,7 +20795,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -20723,7 +20836,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -20771,8 +20885,10 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 13 * vy + vx;
@@ -20984,7 +21100,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 11;
             {
@@ -21032,7 +21149,8 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 12;
             {
@@ -21073,35 +21191,35 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k3x5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3x5: runs its stage */
 void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3x5(in, out, packed);
+    Dw_k3x5_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
 static void Run_k3x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3x5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "k2x4": dwconv --------------------------------------
  * input 8x9x17 -> output 8x9x17 (NHWC, float32)
@@ -21123,7 +21241,8 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][4][17], dw_b [17]
  */
-static void Dw_k2x4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k2x4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
@@ -21553,7 +21672,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -21603,7 +21723,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -21751,7 +21872,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -21801,7 +21923,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -21844,44 +21967,44 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k2x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 144;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 144;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k2x4: runs its stage */
 void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2x4(in, out, packed);
+    Dw_k2x4_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
 static void Run_k2x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2x4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "k15x1": dwconv --------------------------------------
  * input 16x3x8 -> output 16x3x8 (NHWC, float32)
@@ -21903,11 +22026,13 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][1][8], dw_b [8]
  */
-static void Dw_k15x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_k15x1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21981,7 +22106,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 6..14, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -22061,7 +22187,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0..2: kernel rows 5..14, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -22147,7 +22274,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 4..14, cols 0 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -22239,7 +22367,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0..2: kernel rows 3..14, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -22337,7 +22466,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0..2: kernel rows 2..14, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -22441,7 +22571,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0..2: kernel rows 1..14, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -22667,7 +22798,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 9 x cols 0..2: kernel rows 0..13, cols 0 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 0;
             {
@@ -22777,7 +22909,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 10 x cols 0..2: kernel rows 0..12, cols 0 */
-    for (int vy = 10; vy < 11; ++vy) {
+    {
+        const int vy = 10;
         {
             const int vx = 0;
             {
@@ -22881,7 +23014,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0..2: kernel rows 0..11, cols 0 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -22979,7 +23113,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0..2: kernel rows 0..10, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -23071,7 +23206,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..2: kernel rows 0..9, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             {
@@ -23157,7 +23293,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0..2: kernel rows 0..8, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -23237,7 +23374,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..2: kernel rows 0..7, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -23312,35 +23450,35 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k15x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15x1: runs its stage */
 void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15x1(in, out, packed);
+    Dw_k15x1_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "k1x15": dwconv --------------------------------------
  * input 2x17x5 -> output 2x3x5 (NHWC, float32)
@@ -23362,7 +23500,8 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][15][5], dw_b [5]
  */
-static void Dw_k1x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_k1x15_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
@@ -23483,35 +23622,35 @@ static void Dw_k1x15(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k1x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1x15: runs its stage */
 void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x15(in, out, packed);
+    Dw_k1x15_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "k9v": dwconv --------------------------------------
  * input 13x9x16 -> output 5x1x16 (NHWC, float32)
@@ -23533,7 +23672,8 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_k9v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k9v_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
@@ -23878,33 +24018,33 @@ static void Dw_k9v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k9v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1312;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1312 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9v: runs its stage */
 void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9v(in, out, packed);
+    Dw_k9v_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
 static void Run_k9v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k11x3s2": dwconv --------------------------------------
  * input 17x8x9 -> output 9x4x9 (NHWC, float32)
@@ -23926,11 +24066,13 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][3][9], dw_b [9]
  */
-static void Dw_k11x3s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_k11x3s2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 5..10, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -24064,7 +24206,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 5..10, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -24128,7 +24271,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0..2: kernel rows 3..10, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -24298,7 +24442,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 3: kernel rows 3..10, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -24378,7 +24523,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 0..2: kernel rows 1..10, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -24584,7 +24730,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 3: kernel rows 1..10, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 3;
             {
@@ -25008,7 +25155,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..2: kernel rows 0..9, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -25214,7 +25362,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 3: kernel rows 0..9, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 3;
             {
@@ -25310,7 +25459,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0..2: kernel rows 0..7, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -25480,7 +25630,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 3: kernel rows 0..7, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 3;
             {
@@ -25560,7 +25711,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0..2: kernel rows 0..5, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -25694,7 +25846,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 3: kernel rows 0..5, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 3;
             {
@@ -25759,35 +25912,35 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k11x3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 544;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 544 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k11x3s2: runs its stage */
 void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11x3s2(in, out, packed);
+    Dw_k11x3s2_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k11x3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11x3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k6x7": dwconv --------------------------------------
  * input 14x14x64 -> output 14x14x64 (NHWC, float32)
@@ -25812,18 +25965,20 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][7][64], dw_b [64]
  */
-static void Dw_k6x7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_k6x7_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 3006 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 896; ++j)
-            stage[(y + 2) * 1280 + 192 + j] = in[y * 896 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+    }
     for (int cb = 0; cb < 4; cb += 2) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
         for (int vy = 0; vy < 14; vy += 2) {
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 2; ++ct) {
                     const float *restrict vw = w + 688 * ct;
                     const int ib = 1280 * vy + 64 * vx + 16 * ct;
@@ -27410,32 +27565,34 @@ static void Dw_k6x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k6x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 688;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 688 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6x7: runs its stage */
 void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6x7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6x7_16c8p2r(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "k3f": dwconv --------------------------------------
  * input 7x7x8 -> output 7x7x8 (NHWC, float32)
@@ -27457,11 +27614,13 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_k3f(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_k3f_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -27493,7 +27652,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -27577,7 +27737,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -27797,7 +27958,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -27829,7 +27991,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -27913,7 +28076,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -27946,35 +28110,35 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k3f: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k3f: runs its stage */
 void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3f(in, out, packed);
+    Dw_k3f_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */
 static void Run_k3f(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3f(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
     {
@@ -28308,4 +28472,3 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .pack = dw_kernels_k3f_pack, .run = Run_k3f
     },
 };
-

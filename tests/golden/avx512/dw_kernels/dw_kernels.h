@@ -287,4 +287,3 @@ extern const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT];
 #endif
 
 #endif /* DW_KERNELS_GENERATED_H */
-

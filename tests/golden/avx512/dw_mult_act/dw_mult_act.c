@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_m1c1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,8 +66,10 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 17 * vy + vx;
@@ -283,7 +287,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             {
@@ -356,7 +361,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 x cols 1..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 17 * vy + vx;
@@ -677,7 +683,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -709,8 +716,10 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 17 * vy + vx;
@@ -928,7 +937,8 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 16;
             {
@@ -961,35 +971,35 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m1c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m1c1: runs its stage */
 void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1c1(in, out, packed);
+    Dw_m1c1_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m1c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": dwconv --------------------------------------
  * input 7x7x3 -> output 7x7x6 (NHWC, float32)
@@ -1012,11 +1022,13 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][6], dw_b [6]
  */
-static void Dw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 6c8p, 6 channels x 8 pixels */
+static void Dw_m2_6c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1060,7 +1072,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1234,7 +1247,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -1637,7 +1651,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -1681,7 +1696,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -1855,7 +1871,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -1900,35 +1917,35 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 6 + o0 + j];
-            for (int j = 6; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[16 * k + 16 + j] = w->dw_w[6 * k + o0 + j];
+            for (int j = 6; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2(in, out, packed);
+    Dw_m2_6c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": dwconv --------------------------------------
  * input 9x8x5 -> output 9x8x15 (NHWC, float32)
@@ -1951,11 +1968,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_m3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_m3_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1999,7 +2018,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2202,7 +2222,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -2646,7 +2667,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -2690,7 +2712,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -2893,7 +2916,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 7;
             {
@@ -2938,35 +2962,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 3;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its stage */
 void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3(in, out, packed);
+    Dw_m3_15c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": dwconv --------------------------------------
  * input 8x9x4 -> output 8x9x16 (NHWC, float32)
@@ -2989,11 +3013,13 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3037,7 +3063,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -3269,7 +3296,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -3754,7 +3782,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3798,7 +3827,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -4030,7 +4060,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -4075,33 +4106,33 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 4) * 4;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its stage */
 void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4(in, out, packed);
+    Dw_m4_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m8": dwconv --------------------------------------
  * input 13x13x2 -> output 13x13x16 (NHWC, float32)
@@ -4124,11 +4155,13 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m8_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4172,8 +4205,10 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 26 * vy + 2 * vx;
@@ -4545,7 +4580,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -4648,7 +4684,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 26 * vy + 2 * vx;
@@ -5228,7 +5265,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -5272,8 +5310,10 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 26 * vy + 2 * vx;
@@ -5645,7 +5685,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             {
@@ -5690,33 +5731,33 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 2) * 8;
+    {   /* 2-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its stage */
 void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8(in, out, packed);
+    Dw_m8_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m8c1": dwconv --------------------------------------
  * input 9x7x1 -> output 9x7x8 (NHWC, float32)
@@ -5739,14 +5780,15 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_m8c1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_m8c1_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 7; ++j)
-            stage[(y + 2) * 11 + 2 + j] = in[y * 7 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+    }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -6045,34 +6087,37 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m8c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 1) * 8;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m8c1: runs its stage */
 void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8c1(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_m8c1_8c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m8c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m64": dwconv --------------------------------------
  * input 5x5x1 -> output 5x5x64 (NHWC, float32)
@@ -6095,11 +6140,13 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
  */
-static void Dw_m64(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c6p, 64 channels x 6 pixels */
+static void Dw_m64_64c6p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6170,7 +6217,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -6349,7 +6397,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -6835,7 +6884,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6906,7 +6956,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -7085,7 +7136,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -7157,33 +7209,33 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m64: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64: runs its stage */
 void dw_mult_act_m64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64(in, out, packed);
+    Dw_m64_64c6p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m64c2": dwconv --------------------------------------
  * input 3x3x2 -> output 2x2x128 (NHWC, float32)
@@ -7206,11 +7258,13 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
  */
-static void Dw_m64c2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c6p, 64 channels x 6 pixels */
+static void Dw_m64c2_64c6p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7281,7 +7335,8 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7352,7 +7407,8 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7423,7 +7479,8 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7495,33 +7552,32 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m64c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64c2: runs its stage */
 void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64c2(in, out, packed);
+    Dw_m64c2_64c6p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
 static void Run_m64c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m2c17": dwconv --------------------------------------
  * input 14x14x17 -> output 14x14x34 (NHWC, float32)
@@ -7544,11 +7600,13 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][34], dw_b [34]
  */
-static void Dw_m2c17(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m2c17_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7618,8 +7676,10 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 238 * vy + 17 * vx + 8 * ct;
@@ -8198,7 +8258,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8361,7 +8422,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 238 * vy + 17 * vx + 8 * ct;
@@ -9248,7 +9310,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9318,8 +9381,10 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 238 * vy + 17 * vx + 8 * ct;
@@ -9898,7 +9963,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 2; ++ct) {
@@ -9969,44 +10035,43 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2c17: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (16 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 34 + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2c17: runs its stage */
 void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2c17(in, out, packed);
+    Dw_m2c17_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2c17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m3s2": dwconv --------------------------------------
  * input 13x9x11 -> output 7x5x33 (NHWC, float32)
@@ -10029,11 +10094,13 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Dw_m3s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 33c8p, 33 channels x 8 pixels */
+static void Dw_m3s2_33c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10103,7 +10170,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -10297,7 +10365,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -10814,7 +10883,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -10884,7 +10954,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -11078,7 +11149,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 4;
             {
@@ -11149,35 +11221,35 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 11-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 480;
-        const int o0 = (0 + ct * 11) * 3;
+    {   /* 11-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 480 * ct;
+        const int o0 = 33 * ct;
         for (int j = 0; j < 33; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 33; j < 48; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 33; ++j)
-                d[48 + k * 48 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 33; j < 48; ++j) d[48 + k * 48 + j] = 0.0f;
+            for (int j = 0; j < 33; ++j) d[48 * k + 48 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 33; j < 48; ++j) d[48 * k + 48 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m3s2: runs its stage */
 void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3s2(in, out, packed);
+    Dw_m3s2_33c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m4v": dwconv --------------------------------------
  * input 7x9x8 -> output 5x7x32 (NHWC, float32)
@@ -11200,7 +11272,8 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
  */
-static void Dw_m4v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m4v_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -11530,33 +11603,32 @@ static void Dw_m4v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m4v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 4) * 4;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4v: runs its stage */
 void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4v(in, out, packed);
+    Dw_m4v_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
 static void Run_m4v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m2d2": dwconv --------------------------------------
  * input 9x9x9 -> output 9x9x18 (NHWC, float32)
@@ -11579,7 +11651,8 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][2][18], dw_b [18]
  */
-static void Dw_m2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m2d2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
@@ -12726,44 +12799,44 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 112;
-        const int o0 = (0 + ct * 8) * 2;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 112 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 112 + ct * 112;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 112 * ct + 112;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 18 + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m2d2: runs its stage */
 void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2d2(in, out, packed);
+    Dw_m2d2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "nobias": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -12786,11 +12859,13 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_nobias_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12822,7 +12897,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -12928,7 +13004,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -13176,7 +13253,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -13208,7 +13286,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -13314,7 +13393,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             {
@@ -13347,32 +13427,32 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dw_mult_act_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias(in, out, packed);
+    Dw_nobias_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "a_none": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -13394,11 +13474,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_none(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_none_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13430,7 +13512,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -13514,7 +13597,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -13734,7 +13818,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -13766,7 +13851,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -13850,7 +13936,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -13883,35 +13970,35 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_none: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_none: runs its stage */
 void dw_mult_act_a_none(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_none(in, out, packed);
+    Dw_a_none_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
 static void Run_a_none(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_none(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "a_relu": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -13933,11 +14020,13 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_relu_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13970,7 +14059,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14059,7 +14149,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -14287,7 +14378,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -14320,7 +14412,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -14409,7 +14502,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -14443,35 +14537,35 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_relu(in, out, packed);
+    Dw_a_relu_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "a_r6": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -14493,11 +14587,13 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_r6_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14531,7 +14627,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14625,7 +14722,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -14861,7 +14959,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -14895,7 +14994,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -14989,7 +15089,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -15024,35 +15125,35 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_r6(in, out, packed);
+    Dw_a_r6_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "a_mm": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -15074,11 +15175,13 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_mm_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15112,7 +15215,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15206,7 +15310,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -15442,7 +15547,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -15476,7 +15582,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -15570,7 +15677,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -15605,35 +15713,35 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_mm(in, out, packed);
+    Dw_a_mm_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "a_min": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -15655,11 +15763,13 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_min(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_min_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15692,7 +15802,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15781,7 +15892,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -16009,7 +16121,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -16042,7 +16155,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -16131,7 +16245,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -16165,35 +16280,35 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_min: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_min: runs its stage */
 void dw_mult_act_a_min(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_min(in, out, packed);
+    Dw_a_min_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_min(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "a_max": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -16215,11 +16330,13 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_a_max_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16252,7 +16369,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16341,7 +16459,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -16569,7 +16688,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -16602,7 +16722,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -16691,7 +16812,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -16725,35 +16847,35 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void dw_mult_act_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_max(in, out, packed);
+    Dw_a_max_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "a_frac": dwconv --------------------------------------
  * input 8x7x7 -> output 8x7x14 (NHWC, float32)
@@ -16777,11 +16899,13 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][14], dw_b [14]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_a_frac(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 14c8p, 14 channels x 8 pixels */
+static void Dw_a_frac_14c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16827,7 +16951,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -17011,7 +17136,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -17430,7 +17556,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -17476,7 +17603,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -17660,7 +17788,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -17707,33 +17836,33 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_frac: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 7) * 2;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 14 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 14; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 14 + o0 + j];
-            for (int j = 14; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 14; ++j) d[16 * k + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 14; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_frac: runs its stage */
 void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_frac(in, out, packed);
+    Dw_a_frac_14c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_frac(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "r_k3": dwconv --------------------------------------
  * input 9x13x8 -> output 9x13x8 (NHWC, float32)
@@ -17755,11 +17884,13 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_r_k3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_r_k3_8c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17792,8 +17923,10 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -17978,7 +18111,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -18053,7 +18187,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..7 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -18330,7 +18465,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -18363,8 +18499,10 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -18549,7 +18687,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 12;
             {
@@ -18583,35 +18722,35 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_k3: runs its stage */
 void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k3(in, out, packed, in);
+    Dw_r_k3_8c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "r_k4": dwconv --------------------------------------
  * input 7x8x17 -> output 7x8x17 (NHWC, float32)
@@ -18633,11 +18772,13 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][17], dw_b [17]
  */
-static void Dw_r_k4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_r_k4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -18741,7 +18882,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -19029,7 +19171,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -19133,7 +19276,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -19917,7 +20061,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -20021,7 +20166,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -20309,7 +20455,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -20413,7 +20560,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 7;
             {
@@ -20493,7 +20641,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -20573,7 +20722,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -20797,7 +20947,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -20877,7 +21028,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -20942,44 +21094,44 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 272 + ct * 272;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct + 272;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_k4: runs its stage */
 void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k4(in, out, packed, in);
+    Dw_r_k4_16c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "r_d2": dwconv --------------------------------------
  * input 13x13x5 -> output 13x13x5 (NHWC, float32)
@@ -21001,7 +21153,8 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_r_d2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_r_d2_5c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
@@ -23826,35 +23979,35 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_d2: runs its stage */
 void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_d2(in, out, packed, in);
+    Dw_r_d2_5c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "r_tab": dwconv --------------------------------------
  * input 8x9x33 -> output 8x9x33 (NHWC, float32)
@@ -23877,11 +24030,13 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][5][33], dw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_r_tab(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_r_tab_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23961,7 +24116,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24057,7 +24213,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24313,7 +24470,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24409,7 +24567,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25289,7 +25448,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25369,7 +25529,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25465,7 +25626,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 2..6: kernel rows 0..1, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25721,7 +25883,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25817,7 +25980,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
@@ -25898,41 +26062,40 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer r_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 240;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 240 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 480 + ct * 240;
-        const int o0 = (32 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 240 * ct + 480;
+        const int o0 = ct + 32;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_tab: runs its stage */
 void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_tab(in, out, packed, in);
+    Dw_r_tab_16c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "r_c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -25954,11 +26117,13 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_r_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_r_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -25980,35 +26145,35 @@ static void Dw_r_c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer r_c1: runs its stage */
 void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_c1(in, out, packed, in);
+    Dw_r_c1_1c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */
 static void Run_r_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_c1(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
     {
@@ -26387,4 +26552,3 @@ const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
         .pack = dw_mult_act_r_c1_pack, .run = Run_r_c1
     },
 };
-

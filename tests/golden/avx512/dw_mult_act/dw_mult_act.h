@@ -323,4 +323,3 @@ extern const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT];
 #endif
 
 #endif /* DW_MULT_ACT_GENERATED_H */
-

@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_same_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_same_s1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,7 +66,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -159,7 +162,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -393,7 +397,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -425,7 +430,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -520,7 +526,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -553,35 +560,35 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer same_s1: runs its stage */
 void dw_padding_same_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s1(in, out, packed);
+    Dw_same_s1_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "same_s2": dwconv --------------------------------------
  * input 7x8x9 -> output 4x4x9 (NHWC, float32)
@@ -603,11 +610,13 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_same_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_same_s2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -669,7 +678,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -821,7 +831,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -883,7 +894,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -916,35 +928,35 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer same_s2: runs its stage */
 void dw_padding_same_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s2(in, out, packed);
+    Dw_same_s2_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "same_k4e": dwconv --------------------------------------
  * input 8x8x16 -> output 4x4x16 (NHWC, float32)
@@ -966,11 +978,13 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4e(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_same_k4e_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1022,7 +1036,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1103,7 +1118,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -1384,7 +1400,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -1436,7 +1453,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -1517,7 +1535,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -1570,33 +1589,33 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4e: runs its stage */
 void dw_padding_same_k4e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4e(in, out, packed);
+    Dw_same_k4e_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4e: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "same_k4o": dwconv --------------------------------------
  * input 9x9x16 -> output 5x5x16 (NHWC, float32)
@@ -1618,11 +1637,13 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4o(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_same_k4o_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1674,7 +1695,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1772,7 +1794,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -2046,7 +2069,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -2086,7 +2110,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -2160,7 +2185,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -2193,33 +2219,33 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4o: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4o: runs its stage */
 void dw_padding_same_k4o(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4o(in, out, packed);
+    Dw_same_k4o_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4o: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4o(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4o(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "same_k6s3": dwconv --------------------------------------
  * input 14x13x7 -> output 5x5x7 (NHWC, float32)
@@ -2241,11 +2267,13 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_same_k6s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_same_k6s3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2325,7 +2353,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..5, cols 0..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2495,7 +2524,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 4: kernel rows 2..5, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -3001,7 +3031,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..5 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -3081,7 +3112,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..5 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -3251,7 +3283,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -3316,35 +3349,35 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer same_k6s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 592;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 592 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer same_k6s3: runs its stage */
 void dw_padding_same_k6s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k6s3(in, out, packed);
+    Dw_same_k6s3_7c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k6s3: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k6s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k6s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "valid_s1": dwconv --------------------------------------
  * input 9x13x16 -> output 7x11x16 (NHWC, float32)
@@ -3366,12 +3399,14 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_valid_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_valid_s1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -3597,33 +3632,33 @@ static void Dw_valid_s1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s1: runs its stage */
 void dw_padding_valid_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s1(in, out, packed);
+    Dw_valid_s1_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "valid_s2": dwconv --------------------------------------
  * input 8x8x17 -> output 3x3x17 (NHWC, float32)
@@ -3645,7 +3680,8 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_valid_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_valid_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -3804,44 +3840,44 @@ static void Dw_valid_s2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s2: runs its stage */
 void dw_padding_valid_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s2(in, out, packed);
+    Dw_valid_s2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "valid_k5": dwconv --------------------------------------
  * input 5x7x4 -> output 1x3x4 (NHWC, float32)
@@ -3863,11 +3899,13 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_valid_k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_valid_k5_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4044,35 +4082,35 @@ static void Dw_valid_k5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer valid_k5: runs its stage */
 void dw_padding_valid_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_k5(in, out, packed);
+    Dw_valid_k5_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_k5: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "int0": dwconv --------------------------------------
  * input 7x7x9 -> output 3x3x9 (NHWC, float32)
@@ -4094,7 +4132,8 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int0(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_int0_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
@@ -4275,35 +4314,35 @@ static void Dw_int0(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int0: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int0: runs its stage */
 void dw_padding_int0(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int0(in, out, packed);
+    Dw_int0_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int0: the entry point with the arguments of every sg_layer's run */
 static void Run_int0(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int0(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "int1": dwconv --------------------------------------
  * input 7x7x9 -> output 5x5x9 (NHWC, float32)
@@ -4325,11 +4364,13 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_int1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4409,7 +4450,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -4555,7 +4597,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -5003,7 +5046,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -5083,7 +5127,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -5229,7 +5274,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -5310,35 +5356,35 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int1: runs its stage */
 void dw_padding_int1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int1(in, out, packed);
+    Dw_int1_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int1: the entry point with the arguments of every sg_layer's run */
 static void Run_int1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "int2": dwconv --------------------------------------
  * input 7x7x9 -> output 7x7x9 (NHWC, float32)
@@ -5360,11 +5406,13 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_int2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5416,7 +5464,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5480,7 +5529,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -5596,7 +5646,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -5660,7 +5711,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -5712,7 +5764,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -5776,7 +5829,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -5856,7 +5910,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -6002,7 +6057,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 5;
             {
@@ -6082,7 +6138,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -6666,7 +6723,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -6730,7 +6788,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -6810,7 +6869,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 2..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -6956,7 +7016,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 5;
             {
@@ -7036,7 +7097,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -7100,7 +7162,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -7152,7 +7215,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -7216,7 +7280,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 2..4: kernel rows 0..2, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 2;
             {
@@ -7332,7 +7397,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             {
@@ -7396,7 +7462,8 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -7449,35 +7516,35 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2(in, out, packed);
+    Dw_int2_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int4": dwconv --------------------------------------
  * input 7x7x8 -> output 11x11x8 (NHWC, float32)
@@ -7499,17 +7566,19 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_int4(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_int4_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 120 + 32 + j] = in[y * 56 + j];
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+    }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 120 * vy + 8 * vx;
@@ -8007,34 +8076,37 @@ static void Dw_int4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int4: runs its stage */
 void dw_padding_int4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int4(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int4_8c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int4: the entry point with the arguments of every sg_layer's run */
 static void Run_int4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "int3s2": dwconv --------------------------------------
  * input 13x15x32 -> output 7x8x32 (NHWC, float32)
@@ -8056,17 +8128,19 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][32], dw_b [32]
  */
-static void Dw_int3s2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_int3s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 2058 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 480; ++j)
-            stage[(y + 3) * 672 + 96 + j] = in[y * 480 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+    }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 800 * ct;
                 const int ib = 1344 * vy + 64 * vx + 16 * ct;
@@ -8655,32 +8729,34 @@ static void Dw_int3s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer int3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer int3s2: runs its stage */
 void dw_padding_int3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int3s2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int3s2_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_int3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "tab_a": dwconv --------------------------------------
  * input 13x14x5 -> output 12x14x5 (NHWC, float32)
@@ -8702,7 +8778,8 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_tab_a(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_tab_a_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
@@ -8775,7 +8852,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..10 x cols 2..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 70 * vy + 5 * vx;
@@ -9014,7 +9092,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -9038,7 +9117,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 1;
             {
@@ -9070,8 +9150,10 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 2..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 70 * vy + 5 * vx;
@@ -9257,35 +9339,35 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_a: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_a: runs its stage */
 void dw_padding_tab_a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_a(in, out, packed);
+    Dw_tab_a_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_a: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "tab_b": dwconv --------------------------------------
  * input 15x16x17 -> output 8x8x17 (NHWC, float32)
@@ -9307,11 +9389,13 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_tab_b(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_tab_b_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -9457,7 +9541,8 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -9840,44 +9925,44 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_b: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_b: runs its stage */
 void dw_padding_tab_b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_b(in, out, packed);
+    Dw_tab_b_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_b: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "tab_c": dwconv --------------------------------------
  * input 9x8x7 -> output 7x9x7 (NHWC, float32)
@@ -9899,17 +9984,19 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][7], dw_b [7]
  */
-static void Dw_tab_c(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_tab_c_7c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 105 + 7 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+    }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 105 * vy + 7 * vx;
@@ -10707,34 +10794,37 @@ static void Dw_tab_c(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_c: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_c: runs its stage */
 void dw_padding_tab_c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_c(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_c_7c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_c: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "tab_d": dwconv --------------------------------------
  * input 8x9x33 -> output 10x9x33 (NHWC, float32)
@@ -10756,17 +10846,19 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_tab_d(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_tab_d_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 8; ++y)
-        for (int j = 0; j < 297; ++j)
-            stage[(y + 2) * 429 + 0 + j] = in[y * 297 + j];
+    for (int y = 0; y < 8; ++y) {
+        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+    }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 256 * ct;
                 const int ib = 429 * vy + 33 * vx + 16 * ct;
@@ -11334,43 +11426,45 @@ static void Dw_tab_d(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_d: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 256;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer tab_d: runs its stage */
 void dw_padding_tab_d(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_d(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_d_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_d: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_d(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_d(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "big_same": dwconv --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -11392,11 +11486,13 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
  */
-static void Dw_big_same(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_big_same_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11448,7 +11544,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -11500,7 +11597,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -11552,7 +11650,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -11604,7 +11703,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -11656,7 +11756,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -11708,7 +11809,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -11760,7 +11862,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -11812,7 +11915,8 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -11865,35 +11969,35 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_same: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_same: runs its stage */
 void dw_padding_big_same(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_same(in, out, packed);
+    Dw_big_same_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_same: the entry point with the arguments of every sg_layer's run */
 static void Run_big_same(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_same(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "big_1x1": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -11915,11 +12019,13 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_big_1x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_big_1x1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11940,33 +12046,33 @@ static void Dw_big_1x1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_1x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1312;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1312 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_1x1: runs its stage */
 void dw_padding_big_1x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_1x1(in, out, packed);
+    Dw_big_1x1_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_1x1: the entry point with the arguments of every sg_layer's run */
 static void Run_big_1x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_1x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "big_k15": dwconv --------------------------------------
  * input 2x2x3 -> output 2x2x3 (NHWC, float32)
@@ -11988,11 +12094,13 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_big_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12024,7 +12132,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 7..8, cols 6..7 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -12056,7 +12165,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 6..7, cols 7..8 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -12088,7 +12198,8 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 6..7, cols 6..7 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -12121,35 +12232,35 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 3616;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 3616 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_k15: runs its stage */
 void dw_padding_big_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k15(in, out, packed);
+    Dw_big_k15_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_k15: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_tab": dwconv --------------------------------------
  * input 2x3x9 -> output 6x7x9 (NHWC, float32)
@@ -12171,11 +12282,13 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_big_tab(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_big_tab_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12195,7 +12308,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 4, cols 3..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -12219,7 +12333,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2: kernel rows 4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -12247,7 +12362,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 4, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -12275,7 +12391,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -12303,7 +12420,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 5: kernel rows 4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -12327,7 +12445,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 4, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -12347,7 +12466,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 3..4, cols 4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -12371,7 +12491,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 3..4, cols 3..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -12403,7 +12524,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 2: kernel rows 3..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -12443,7 +12565,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 3: kernel rows 3..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -12483,7 +12606,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 4: kernel rows 3..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 4;
             {
@@ -12523,7 +12647,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 5: kernel rows 3..4, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 5;
             {
@@ -12555,7 +12680,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 6: kernel rows 3..4, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -12579,7 +12705,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 0: kernel rows 2..3, cols 4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -12603,7 +12730,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 1: kernel rows 2..3, cols 3..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -12635,7 +12763,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 2: kernel rows 2..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -12675,7 +12804,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 3: kernel rows 2..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 3;
             {
@@ -12715,7 +12845,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 4: kernel rows 2..3, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 4;
             {
@@ -12755,7 +12886,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 5: kernel rows 2..3, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 5;
             {
@@ -12787,7 +12919,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 6: kernel rows 2..3, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 6;
             {
@@ -12811,7 +12944,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0: kernel rows 1..2, cols 4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -12835,7 +12969,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 1: kernel rows 1..2, cols 3..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -12867,7 +13002,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 2: kernel rows 1..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 2;
             {
@@ -12907,7 +13043,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 1..2, cols 1..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -12947,7 +13084,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             {
@@ -12987,7 +13125,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 5;
             {
@@ -13019,7 +13158,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 6: kernel rows 1..2, cols 0 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 6;
             {
@@ -13043,7 +13183,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -13067,7 +13208,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1: kernel rows 0..1, cols 3..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -13099,7 +13241,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 2: kernel rows 0..1, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 2;
             {
@@ -13139,7 +13282,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 3: kernel rows 0..1, cols 1..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 3;
             {
@@ -13179,7 +13323,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -13219,7 +13364,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -13251,7 +13397,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 6: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 6;
             {
@@ -13275,7 +13422,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 0: kernel rows 0, cols 4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -13295,7 +13443,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 1: kernel rows 0, cols 3..4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -13319,7 +13468,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 2: kernel rows 0, cols 2..4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -13347,7 +13497,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 3: kernel rows 0, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 3;
             {
@@ -13375,7 +13526,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 4: kernel rows 0, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 4;
             {
@@ -13403,7 +13555,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 5: kernel rows 0, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 5;
             {
@@ -13427,7 +13580,8 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 5 x cols 6: kernel rows 0, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -13448,35 +13602,35 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab(in, out, packed);
+    Dw_big_tab_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "big_tab2": dwconv --------------------------------------
  * input 1x1x4 -> output 1x1x4 (NHWC, float32)
@@ -13498,11 +13652,13 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][4], dw_b [4]
  */
-static void Dw_big_tab2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_big_tab2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13523,35 +13679,35 @@ static void Dw_big_tab2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_tab2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1952;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1952 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab2: runs its stage */
 void dw_padding_big_tab2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab2(in, out, packed);
+    Dw_big_tab2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_tab2: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "big_d4": dwconv --------------------------------------
  * input 3x2x15 -> output 3x2x15 (NHWC, float32)
@@ -13573,7 +13729,8 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_big_d4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_big_d4_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
@@ -13604,35 +13761,35 @@ static void Dw_big_d4(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer big_d4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer big_d4: runs its stage */
 void dw_padding_big_d4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_d4(in, out, packed);
+    Dw_big_d4_15c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_d4: the entry point with the arguments of every sg_layer's run */
 static void Run_big_d4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_d4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "big_bot": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -13654,11 +13811,13 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][1], dw_b [1]
  */
-static void Dw_big_bot(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13679,35 +13838,35 @@ static void Dw_big_bot(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_bot: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer big_bot: runs its stage */
 void dw_padding_big_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_bot(in, out, packed);
+    Dw_big_bot_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_bot: the entry point with the arguments of every sg_layer's run */
 static void Run_big_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "px_s2": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -13729,11 +13888,13 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_px_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_px_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13754,33 +13915,33 @@ static void Dw_px_s2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its stage */
 void dw_padding_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2(in, out, packed);
+    Dw_px_s2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "px_k1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -13802,11 +13963,13 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_px_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13827,35 +13990,36 @@ static void Dw_px_k1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer px_k1: runs its stage */
 void dw_padding_px_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_k1(in, out, packed);
+    Dw_px_k1_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k1: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "row": dwconv --------------------------------------
  * input 1x17x8 -> output 1x17x8 (NHWC, float32)
@@ -13877,11 +14041,13 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_row(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_row_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13905,8 +14071,10 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 136 * vy + 8 * vx;
@@ -14061,7 +14229,8 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 16: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             {
@@ -14086,35 +14255,35 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer row: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer row: runs its stage */
 void dw_padding_row(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_row(in, out, packed);
+    Dw_row_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer row: the entry point with the arguments of every sg_layer's run */
 static void Run_row(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_row(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "col": dwconv --------------------------------------
  * input 17x1x5 -> output 17x1x5 (NHWC, float32)
@@ -14136,11 +14305,13 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][1][5], dw_b [5]
  */
-static void Dw_col(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_col_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14168,7 +14339,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -14236,7 +14408,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 15 x cols 0: kernel rows 0..3, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -14268,7 +14441,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 16 x cols 0: kernel rows 0..2, cols 0 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 0;
             {
@@ -14297,35 +14471,35 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer col: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 96;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 96 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer col: runs its stage */
 void dw_padding_col(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_col(in, out, packed);
+    Dw_col_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer col: the entry point with the arguments of every sg_layer's run */
 static void Run_col(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_col(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
     {
@@ -14749,4 +14923,3 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .pack = dw_padding_col_pack, .run = Run_col
     },
 };
-

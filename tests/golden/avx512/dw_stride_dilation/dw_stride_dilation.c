@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_s2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,7 +66,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -126,7 +129,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -318,7 +322,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -350,7 +355,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -412,7 +418,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             {
@@ -445,35 +452,35 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2(in, out, packed);
+    Dw_s2_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2e": dwconv --------------------------------------
  * input 8x16x16 -> output 4x8x16 (NHWC, float32)
@@ -495,7 +502,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s2e(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2e_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -675,7 +683,8 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -781,7 +790,8 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 7;
             {
@@ -814,33 +824,33 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s2e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2e: runs its stage */
 void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2e(in, out, packed);
+    Dw_s2e_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
 static void Run_s2e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwconv --------------------------------------
  * input 13x14x16 -> output 5x5x16 (NHWC, float32)
@@ -862,11 +872,13 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -939,7 +951,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -1105,7 +1118,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -1178,7 +1192,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -1211,33 +1226,33 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3(in, out, packed);
+    Dw_s3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s1x2": dwconv --------------------------------------
  * input 9x17x9 -> output 9x9x9 (NHWC, float32)
@@ -1259,11 +1274,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_s1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_s1x2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1295,7 +1312,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1401,7 +1419,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -1649,7 +1668,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -1681,7 +1701,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -1787,7 +1808,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -1820,35 +1842,35 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s1x2: runs its stage */
 void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1x2(in, out, packed);
+    Dw_s1x2_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2x1": dwconv --------------------------------------
  * input 15x8x17 -> output 8x8x17 (NHWC, float32)
@@ -1870,11 +1892,13 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
  */
-static void Dw_s2x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2x1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1972,7 +1996,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2094,7 +2119,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -2360,7 +2386,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -2482,7 +2509,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -3650,7 +3678,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3748,7 +3777,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -3870,7 +3900,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 2..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 2;
             {
@@ -4136,7 +4167,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -4258,7 +4290,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -4357,44 +4390,44 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 416;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2x1: runs its stage */
 void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x1(in, out, packed);
+    Dw_s2x1_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s3x2": dwconv --------------------------------------
  * input 16x13x7 -> output 6x7x7 (NHWC, float32)
@@ -4416,11 +4449,13 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Dw_s3x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_s3x2_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -4452,7 +4487,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -4536,7 +4572,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -4756,7 +4793,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -4788,7 +4826,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -4872,7 +4911,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -4905,35 +4945,35 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3x2: runs its stage */
 void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3x2(in, out, packed);
+    Dw_s3x2_7c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s2x3": dwconv --------------------------------------
  * input 14x17x33 -> output 7x6x33 (NHWC, float32)
@@ -4955,7 +4995,8 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_s2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2x3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
@@ -5445,7 +5486,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5535,7 +5577,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..4: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5731,7 +5774,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5806,44 +5850,43 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 256;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2x3: runs its stage */
 void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x3(in, out, packed);
+    Dw_s2x3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s4": dwconv --------------------------------------
  * input 17x17x4 -> output 5x5x4 (NHWC, float32)
@@ -5865,11 +5908,13 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_s4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5921,7 +5966,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -6037,7 +6083,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -6417,7 +6464,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6469,7 +6517,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -6585,7 +6634,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -6638,35 +6688,35 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s4: runs its stage */
 void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4(in, out, packed);
+    Dw_s4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s8": dwconv --------------------------------------
  * input 16x15x5 -> output 2x2x5 (NHWC, float32)
@@ -6688,7 +6738,8 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_s8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_s8_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
@@ -6759,35 +6810,35 @@ static void Dw_s8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s8: runs its stage */
 void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s8(in, out, packed);
+    Dw_s8_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
 static void Run_s8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "s3k2": dwconv --------------------------------------
  * input 13x13x15 -> output 5x5x15 (NHWC, float32)
@@ -6809,7 +6860,8 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][15], dw_b [15]
  */
-static void Dw_s3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_s3k2_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
@@ -6896,7 +6948,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6941,7 +6994,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -6962,35 +7016,35 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3k2: runs its stage */
 void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k2(in, out, packed);
+    Dw_s3k2_15c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3k1v": dwconv --------------------------------------
  * input 9x7x8 -> output 3x3x8 (NHWC, float32)
@@ -7012,7 +7066,8 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][8], dw_b [8]
  */
-static void Dw_s3k1v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_s3k1v_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
@@ -7049,35 +7104,36 @@ static void Dw_s3k1v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3k1v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3k1v: runs its stage */
 void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k1v(in, out, packed);
+    Dw_s3k1v_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k1v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d2": dwconv --------------------------------------
  * input 13x13x8 -> output 13x13x8 (NHWC, float32)
@@ -7099,7 +7155,8 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_d2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -7145,7 +7202,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -7390,7 +7448,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -7680,7 +7739,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 11..12 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 104 * vy + 8 * vx;
@@ -7874,35 +7934,35 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed);
+    Dw_d2_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d3": dwconv --------------------------------------
  * input 15x14x9 -> output 15x14x9 (NHWC, float32)
@@ -7924,7 +7984,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_d3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_d3_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
@@ -7979,7 +8040,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..2 x cols 3..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 3; vx < 11; vx += 8) {
+        {
+            const int vx = 3;
             {
                 const float *restrict vw = w;
                 const int ib = 126 * vy + 9 * vx;
@@ -8207,7 +8269,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 3..11 x cols 3..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 3; vy < 12; ++vy) {
-        for (int vx = 3; vx < 11; vx += 8) {
+        {
+            const int vx = 3;
             {
                 const float *restrict vw = w;
                 const int ib = 126 * vy + 9 * vx;
@@ -8468,7 +8531,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 12..14 x cols 3..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 12; vy < 15; ++vy) {
-        for (int vx = 3; vx < 11; vx += 8) {
+        {
+            const int vx = 3;
             {
                 const float *restrict vw = w;
                 const int ib = 126 * vy + 9 * vx;
@@ -8634,35 +8698,35 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its stage */
 void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3(in, out, packed);
+    Dw_d3_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d2s2": dwconv --------------------------------------
  * input 16x17x16 -> output 8x9x16 (NHWC, float32)
@@ -8684,11 +8748,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_d2s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d2s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8720,7 +8786,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -8826,7 +8893,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -9074,7 +9142,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -9106,7 +9175,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -9212,7 +9282,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -9245,33 +9316,33 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2: runs its stage */
 void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2(in, out, packed);
+    Dw_d2s2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "d3s2k5": dwconv --------------------------------------
  * input 17x16x3 -> output 9x8x3 (NHWC, float32)
@@ -9293,7 +9364,8 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
@@ -9656,7 +9728,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -9720,7 +9793,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1..2: kernel rows 1..4, cols 1..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -9821,7 +9895,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 3..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 3;
             {
@@ -9942,7 +10017,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 5;
             {
@@ -10022,7 +10098,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 6..7: kernel rows 1..4, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 6;
             {
@@ -10638,7 +10715,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -10702,7 +10780,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..2: kernel rows 0..3, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -10803,7 +10882,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 3..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 3;
             {
@@ -10924,7 +11004,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             {
@@ -11004,7 +11085,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6..7: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -11445,35 +11527,35 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer d3s2k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2k5: runs its stage */
 void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2k5(in, out, packed);
+    Dw_d3s2k5_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s2k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "d1x2": dwconv --------------------------------------
  * input 9x9x31 -> output 9x9x31 (NHWC, float32)
@@ -11495,11 +11577,13 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Dw_d1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d1x2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11575,7 +11659,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -11737,7 +11822,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7..8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -12215,7 +12301,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0..1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -12291,7 +12378,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 2..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 2;
             {
@@ -12453,7 +12541,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 7..8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 7;
             {
@@ -12530,44 +12619,44 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer d1x2: runs its stage */
 void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1x2(in, out, packed);
+    Dw_d1x2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_d1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "d2x3": dwconv --------------------------------------
  * input 13x17x4 -> output 13x17x4 (NHWC, float32)
@@ -12589,7 +12678,8 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][4], dw_b [4]
  */
-static void Dw_d2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
@@ -13882,35 +13972,35 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2x3: runs its stage */
 void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2x3(in, out, packed);
+    Dw_d2x3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "d2s3v": dwconv --------------------------------------
  * input 14x14x17 -> output 4x4x17 (NHWC, float32)
@@ -13932,7 +14022,8 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_d2s3v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d2s3v_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
@@ -14119,44 +14210,44 @@ static void Dw_d2s3v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s3v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2s3v: runs its stage */
 void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s3v(in, out, packed);
+    Dw_d2s3v_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s3v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "d8k2": dwconv --------------------------------------
  * input 9x9x4 -> output 9x9x4 (NHWC, float32)
@@ -14178,7 +14269,8 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][4], dw_b [4]
  */
-static void Dw_d8k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d8k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
@@ -14282,7 +14374,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -14327,7 +14420,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 (interior) */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -14359,7 +14453,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 5..8: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -14505,35 +14600,35 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d8k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d8k2: runs its stage */
 void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d8k2(in, out, packed);
+    Dw_d8k2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
 static void Run_d8k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d8k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "d3x1s13": dwconv --------------------------------------
  * input 15x16x8 -> output 13x6x8 (NHWC, float32)
@@ -14555,7 +14650,8 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d3x1s13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_d3x1s13_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
@@ -14912,35 +15008,35 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3x1s13: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3x1s13: runs its stage */
 void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3x1s13(in, out, packed);
+    Dw_d3x1s13_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
 static void Run_d3x1s13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3x1s13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "d2s2t": dwconv --------------------------------------
  * input 13x9x5 -> output 7x4x5 (NHWC, float32)
@@ -14962,11 +15058,13 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_d2s2t(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_d2s2t_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15010,7 +15108,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 3: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -15034,7 +15133,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -15096,7 +15196,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -15249,35 +15350,35 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s2t: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2t: runs its stage */
 void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2t(in, out, packed);
+    Dw_d2s2t_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2t(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "d3s3": dwconv --------------------------------------
  * input 16x16x65 -> output 6x6x65 (NHWC, float32)
@@ -15299,11 +15400,13 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
  */
-static void Dw_d3s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d3s3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15361,7 +15464,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15501,7 +15605,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15889,7 +15994,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -15947,7 +16053,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16087,7 +16194,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16146,44 +16254,43 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d3s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 160;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 65 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d3s3: runs its stage */
 void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s3(in, out, packed);
+    Dw_d3s3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
     {
@@ -16517,4 +16624,3 @@ const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
         .pack = dw_stride_dilation_d3s3_pack, .run = Run_d3s3
     },
 };
-

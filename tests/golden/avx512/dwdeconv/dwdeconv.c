@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_s1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -64,7 +66,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -148,7 +151,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -368,7 +372,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -400,7 +405,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -484,7 +490,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -517,35 +524,35 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its stage */
 void dwdeconv_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1(in, out, packed);
+    Up_s1_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2": dwdeconv --------------------------------------
  * input 7x9x16 -> output 14x18x16 (NHWC, float32)
@@ -567,11 +574,13 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -591,8 +600,10 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..16 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -663,8 +674,10 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..17 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -766,7 +779,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 2..16 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -860,7 +874,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 1..17 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -973,7 +988,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 2..16 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -1045,7 +1061,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 1..17 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 144 * vy + 16 * vx;
@@ -1123,33 +1140,33 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dwdeconv_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2(in, out, packed);
+    Up_s2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwdeconv --------------------------------------
  * input 5x5x9 -> output 15x15x9 (NHWC, float32)
@@ -1171,7 +1188,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Up_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Up_s3_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -1572,35 +1590,35 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dwdeconv_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3(in, out, packed);
+    Up_s3_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s23": dwdeconv --------------------------------------
  * input 4x5x17 -> output 8x15x17 (NHWC, float32)
@@ -1622,11 +1640,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][17], dw_b [17]
  */
-static void Up_s23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
+static void Up_s23_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1660,7 +1680,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 3..12 step 3: kernel rows 0, cols 1,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1744,7 +1765,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..13 step 3: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1826,7 +1848,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..11 step 3: kernel rows 0, cols 0,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1910,7 +1933,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -2669,44 +2693,44 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s23_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 256 + ct * 256;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct + 256;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s23: runs its stage */
 void dwdeconv_s23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s23(in, out, packed);
+    Up_s23_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2k4": dwdeconv --------------------------------------
  * input 8x8x4 -> output 16x16x4 (NHWC, float32)
@@ -2728,11 +2752,13 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][4], dw_b [4]
  */
-static void Up_s2k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2752,7 +2778,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2818,7 +2845,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2884,7 +2912,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -3344,7 +3373,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3364,7 +3394,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 2..14 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -3430,7 +3461,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3496,7 +3528,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 15: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -3517,35 +3550,35 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2k4: runs its stage */
 void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2k4(in, out, packed);
+    Up_s2k4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s2out": dwdeconv --------------------------------------
  * input 7x7x15 -> output 13x14x15 (NHWC, float32)
@@ -3567,7 +3600,8 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Up_s2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
+static void Up_s2out_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -3874,35 +3908,35 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer s2out: runs its stage */
 void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2out(in, out, packed);
+    Up_s2out_15c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
 static void Run_s2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3out": dwdeconv --------------------------------------
  * input 5x4x33 -> output 13x10x33 (NHWC, float32)
@@ -3924,7 +3958,8 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Up_s3out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_s3out_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
@@ -4487,44 +4522,43 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s3out: runs its stage */
 void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3out(in, out, packed);
+    Up_s3out_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s1d2": dwdeconv --------------------------------------
  * input 9x9x8 -> output 9x9x8 (NHWC, float32)
@@ -4546,7 +4580,8 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_s1d2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
@@ -5093,35 +5128,35 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s1d2: runs its stage */
 void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1d2(in, out, packed);
+    Up_s1d2_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s2d2": dwdeconv --------------------------------------
  * input 7x7x16 -> output 14x14x16 (NHWC, float32)
@@ -5143,7 +5178,8 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_s2d2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
@@ -5257,7 +5293,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..12 step 2: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5302,7 +5339,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5334,7 +5372,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 3..11 step 2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5418,7 +5457,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 13: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -5683,7 +5723,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..12 step 2: kernel rows 1..2, cols none */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -5728,7 +5769,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -5760,7 +5802,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 3..11 step 2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -5844,7 +5887,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 13: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -5877,33 +5921,33 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2d2: runs its stage */
 void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2d2(in, out, packed);
+    Up_s2d2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "v2": dwdeconv --------------------------------------
  * input 7x7x8 -> output 15x15x8 (NHWC, float32)
@@ -5925,11 +5969,13 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_v2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5949,7 +5995,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -6008,7 +6055,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -6028,7 +6076,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6275,7 +6324,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -6295,7 +6345,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -6354,7 +6405,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -6374,7 +6426,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -6586,35 +6639,35 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v2: runs its stage */
 void dwdeconv_v2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2(in, out, packed);
+    Up_v2_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
 static void Run_v2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "v2out": dwdeconv --------------------------------------
  * input 7x7x8 -> output 16x15x8 (NHWC, float32)
@@ -6636,11 +6689,13 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Up_v2out_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6660,7 +6715,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -6719,7 +6775,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -6739,7 +6796,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -6986,7 +7044,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7006,7 +7065,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -7065,7 +7125,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -7085,7 +7146,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7296,7 +7358,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows none, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7311,7 +7374,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 2..12 step 2: kernel rows none, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -7351,7 +7415,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 14: kernel rows none, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -7366,7 +7431,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows none, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -7412,35 +7478,35 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer v2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v2out: runs its stage */
 void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2out(in, out, packed);
+    Up_v2out_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "v3k2": dwdeconv --------------------------------------
  * input 5x5x5 -> output 14x14x5 (NHWC, float32)
@@ -7462,7 +7528,8 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
+static void Up_v3k2_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -7803,35 +7870,35 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer v3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2: runs its stage */
 void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2(in, out, packed);
+    Up_v3k2_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "v3k2out": dwdeconv --------------------------------------
  * input 5x5x5 -> output 16x15x5 (NHWC, float32)
@@ -7853,7 +7920,8 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
+static void Up_v3k2out_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -7980,7 +8048,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 0..12 step 3: kernel rows none, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -8015,7 +8084,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 1..13 step 3: kernel rows none, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -8050,7 +8120,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 2..14 step 3: kernel rows none, cols none */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -8314,35 +8385,35 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer v3k2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2out: runs its stage */
 void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2out(in, out, packed);
+    Up_v3k2out_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "vd23": dwdeconv --------------------------------------
  * input 5x6x7 -> output 13x12x7 (NHWC, float32)
@@ -8364,11 +8435,13 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_vd23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
+static void Up_vd23_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8400,7 +8473,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..5: kernel rows 0, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -8438,7 +8512,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6..8: kernel rows 0, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -8476,7 +8551,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 9..11: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 9;
             {
@@ -8508,7 +8584,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..2: kernel rows 0..1, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -8546,7 +8623,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 3..5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 3;
             {
@@ -8596,7 +8674,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 6..8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -8646,7 +8725,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 9..11: kernel rows 0..1, cols 2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 9;
             {
@@ -8896,7 +8976,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0..2: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -8934,7 +9015,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 3;
             {
@@ -8984,7 +9066,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 6..8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             {
@@ -9034,7 +9117,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 9..11: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 9;
             {
@@ -9072,7 +9156,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..2: kernel rows 2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -9104,7 +9189,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 3..5: kernel rows 2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 3;
             {
@@ -9142,7 +9228,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6..8: kernel rows 2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -9180,7 +9267,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 9..11: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 9;
             {
@@ -9313,35 +9401,35 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer vd23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer vd23: runs its stage */
 void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_vd23(in, out, packed);
+    Up_vd23_7c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
 static void Run_vd23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_vd23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "v8": dwdeconv --------------------------------------
  * input 2x2x3 -> output 16x16x3 (NHWC, float32)
@@ -9363,7 +9451,8 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [8][8][3], dw_b [3]
  */
-static void Up_v8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c8p, 3 channels x 8 pixels */
+static void Up_v8_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
@@ -11032,35 +11121,35 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1040;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 1040 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer v8: runs its stage */
 void dwdeconv_v8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v8(in, out, packed);
+    Up_v8_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "p1": dwdeconv --------------------------------------
  * input 7x9x5 -> output 13x17x5 (NHWC, float32)
@@ -11082,12 +11171,14 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Up_p1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11165,7 +11256,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..12 step 2 x cols 1..15 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11237,7 +11329,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 step 2 x cols 0..16 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11330,7 +11423,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 step 2 x cols 1..15 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11424,35 +11518,35 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer p1: runs its stage */
 void dwdeconv_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1(in, out, packed);
+    Up_p1_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
 static void Run_p1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "p1out": dwdeconv --------------------------------------
  * input 7x9x5 -> output 14x18x5 (NHWC, float32)
@@ -11474,12 +11568,14 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Up_p1out_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11557,7 +11653,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..12 step 2 x cols 1..15 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11649,7 +11746,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 0..16 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11742,7 +11840,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 1..15 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11859,8 +11958,10 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..16 step 2: kernel rows 2, cols 1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -11937,8 +12038,10 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..15 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 45 * vy + 5 * vx;
@@ -12009,7 +12112,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 17: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             {
@@ -12030,35 +12134,35 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer p1out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer p1out: runs its stage */
 void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1out(in, out, packed);
+    Up_p1out_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
 static void Run_p1out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "ptab": dwdeconv --------------------------------------
  * input 6x5x3 -> output 12x10x3 (NHWC, float32)
@@ -12080,11 +12184,13 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Up_ptab(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
+static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12108,7 +12214,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -12140,7 +12247,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4..8 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -12202,7 +12310,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 0,2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12226,7 +12335,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..9 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -12534,7 +12644,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0: kernel rows 2,4, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -12558,7 +12669,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 2: kernel rows 2,4, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -12590,7 +12702,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 4..8 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -12652,7 +12765,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 1: kernel rows 2,4, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -12676,7 +12790,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..9 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -12936,7 +13051,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 3, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -12956,7 +13072,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 2: kernel rows 3, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -12980,7 +13097,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 4..8 step 2: kernel rows 3, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 2;
             {
@@ -13024,7 +13142,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1: kernel rows 3, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -13044,7 +13163,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 3..9 step 2: kernel rows 3, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -13090,35 +13210,35 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer ptab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer ptab: runs its stage */
 void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_ptab(in, out, packed);
+    Up_ptab_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_ptab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "pd3": dwdeconv --------------------------------------
  * input 4x4x7 -> output 12x12x7 (NHWC, float32)
@@ -13140,7 +13260,8 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_pd3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
+static void Up_pd3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
@@ -13254,7 +13375,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0..9 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13284,7 +13406,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13316,7 +13439,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 4..7 step 3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -13367,7 +13491,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 10: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -13399,7 +13524,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..11 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -13635,7 +13761,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 0..9 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -13665,7 +13792,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -13697,7 +13825,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 4..7 step 3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -13748,7 +13877,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 10: kernel rows 1..2, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -13780,7 +13910,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 2..11 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -13921,35 +14052,35 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pd3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer pd3: runs its stage */
 void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_pd3(in, out, packed);
+    Up_pd3_7c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_pd3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k1s2": dwdeconv --------------------------------------
  * input 7x7x1 -> output 13x13x1 (NHWC, float32)
@@ -13971,7 +14102,8 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Up_k1s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
@@ -14157,35 +14289,36 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1s2: runs its stage */
 void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1s2(in, out, packed);
+    Up_k1s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k1px": dwdeconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -14207,11 +14340,13 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Up_k1px(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 16c8p, 16 channels x 8 pixels */
+static void Up_k1px_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14246,44 +14381,45 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1px: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 32;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k1px: runs its stage */
 void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1px(in, out, packed);
+    Up_k1px_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
 static void Run_k1px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "px_s3": dwdeconv --------------------------------------
  * input 1x1x16 -> output 3x3x16 (NHWC, float32)
@@ -14305,11 +14441,13 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_px_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_px_s3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14329,7 +14467,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14349,7 +14488,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14369,7 +14509,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14389,7 +14530,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14409,7 +14551,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14429,7 +14572,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14449,7 +14593,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14469,7 +14614,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14490,33 +14636,33 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s3: runs its stage */
 void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_s3(in, out, packed);
+    Up_px_s3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "px_k7": dwdeconv --------------------------------------
  * input 1x1x9 -> output 2x2x9 (NHWC, float32)
@@ -14538,11 +14684,13 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][9], dw_b [9]
  */
-static void Up_px_k7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 9c8p, 9 channels x 8 pixels */
+static void Up_px_k7_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14562,7 +14710,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14582,7 +14731,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 3, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14602,7 +14752,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 3, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14623,35 +14774,35 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer px_k7: runs its stage */
 void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_k7(in, out, packed);
+    Up_px_k7_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "k15": dwdeconv --------------------------------------
  * input 3x3x4 -> output 3x3x4 (NHWC, float32)
@@ -14673,11 +14824,13 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Up_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14729,7 +14882,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 5..7, cols 6..8 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14781,7 +14935,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 5..7, cols 7..9 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -14833,7 +14988,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 6..8, cols 5..7 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -14885,7 +15041,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 6..8, cols 6..8 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -14937,7 +15094,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2: kernel rows 6..8, cols 7..9 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -14989,7 +15147,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 0: kernel rows 7..9, cols 5..7 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -15041,7 +15200,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 1: kernel rows 7..9, cols 6..8 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -15093,7 +15253,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 2: kernel rows 7..9, cols 7..9 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -15146,35 +15307,35 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 3616;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 3616 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dwdeconv_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k15(in, out, packed);
+    Up_k15_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "nobias": dwdeconv --------------------------------------
  * input 5x7x17 -> output 10x14x17 (NHWC, float32)
@@ -15197,11 +15358,13 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][17], dw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_nobias_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15239,7 +15402,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15375,7 +15539,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16190,41 +16355,41 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 144;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dwdeconv_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_nobias(in, out, packed);
+    Up_nobias_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "amm": dwdeconv --------------------------------------
  * input 6x3x31 -> output 6x9x31 (NHWC, float32)
@@ -16246,11 +16411,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Up_amm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_amm_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16332,7 +16499,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..7 step 3: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16414,7 +16582,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..8 step 3: kernel rows 0..1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16778,7 +16947,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 0..6 step 3: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -16860,7 +17030,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 1..7 step 3: kernel rows 1..2, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -16942,7 +17113,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 2..8 step 3: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -17025,44 +17197,44 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer amm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_amm_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer amm: runs its stage */
 void dwdeconv_amm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_amm(in, out, packed);
+    Up_amm_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
 static void Run_amm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_amm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "res": dwdeconv --------------------------------------
  * input 9x13x16 -> output 9x13x16 (NHWC, float32)
@@ -17084,11 +17256,13 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
  */
-static void Up_res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Up_res_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -17142,7 +17316,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 0..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -17208,8 +17383,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -17514,7 +17691,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 11: kernel rows 0..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -17580,7 +17758,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -17634,7 +17813,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -17700,7 +17880,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..3, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -17782,8 +17963,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -18163,7 +18346,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 11: kernel rows 0..3, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 11;
             {
@@ -18245,7 +18429,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 12;
             {
@@ -18488,7 +18673,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -19119,7 +19305,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 0: kernel rows 1..4, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -19185,7 +19372,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 1: kernel rows 1..4, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -19267,8 +19455,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -19648,7 +19838,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 11: kernel rows 1..4, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 11;
             {
@@ -19730,7 +19921,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 12: kernel rows 1..4, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 12;
             {
@@ -19796,7 +19988,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 0: kernel rows 2..4, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -19850,7 +20043,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 1: kernel rows 2..4, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -19916,8 +20110,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -20222,7 +20418,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 11: kernel rows 2..4, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 11;
             {
@@ -20288,7 +20485,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 12: kernel rows 2..4, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 12;
             {
@@ -20343,33 +20541,33 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer res: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_res_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer res: runs its stage */
 void dwdeconv_res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_res(in, out, packed, in);
+    Up_res_16c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "resout": dwdeconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -20392,11 +20590,13 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *   dw_w [4][4][9], dw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_resout(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 9c8p, 9 channels x 8 pixels */
+static void Up_resout_9c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -20429,7 +20629,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -20470,7 +20671,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -20561,7 +20763,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -20602,7 +20805,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -20643,7 +20847,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -20696,7 +20901,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -20815,7 +21021,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 0..2, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -21194,7 +21401,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 1..3, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -21235,7 +21443,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1: kernel rows 1..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -21288,7 +21497,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 2;
             {
@@ -21407,7 +21617,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 1..3, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -21461,33 +21672,33 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer resout: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 9 * ct;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer resout: runs its stage */
 void dwdeconv_resout(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_resout(in, out, packed, in);
+    Up_resout_9c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */
 static void Run_resout(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_resout(in, out, packed, scratch);
 }
-
 
 const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
     {
@@ -21911,4 +22122,3 @@ const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
         .pack = dwdeconv_resout_pack, .run = Run_resout
     },
 };
-

@@ -41,11 +41,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][64], pw_b [64]
  */
-static void Dw_f1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -77,7 +79,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -285,7 +288,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 4; ++ct) {
@@ -665,7 +669,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -697,7 +702,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -905,7 +911,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 4; ++ct) {
@@ -938,8 +945,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 1024 pixels): tile 7x64, 7 pixels x 64 channels */
+static void Pw_f1_S2_7x64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1022; p += 7) {
         {
@@ -1284,45 +1291,47 @@ static void Pw_f1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 4160;
-            const int o0 = g * 64 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4160 * g + 4160 * n + 640;
+            const int o0 = 64 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f1: runs its 2 stages */
 void fact_f1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f1_S1(in, scratch, packed);
-    Pw_f1_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f1_S1_16c8p(in, scratch, packed);
+    Pw_f1_S2_7x64(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f1: the entry point with the arguments of every sg_layer's run */
 static void Run_f1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "f2": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -1358,11 +1367,13 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [64][128], pw_b [64]
  */
-static void Dw_f2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1406,7 +1417,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -1866,7 +1878,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -2672,7 +2685,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -2716,7 +2730,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -3176,7 +3191,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3221,8 +3237,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f2, stage 2 (projection 128 -> 64, 1024 pixels): tile 7x64, 7 pixels x 64 channels */
+static void Pw_f2_S2_7x64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     {
         for (int p = 0; p < 378; p += 7) {
@@ -3823,45 +3839,47 @@ static void Pw_f2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1280 + g * 8256 + n * 8256;
-            const int o0 = g * 64 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8256 * g + 8256 * n + 1280;
+            const int o0 = 64 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f2: runs its 2 stages */
 void fact_f2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f2_S1(in, scratch, packed);
-    Pw_f2_S2(scratch, out, packed + 1280, in);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_f2_S1_16c8p(in, scratch, packed);
+    Pw_f2_S2_7x64(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f2: the entry point with the arguments of every sg_layer's run */
 static void Run_f2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "f3": pwconv --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -3897,7 +3915,8 @@ static const int Src_f3_S1[192] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_f3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f3, stage 1 (projection 64 -> 64, 1024 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_f3_14x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_f3_S1 + 24 * g;
@@ -4102,37 +4121,37 @@ static void Pw_f3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f3: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 400 + n * 400;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 400 * g + 400 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f3: runs its stage */
 void fact_f3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f3(in, out, packed, in);
+    Pw_f3_14x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
 static void Run_f3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "f4": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -4166,11 +4185,13 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][12], pw_b [64]
  */
-static void Dw_f4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -4202,7 +4223,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -4410,7 +4432,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 4; ++ct) {
@@ -4790,7 +4813,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -4822,7 +4846,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -5030,7 +5055,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5063,8 +5089,7 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f4_S2[768] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20,
@@ -5132,7 +5157,8 @@ static const int Src_f4_S2[768] = {
     0, 1, 2, 7, 8, 9, 10, 15, 56, 57, 58, 63,
 };
 
-static void Pw_f4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 1024 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1024; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -5150,7 +5176,7 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5187,45 +5213,46 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 832 + n * 52;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 832 * g + 52 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f4: runs its 2 stages */
 void fact_f4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f4_S1(in, scratch, packed);
-    Pw_f4_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f4_S1_16c8p(in, scratch, packed);
+    Pw_f4_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f4: the entry point with the arguments of every sg_layer's run */
 static void Run_f4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b1": bottleneck --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -5272,12 +5299,14 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *   pw_w [64][64], pw_b [64]
  *   up_w [3][3][64], up_b [64]
  */
-static void Dw_b1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 4096 * vy + 128 * vx + 16 * ct;
@@ -5598,8 +5627,10 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 4096 * vy + 128 * vx + 16 * ct;
@@ -5817,7 +5848,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5850,8 +5882,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 2 (projection 64 -> 64, 256 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b1_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 14) {
         for (int n = 0; n < 2; ++n) {
@@ -6147,12 +6179,13 @@ static void Pw_b1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_b1_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6174,8 +6207,10 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..30 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 64 * vx + 16 * ct;
@@ -6339,7 +6374,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..31 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 16; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -6443,7 +6479,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..30 step 2 x cols 2..30 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 64 * vx + 16 * ct;
@@ -6760,7 +6797,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..31 step 2 x cols 2..30 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 64 * vx + 16 * ct;
@@ -7002,56 +7040,57 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 2080;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 4160 * g + 2080 * n + 640;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 4800 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 4800;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 3 stages */
 void fact_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_S1(in, scratch, packed);
-    Pw_b1_S2(scratch, scratch + 16384, packed + 640);
-    Up_b1_S3(scratch + 16384, out, packed + 4800, in);
+    enum {
+        S2_OUT = 16384,   /* stage 2's output in scratch */
+        S2_W = 640,   /* stage 2's packed weights */
+        S3_W = 4800,   /* stage 3's packed weights */
+    };
+    Dw_b1_S1_16c8p(in, scratch, packed);
+    Pw_b1_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b1_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "t2": separable --------------------------------------
  * input 32x32x64 -> output 16x16x128 (NHWC, float32)
@@ -7088,12 +7127,14 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_t2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_t2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 4096 * vy + 128 * vx + 16 * ct;
@@ -7414,8 +7455,10 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 4096 * vy + 128 * vx + 16 * ct;
@@ -7633,7 +7676,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 4; ++ct) {
@@ -7666,8 +7710,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 256 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_t2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 2080 : 0;   /* floats of the next panel */
@@ -8003,45 +8047,46 @@ static void Pw_t2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 2080;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 8320 * g + 2080 * n + 640;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2: runs its 2 stages */
 void fact_t2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t2_S1(in, scratch, packed);
-    Pw_t2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_t2_S1_16c8p(in, scratch, packed);
+    Pw_t2_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t2: the entry point with the arguments of every sg_layer's run */
 static void Run_t2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "f5": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -8079,11 +8124,13 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [128][48], pw_b [128]
  */
-static void Dw_f5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -8127,8 +8174,10 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -8587,7 +8636,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
@@ -8690,7 +8740,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -9393,7 +9444,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -9437,8 +9489,10 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -9897,7 +9951,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
@@ -9942,7 +9997,6 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f5_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87,
@@ -9963,7 +10017,8 @@ static const int Src_f5_S2[768] = {
     128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f5, stage 2 (projection 256 -> 128, 256 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_f5_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f5_S2 + 48 * g;
@@ -10188,47 +10243,48 @@ static void Pw_f5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2560 + g * 784 + n * 784;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 2560;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f5: runs its 2 stages */
 void fact_f5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f5_S1(in, scratch, packed);
-    Pw_f5_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f5_S1_16c8p(in, scratch, packed);
+    Pw_f5_S2_14x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f5: the entry point with the arguments of every sg_layer's run */
 static void Run_f5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "f6": pwconv --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -10249,7 +10305,7 @@ static void Run_f5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [128][12], pw_b [128]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f6_S1[1536] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23,
@@ -10381,7 +10437,8 @@ static const int Src_f6_S1[1536] = {
     68, 69, 70, 71, 76, 77, 78, 79, 124, 125, 126, 127,
 };
 
-static void Pw_f6(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f6, stage 1 (projection 128 -> 128, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -10399,7 +10456,7 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -10436,35 +10493,35 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f6: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 0 + g * 1664 + n * 52;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 1664 * g + 52 * n;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f6: runs its stage */
 void fact_f6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f6(in, out, packed, in);
+    Pw_f6_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f6: the entry point with the arguments of every sg_layer's run */
 static void Run_f6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b2": bottleneck --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -10513,7 +10570,8 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *   pw_w [128][128], pw_b [128]
  *   up_w [3][3][128], up_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -10693,7 +10751,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -10799,7 +10858,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 8; ++ct) {
@@ -10832,8 +10892,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 128 -> 128, 64 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 4128 : 0;   /* floats of the next panel */
@@ -11191,12 +11251,13 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_b2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -11218,7 +11279,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -11298,8 +11360,10 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..15 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 128 * vx + 16 * ct;
@@ -11502,7 +11566,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..14 step 2 x cols 1..15 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 128 * vx + 16 * ct;
@@ -11692,7 +11757,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..15 step 2 x cols 1..15 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1024 * vy + 128 * vx + 16 * ct;
@@ -11769,56 +11835,57 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 4128;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 16512 * g + 4128 * n + 1280;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 17792 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 17792;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 3 stages */
 void fact_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, scratch + 8192, packed + 1280);
-    Up_b2_S3(scratch + 8192, out, packed + 17792, in);
+    enum {
+        S2_OUT = 8192,   /* stage 2's output in scratch */
+        S2_W = 1280,   /* stage 2's packed weights */
+        S3_W = 17792,   /* stage 3's packed weights */
+    };
+    Dw_b2_S1_16c8p(in, scratch, packed);
+    Pw_b2_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b2_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "f7": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -11858,14 +11925,15 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_f7_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_f7_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 20x20x128 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 51200; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 2048; ++j)
-            stage[(y + 2) * 2560 + 256 + j] = in[y * 2048 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 2048; ++j) stage[2560 * y + 5376 + j] = in[2048 * y + j];
+    }
     for (int cb = 0; cb < 8; cb += 2) {   /* blocks of 32 channels */
         /* rows 0..15 x cols 0..15: kernel rows 0..4, cols 0..4 (interior) */
         for (int vy = 0; vy < 16; vy += 2) {
@@ -12435,8 +12503,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f7_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f7, stage 2 (projection 128 -> 128, 256 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_f7_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 4128 : 0;   /* floats of the next panel */
@@ -12808,45 +12876,47 @@ static void Pw_f7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3328 + g * 16512 + n * 4128;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 16512 * g + 4128 * n + 3328;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f7: runs its 2 stages */
 void fact_f7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f7_S1(in, scratch, packed, scratch + 32768);
-    Pw_f7_S2(scratch, out, packed + 3328, in);
+    enum {
+        S1_STAGE = 32768,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 3328,   /* stage 2's packed weights */
+    };
+    Dw_f7_S1_16c8p2r(in, scratch, packed, scratch + S1_STAGE);
+    Pw_f7_S2_14x32(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f7: the entry point with the arguments of every sg_layer's run */
 static void Run_f7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t3": separable --------------------------------------
  * input 16x16x128 -> output 8x8x256 (NHWC, float32)
@@ -12883,7 +12953,8 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_t3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_t3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -13063,7 +13134,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -13169,7 +13241,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 8; ++ct) {
@@ -13202,8 +13275,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3, stage 2 (projection 128 -> 256, 64 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_t3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 4128 : 0;   /* floats of the next panel */
@@ -13605,45 +13678,46 @@ static void Pw_t3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 4128;
-            const int o0 = g * 256 + 0 + n * 32;
+            float *restrict d = packed + 33024 * g + 4128 * n + 1280;
+            const int o0 = 256 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3: runs its 2 stages */
 void fact_t3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t3_S1(in, scratch, packed);
-    Pw_t3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_t3_S1_16c8p(in, scratch, packed);
+    Pw_t3_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t3: the entry point with the arguments of every sg_layer's run */
 static void Run_t3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "f8": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -13680,11 +13754,13 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][48], pw_b [256]
  */
-static void Dw_f8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13716,7 +13792,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13811,7 +13888,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14045,7 +14123,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14077,7 +14156,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14172,7 +14252,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14205,7 +14286,6 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
@@ -14226,7 +14306,8 @@ static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 64 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_f8_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f8_S2 + 48 * g;
@@ -14495,45 +14576,46 @@ static void Pw_f8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2560 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 2560;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f8: runs its 2 stages */
 void fact_f8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f8_S1(in, scratch, packed);
-    Pw_f8_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f8_S1_16c8p(in, scratch, packed);
+    Pw_f8_S2_14x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f8: the entry point with the arguments of every sg_layer's run */
 static void Run_f8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b3": bottleneck --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -14582,7 +14664,8 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *   pw_w [256][256], pw_b [256]
  *   up_w [3][3][256], up_b [256]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -14706,7 +14789,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14768,7 +14852,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14801,8 +14886,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 256 -> 256, 16 pixels): tile 7x64, 7 pixels x 64 channels */
+static void Pw_b3_S2_7x64(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 16448 : 0;   /* floats of the next panel */
@@ -15077,12 +15162,13 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_b3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -15104,7 +15190,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
@@ -15148,7 +15235,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -15442,56 +15530,57 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 16448;
-            const int o0 = g * 256 + 0 + n * 64;
+            float *restrict d = packed + 65792 * g + 16448 * n + 2560;
+            const int o0 = 256 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 68352 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 68352;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[256 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 3 stages */
 void fact_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, scratch + 4096, packed + 2560);
-    Up_b3_S3(scratch + 4096, out, packed + 68352, in);
+    enum {
+        S2_OUT = 4096,   /* stage 2's output in scratch */
+        S2_W = 2560,   /* stage 2's packed weights */
+        S3_W = 68352,   /* stage 3's packed weights */
+    };
+    Dw_b3_S1_16c8p(in, scratch, packed);
+    Pw_b3_S2_7x64(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b3_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "f9": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -15530,11 +15619,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_f9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f9_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -15578,7 +15669,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
@@ -15781,7 +15873,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -16225,7 +16318,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -16269,7 +16363,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
@@ -16472,7 +16567,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -16517,8 +16613,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f9_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f9, stage 2 (projection 512 -> 256, 64 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_f9_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 2; ++n) {
@@ -16966,45 +17062,45 @@ static void Pw_f9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 5120 + g * 8256 + n * 4128;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 8256 * g + 4128 * n + 5120;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f9: runs its 2 stages */
 void fact_f9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f9_S1(in, scratch, packed);
-    Pw_f9_S2(scratch, out, packed + 5120, in);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_f9_S1_16c8p(in, scratch, packed);
+    Pw_f9_S2_14x32(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f9: the entry point with the arguments of every sg_layer's run */
 static void Run_f9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f9(in, out, packed, scratch);
 }
-
 
 const sg_layer fact_layers[FACT_LAYER_COUNT] = {
     {
@@ -17248,4 +17344,3 @@ const sg_layer fact_layers[FACT_LAYER_COUNT] = {
         .pack = fact_f9_pack, .run = Run_f9
     },
 };
-

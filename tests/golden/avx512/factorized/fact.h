@@ -191,4 +191,3 @@ extern const sg_layer fact_layers[FACT_LAYER_COUNT];
 #endif
 
 #endif /* FACT_GENERATED_H */
-

@@ -42,11 +42,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [72][16], pw_b [72]
  */
-static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f72_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -79,8 +81,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -315,8 +318,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             {
@@ -351,8 +355,8 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f72_R2N12_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -737,8 +741,8 @@ static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f72_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -1123,12 +1127,13 @@ static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_f72_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -1161,8 +1166,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -1397,8 +1403,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             {
@@ -1433,8 +1440,8 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 40 pixels), band of 1 row: tile 9x48, 9 pixels x 48 channels */
+static void Pw_f72_P40_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 36; p += 9) {
         {
@@ -1948,8 +1955,8 @@ static void Pw_f72_P40(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f72_P480(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 480 pixels), band of 12 rows: tile 9x48, 9 pixels x 48 channels */
+static void Pw_f72_P480_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 477; p += 9) {
         {
@@ -2427,8 +2434,8 @@ static void Pw_f72_P480(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 80 pixels), band of 2 rows: tile 9x48, 9 pixels x 48 channels */
+static void Pw_f72_P80_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 9) {
         {
@@ -3086,66 +3093,71 @@ static void Pw_f72_P80(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer f72: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_f72_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 1360 + n * 816;
-            const int o0 = g * 72 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 816 * n + 160;
+            const int o0 = 72 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 976 + g * 1360 + n * 544;
-            const int o0 = g * 72 + 48 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 544 * n + 976;
+            const int o0 = 72 * g + 24 * n + 48;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f72: runs its 2 stages in bands */
 void fused_f72(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f72_R1N1(in, scratch, packed, 0);
-    Pw_f72_P40(scratch, out, packed + 160);
+    enum {
+        OUT_ROW = 2880,   /* floats of an output row */
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_f72_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_f72_P40_9x48(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 12) {   /* bands of 12 rows */
-        Dw_f72_R2N12(in, scratch, packed, y);
-        Pw_f72_P480(scratch, out + y * 2880, packed + 160);
+        Dw_f72_R2N12_16c8p(in, scratch, packed, y);
+        Pw_f72_P480_9x48(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_f72_R2N2(in, scratch, packed, 37);
-    Pw_f72_P80(scratch, out + 106560, packed + 160);
-    Dw_f72_R3N1(in, scratch, packed, 39);
-    Pw_f72_P40(scratch, out + 112320, packed + 160);
+    Dw_f72_R2N2_16c8p(in, scratch, packed, 37);
+    Pw_f72_P80_9x48(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_f72_R3N1_16c8p(in, scratch, packed, 39);
+    Pw_f72_P40_9x48(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_f72(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "small_w": separable --------------------------------------
  * input 40x40x48 -> output 40x40x40 (NHWC, float32)
@@ -3182,11 +3194,13 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [40][48], pw_b [40]
  */
-static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_small_w_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -3219,8 +3233,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -3455,8 +3470,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 3; ++ct) {
@@ -3491,8 +3507,8 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_small_w_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -3877,8 +3893,8 @@ static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_small_w_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -4263,12 +4279,13 @@ static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_small_w_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -4301,8 +4318,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -4537,8 +4555,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 3; ++ct) {
@@ -4573,41 +4592,41 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer small_w, stage 2 (projection 48 -> 40, 40 pixels), band of 1 row: tile 10x40pairs, 10 pixels x 40 channels in pixel pairs */
+static void Pw_small_w_P40_10x40pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[240];   /* 5 pairs x 48 input channels, (p0, p1) in each double */
     for (int p = 0; p < 40; p += 10) {
         for (int c = 0; c < 48; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 48 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 48 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 48);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 96 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 144 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 96);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 144);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 240 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 240);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 336 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 336);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 432 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -4885,41 +4904,41 @@ static void Pw_small_w_P40(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_small_w_P160(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer small_w, stage 2 (projection 48 -> 40, 160 pixels), band of 4 rows: tile 10x40pairs, 10 pixels x 40 channels in pixel pairs */
+static void Pw_small_w_P160_10x40pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[240];   /* 5 pairs x 48 input channels, (p0, p1) in each double */
     for (int p = 0; p < 160; p += 10) {
         for (int c = 0; c < 48; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 48 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 48 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 48);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 96 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 144 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 96);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 144);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 240 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 240);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 336 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 336);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 432 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -5197,41 +5216,41 @@ static void Pw_small_w_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer small_w, stage 2 (projection 48 -> 40, 80 pixels), band of 2 rows: tile 10x40pairs, 10 pixels x 40 channels in pixel pairs */
+static void Pw_small_w_P80_10x40pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[240];   /* 5 pairs x 48 input channels, (p0, p1) in each double */
     for (int p = 0; p < 80; p += 10) {
         for (int c = 0; c < 48; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 48 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 48 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 48);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 96 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 144 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 96);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 144);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 240 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 240);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 336 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 336);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 432 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -5509,19 +5528,17 @@ static void Pw_small_w_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer small_w: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_small_w_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 480;
         for (int j = 0; j < 80; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -5529,33 +5546,36 @@ void fused_small_w_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 80; ++j)
-                d[80 + s * 80 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
+            for (int j = 0; j < 80; ++j) d[80 * s + 80 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer small_w: runs its 2 stages in bands */
 void fused_small_w(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_small_w_R1N1(in, scratch, packed, 0);
-    Pw_small_w_P40(scratch, out, packed + 480);
+    enum {
+        OUT_ROW = 1600,   /* floats of an output row */
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_small_w_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_small_w_P40_10x40pairs(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 4) {   /* bands of 4 rows */
-        Dw_small_w_R2N4(in, scratch, packed, y);
-        Pw_small_w_P160(scratch, out + y * 1600, packed + 480);
+        Dw_small_w_R2N4_16c8p(in, scratch, packed, y);
+        Pw_small_w_P160_10x40pairs(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_small_w_R2N2(in, scratch, packed, 37);
-    Pw_small_w_P80(scratch, out + 59200, packed + 480);
-    Dw_small_w_R3N1(in, scratch, packed, 39);
-    Pw_small_w_P40(scratch, out + 62400, packed + 480);
+    Dw_small_w_R2N2_16c8p(in, scratch, packed, 37);
+    Pw_small_w_P80_10x40pairs(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_small_w_R3N1_16c8p(in, scratch, packed, 39);
+    Pw_small_w_P40_10x40pairs(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
 static void Run_small_w(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_small_w(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "odd": separable --------------------------------------
  * input 23x37x90 -> output 23x37x100 (NHWC, float32)
@@ -5594,14 +5614,15 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *   dw_w [5][5][90], dw_b [90]
  *   pw_w [100][90], pw_b [100]
  */
-static void Dw_odd_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_odd_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 23; ++y)
-        for (int j = 0; j < 3330; ++j)
-            stage[(y + 2) * 3690 + 180 + j] = in[y * 3330 + j];
+    for (int y = 0; y < 23; ++y) {
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+    }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 22; vy += 2) {
         for (int vx = 0; vx < 32; vx += 8) {
@@ -7542,7 +7563,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 22; vy < 23; ++vy) {
+    {
+        const int vy = 22;
         for (int vx = 0; vx < 32; vx += 8) {
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 416 * ct;
@@ -8677,8 +8699,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 851 pixels): tile 7x64, 7 pixels x 64 channels */
+static void Pw_odd_S2_7x64(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         const int pfn = 4368;   /* floats of the next (tail) panel */
@@ -9416,69 +9438,73 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_odd_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 10-channel tiles from channel 80 */
-        float *restrict d = packed + 2080 + ct * 416;
-        const int o0 = (80 + ct * 10) * 1;
+    {   /* 10-channel tiles from channel 80 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 2080;
+        const int o0 = 10 * ct + 80;
         for (int j = 0; j < 10; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 10; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 10; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 90 + o0 + j];
-            for (int j = 10; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 10; ++j) d[16 * k + 16 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 10; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2496 + g * 10192 + n * 5824;
-            const int o0 = g * 100 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 10192 * g + 5824 * n + 2496;
+            const int o0 = 100 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 90 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 8320 + g * 10192 + n * 4368;
-            const int o0 = g * 100 + 64 + n * 36;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 10192 * g + 4368 * n + 8320;
+            const int o0 = 100 * g + 36 * n + 64;
             for (int j = 0; j < 36; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 36; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 36; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 90 + s];
-                for (int j = 36; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 36; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 36; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer odd: runs its 2 stages */
 void fused_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_odd_S1(in, scratch, packed, scratch + 76590);
-    Pw_odd_S2(scratch, out, packed + 2496);
+    enum {
+        S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 2496,   /* stage 2's packed weights */
+    };
+    Dw_odd_S1_16c8p2r(in, scratch, packed, scratch + S1_STAGE);
+    Pw_odd_S2_7x64(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
 static void Run_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "mult2": separable --------------------------------------
  * input 30x30x51 -> output 15x15x33 (NHWC, float32)
@@ -9514,12 +9540,14 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][102], dw_b [102]
  *   pw_w [33][102], pw_b [33]
  */
-static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_mult2_R1N5_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 5; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 3060 * vy + 102 * vx + 8 * ct;
@@ -10913,13 +10941,14 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_mult2_R1N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 3060 * vy + 102 * vx + 8 * ct;
@@ -12313,13 +12342,15 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_mult2_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 3060 * vy + 102 * vx + 8 * ct;
@@ -13229,8 +13260,9 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 14: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 14;
             for (int ct = 0; ct < 6; ++ct) {
@@ -13313,8 +13345,8 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_mult2_P75(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 75 pixels), band of 5 rows: tile 7x33, 7 pixels x 33 channels */
+static void Pw_mult2_P75_7x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 70; p += 7) {
         {
@@ -13630,8 +13662,8 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P60(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 60 pixels), band of 4 rows: tile 7x33, 7 pixels x 33 channels */
+static void Pw_mult2_P60_7x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 7) {
         {
@@ -13923,10 +13955,11 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 15 pixels), band of 1 row: tile 9x33, 9 pixels x 33 channels */
+static void Pw_mult2_P15_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 102 * p;
@@ -14312,64 +14345,67 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer mult2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_mult2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 960 + ct * 160;
-        const int o0 = (48 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 960;
+        const int o0 = 6 * ct + 96;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 102 + o0 + j];
-            for (int j = 6; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[16 * k + 16 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 6; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1120 + g * 4944 + n * 4944;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4944 * g + 4944 * n + 1120;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 102 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mult2: runs its 2 stages in bands */
 void fused_mult2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 495,   /* floats of an output row */
+        S2_W = 1120,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
-        Dw_mult2_R1N5(in, scratch, packed, y);
-        Pw_mult2_P75(scratch, out + y * 495, packed + 1120);
+        Dw_mult2_R1N5_16c8p(in, scratch, packed, y);
+        Pw_mult2_P75_7x33(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_mult2_R1N4(in, scratch, packed, 10);
-    Pw_mult2_P60(scratch, out + 4950, packed + 1120);
-    Dw_mult2_R2N1(in, scratch, packed, 14);
-    Pw_mult2_P15(scratch, out + 6930, packed + 1120);
+    Dw_mult2_R1N4_16c8p(in, scratch, packed, 10);
+    Pw_mult2_P60_7x33(scratch, out + 10 * OUT_ROW, packed + S2_W);
+    Dw_mult2_R2N1_16c8p(in, scratch, packed, 14);
+    Pw_mult2_P15_9x33(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_mult2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "dil": separable --------------------------------------
  * input 45x45x40 -> output 23x23x72 (NHWC, float32)
@@ -14406,11 +14442,13 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *   pw_w [72][40], pw_b [72]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dil_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14467,8 +14505,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 144 * ct;
@@ -14853,8 +14892,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14913,8 +14953,8 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dil_R2N8_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -15567,8 +15607,8 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dil_R2N5_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -16221,12 +16261,13 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dil_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16283,8 +16324,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 144 * ct;
@@ -16669,8 +16711,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16729,8 +16772,8 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 23 pixels), band of 1 row: tile 9x48, 9 pixels x 48 channels */
+static void Pw_dil_P23_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 18; p += 9) {
         {
@@ -17280,8 +17323,8 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dil_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 184 pixels), band of 8 rows: tile 9x48, 9 pixels x 48 channels */
+static void Pw_dil_P184_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 180; p += 9) {
         {
@@ -17795,8 +17838,8 @@ static void Pw_dil_P184(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P115(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 115 pixels), band of 5 rows: tile 9x48, 9 pixels x 48 channels */
+static void Pw_dil_P115_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 108; p += 9) {
         {
@@ -18418,71 +18461,75 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer dil: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_dil_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 40 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[40 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 32 */
-        float *restrict d = packed + 288 + ct * 144;
-        const int o0 = (32 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 288;
+        const int o0 = 8 * ct + 32;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 40 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j] = w->dw_w[40 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 432 + g * 3200 + n * 1920;
-            const int o0 = g * 72 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3200 * g + 1920 * n + 432;
+            const int o0 = 72 * g + 48 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[0 + s * 48 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2352 + g * 3200 + n * 1280;
-            const int o0 = g * 72 + 48 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3200 * g + 1280 * n + 2352;
+            const int o0 = 72 * g + 24 * n + 48;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[0 + s * 32 + j] = w->pw_w[(o0 + j) * 40 + s];
-                for (int j = 24; j < 32; ++j) d[0 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer dil: runs its 2 stages in bands */
 void fused_dil(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dil_R1N1(in, scratch, packed, 0);
-    Pw_dil_P23(scratch, out, packed + 432);
+    enum {
+        OUT_ROW = 1656,   /* floats of an output row */
+        S2_W = 432,   /* stage 2's packed weights */
+    };
+    Dw_dil_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_dil_P23_9x48(scratch, out, packed + S2_W);
     for (int y = 1; y < 17; y += 8) {   /* bands of 8 rows */
-        Dw_dil_R2N8(in, scratch, packed, y);
-        Pw_dil_P184(scratch, out + y * 1656, packed + 432);
+        Dw_dil_R2N8_16c8p(in, scratch, packed, y);
+        Pw_dil_P184_9x48(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_dil_R2N5(in, scratch, packed, 17);
-    Pw_dil_P115(scratch, out + 28152, packed + 432);
-    Dw_dil_R3N1(in, scratch, packed, 22);
-    Pw_dil_P23(scratch, out + 36432, packed + 432);
+    Dw_dil_R2N5_16c8p(in, scratch, packed, 17);
+    Pw_dil_P115_9x48(scratch, out + 17 * OUT_ROW, packed + S2_W);
+    Dw_dil_R3N1_16c8p(in, scratch, packed, 22);
+    Pw_dil_P23_9x48(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
 static void Run_dil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_dil(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "band14": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -18523,12 +18570,14 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_band14_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18561,9 +18610,11 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -18771,8 +18822,9 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18808,8 +18860,8 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_band14_R2N8_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
@@ -18870,7 +18922,8 @@ static void Dw_band14_R2N8(const float *restrict in, float *restrict out, const 
         }
         /* rows y0..y0 + 7 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = y0; vy < y0 + 8; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -19382,8 +19435,8 @@ static void Dw_band14_R2N8(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_band14_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
@@ -19444,7 +19497,8 @@ static void Dw_band14_R2N4(const float *restrict in, float *restrict out, const 
         }
         /* rows y0..y0 + 3 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -19956,13 +20010,14 @@ static void Dw_band14_R2N4(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_band14_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -19995,9 +20050,11 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -20205,8 +20262,9 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -20242,12 +20300,13 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_band14_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 14x32, 14 pixels x 32 channels */
+static void Pw_band14_P14_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
-        for (int p = 0; p < 14; p += 14) {
+        {
+            const int p = 0;
             const int pfo = 384 * (p / 14);   /* this tile's first step of the block */
             const float *restrict vw = w + 12320 * n;
             const int ib = 384 * p;
@@ -20472,8 +20531,8 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 112 pixels), band of 8 rows: tile 14x32, 14 pixels x 32 channels */
+static void Pw_band14_P112_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
@@ -20704,8 +20763,8 @@ static void Pw_band14_P112(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_band14_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 56 pixels), band of 4 rows: tile 14x32, 14 pixels x 32 channels */
+static void Pw_band14_P56_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
@@ -20934,53 +20993,56 @@ static void Pw_band14_P56(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer band14: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_band14_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 12320;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer band14: runs its 2 stages in bands */
 void fused_band14(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_band14_R1N1(in, scratch, packed, 0);
-    Pw_band14_P14(scratch, out, packed + 3840);
-    for (int y = 1; y < 9; y += 8) {   /* bands of 8 rows */
-        Dw_band14_R2N8(in, scratch, packed, y);
-        Pw_band14_P112(scratch, out + y * 896, packed + 3840);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_band14_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_band14_P14_14x32(scratch, out, packed + S2_W);
+    {   /* bands of 8 rows */
+        const int y = 1;
+        Dw_band14_R2N8_16c8p2r(in, scratch, packed, y);
+        Pw_band14_P112_14x32(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_band14_R2N4(in, scratch, packed, 9);
-    Pw_band14_P56(scratch, out + 8064, packed + 3840);
-    Dw_band14_R3N1(in, scratch, packed, 13);
-    Pw_band14_P14(scratch, out + 11648, packed + 3840);
+    Dw_band14_R2N4_16c8p2r(in, scratch, packed, 9);
+    Pw_band14_P56_14x32(scratch, out + 9 * OUT_ROW, packed + S2_W);
+    Dw_band14_R3N1_16c8p(in, scratch, packed, 13);
+    Pw_band14_P14_14x32(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
 static void Run_band14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_band14(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pairs": separable --------------------------------------
  * input 24x24x232 -> output 24x24x24 (NHWC, float32)
@@ -21021,11 +21083,13 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][232], dw_b [232]
  *   pw_w [24][232], pw_b [24]
  */
-static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pairs_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
@@ -21086,8 +21150,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -21550,8 +21615,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 14; ++ct) {
@@ -21614,8 +21680,8 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R2N7(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_pairs_R2N7_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 6 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -21722,7 +21788,8 @@ static void Dw_pairs_R2N7(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+    {
+        const int vy = y0 + 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
@@ -22831,7 +22898,8 @@ static void Dw_pairs_R2N7(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+    {
+        const int vy = y0 + 6;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -23518,7 +23586,8 @@ static void Dw_pairs_R2N7(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+    {
+        const int vy = y0 + 6;
         {
             const int vx = 23;
             for (int ct = 0; ct < 14; ++ct) {
@@ -23597,12 +23666,13 @@ static void Dw_pairs_R2N7(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pairs_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
@@ -23679,8 +23749,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -24263,8 +24334,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 14; ++ct) {
@@ -24343,12 +24415,13 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pairs_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
@@ -24409,8 +24482,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -24873,8 +24947,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 14; ++ct) {
@@ -24937,109 +25012,110 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pairs_P24(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer pairs, stage 2 (projection 232 -> 24, 24 pixels), band of 1 row: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_pairs_P24_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[1920];   /* 8 pairs x 240 input channels, (p0, p1) in each double */
-    for (int p = 0; p < 16; p += 16) {
+    {
+        const int p = 0;
         for (int c = 0; c < 224; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 232 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 232 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 232);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 464 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 696 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 464);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 696);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 928 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 1160 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 928);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 1160);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 1392 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 1624 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 1392);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 1624);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 1856 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 2088 + c);
-                _mm512_storeu_pd(pk + 960 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 960 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 1856);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 2088);
+                _mm512_storeu_pd(pk + c + 960, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 968, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 2320 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 2552 + c);
-                _mm512_storeu_pd(pk + 1200 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1200 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 2320);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 2552);
+                _mm512_storeu_pd(pk + c + 1200, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1208, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 2784 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 3016 + c);
-                _mm512_storeu_pd(pk + 1440 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1440 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 2784);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 3016);
+                _mm512_storeu_pd(pk + c + 1440, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1448, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 3248 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 3480 + c);
-                _mm512_storeu_pd(pk + 1680 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1680 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 3248);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 3480);
+                _mm512_storeu_pd(pk + c + 1680, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1688, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 224..231, the rest of the 16 zero */
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 232 + 224);
-                _mm512_storeu_pd(pk + 0 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 456);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 464 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 696 + 224);
-                _mm512_storeu_pd(pk + 240 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 688);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 920);
+                _mm512_storeu_pd(pk + 464, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 472, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 928 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1160 + 224);
-                _mm512_storeu_pd(pk + 480 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1152);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1384);
+                _mm512_storeu_pd(pk + 704, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 712, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1392 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1624 + 224);
-                _mm512_storeu_pd(pk + 720 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1616);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1848);
+                _mm512_storeu_pd(pk + 944, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 952, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1856 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2088 + 224);
-                _mm512_storeu_pd(pk + 960 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 960 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2080);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2312);
+                _mm512_storeu_pd(pk + 1184, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1192, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2320 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2552 + 224);
-                _mm512_storeu_pd(pk + 1200 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1200 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2544);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2776);
+                _mm512_storeu_pd(pk + 1424, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1432, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2784 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3016 + 224);
-                _mm512_storeu_pd(pk + 1440 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1440 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3008);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3240);
+                _mm512_storeu_pd(pk + 1664, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1672, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3248 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3480 + 224);
-                _mm512_storeu_pd(pk + 1680 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1680 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3472);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3704);
+                _mm512_storeu_pd(pk + 1904, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1912, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -25291,54 +25367,54 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
     {   /* 8-pixel tail */
         for (int c = 0; c < 224; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 3712 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3944 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 3712);
+                const __m512 b = _mm512_loadu_ps(in + c + 3944);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 4176 + c);
-                const __m512 b = _mm512_loadu_ps(in + 4408 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4176);
+                const __m512 b = _mm512_loadu_ps(in + c + 4408);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 4640 + c);
-                const __m512 b = _mm512_loadu_ps(in + 4872 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4640);
+                const __m512 b = _mm512_loadu_ps(in + c + 4872);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 5104 + c);
-                const __m512 b = _mm512_loadu_ps(in + 5336 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 5104);
+                const __m512 b = _mm512_loadu_ps(in + c + 5336);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 224..231, the rest of the 16 zero */
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 3712 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 3944 + 224);
-                _mm512_storeu_pd(pk + 0 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 3936);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4168);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4176 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4408 + 224);
-                _mm512_storeu_pd(pk + 240 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4400);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4632);
+                _mm512_storeu_pd(pk + 464, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 472, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4640 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4872 + 224);
-                _mm512_storeu_pd(pk + 480 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 4864);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 5096);
+                _mm512_storeu_pd(pk + 704, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 712, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 5104 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 5336 + 224);
-                _mm512_storeu_pd(pk + 720 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 5328);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 5560);
+                _mm512_storeu_pd(pk + 944, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 952, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -25465,109 +25541,109 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_pairs_P168(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer pairs, stage 2 (projection 232 -> 24, 168 pixels), band of 7 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_pairs_P168_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[1920];   /* 8 pairs x 240 input channels, (p0, p1) in each double */
     for (int p = 0; p < 160; p += 16) {
         for (int c = 0; c < 224; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 232 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 232 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 232);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 464 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 696 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 464);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 696);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 928 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 1160 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 928);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 1160);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 1392 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 1624 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 1392);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 1624);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 1856 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 2088 + c);
-                _mm512_storeu_pd(pk + 960 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 960 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 1856);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 2088);
+                _mm512_storeu_pd(pk + c + 960, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 968, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 2320 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 2552 + c);
-                _mm512_storeu_pd(pk + 1200 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1200 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 2320);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 2552);
+                _mm512_storeu_pd(pk + c + 1200, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1208, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 2784 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 3016 + c);
-                _mm512_storeu_pd(pk + 1440 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1440 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 2784);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 3016);
+                _mm512_storeu_pd(pk + c + 1440, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1448, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 232 * p + 3248 + c);
-                const __m512 b = _mm512_loadu_ps(in + 232 * p + 3480 + c);
-                _mm512_storeu_pd(pk + 1680 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1680 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 232 * p + c + 3248);
+                const __m512 b = _mm512_loadu_ps(in + 232 * p + c + 3480);
+                _mm512_storeu_pd(pk + c + 1680, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1688, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 224..231, the rest of the 16 zero */
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 232 + 224);
-                _mm512_storeu_pd(pk + 0 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 456);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 464 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 696 + 224);
-                _mm512_storeu_pd(pk + 240 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 688);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 920);
+                _mm512_storeu_pd(pk + 464, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 472, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 928 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1160 + 224);
-                _mm512_storeu_pd(pk + 480 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1152);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1384);
+                _mm512_storeu_pd(pk + 704, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 712, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1392 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1624 + 224);
-                _mm512_storeu_pd(pk + 720 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1616);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1848);
+                _mm512_storeu_pd(pk + 944, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 952, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 1856 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2088 + 224);
-                _mm512_storeu_pd(pk + 960 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 960 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2080);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2312);
+                _mm512_storeu_pd(pk + 1184, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1192, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2320 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2552 + 224);
-                _mm512_storeu_pd(pk + 1200 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1200 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2544);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2776);
+                _mm512_storeu_pd(pk + 1424, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1432, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 2784 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3016 + 224);
-                _mm512_storeu_pd(pk + 1440 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1440 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3008);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3240);
+                _mm512_storeu_pd(pk + 1664, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1672, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3248 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3480 + 224);
-                _mm512_storeu_pd(pk + 1680 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1680 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3472);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 232 * p + 3704);
+                _mm512_storeu_pd(pk + 1904, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 1912, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -25819,54 +25895,54 @@ static void Pw_pairs_P168(const float *restrict in, float *restrict out, const f
     {   /* 8-pixel tail */
         for (int c = 0; c < 224; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 37120 + c);
-                const __m512 b = _mm512_loadu_ps(in + 37352 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 37120);
+                const __m512 b = _mm512_loadu_ps(in + c + 37352);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 37584 + c);
-                const __m512 b = _mm512_loadu_ps(in + 37816 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 37584);
+                const __m512 b = _mm512_loadu_ps(in + c + 37816);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 38048 + c);
-                const __m512 b = _mm512_loadu_ps(in + 38280 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 38048);
+                const __m512 b = _mm512_loadu_ps(in + c + 38280);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 38512 + c);
-                const __m512 b = _mm512_loadu_ps(in + 38744 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 38512);
+                const __m512 b = _mm512_loadu_ps(in + c + 38744);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 224..231, the rest of the 16 zero */
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37120 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37352 + 224);
-                _mm512_storeu_pd(pk + 0 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37344);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37576);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37584 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37816 + 224);
-                _mm512_storeu_pd(pk + 240 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 37808);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38040);
+                _mm512_storeu_pd(pk + 464, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 472, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38048 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38280 + 224);
-                _mm512_storeu_pd(pk + 480 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38272);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38504);
+                _mm512_storeu_pd(pk + 704, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 712, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38512 + 224);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38744 + 224);
-                _mm512_storeu_pd(pk + 720 + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + 224 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38736);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 38968);
+                _mm512_storeu_pd(pk + 944, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 952, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -25993,30 +26069,28 @@ static void Pw_pairs_P168(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer pairs: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pairs_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 14; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 224 */
-        float *restrict d = packed + 2240 + ct * 160;
-        const int o0 = (224 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 224 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 2240;
+        const int o0 = 8 * ct + 224;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 232 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 2400;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -26024,33 +26098,38 @@ void fused_pairs_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 232 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 232 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 232 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 232 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer pairs: runs its 2 stages in bands */
 void fused_pairs(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pairs_R1N1(in, scratch, packed, 0);
-    Pw_pairs_P24(scratch, out, packed + 2400, in, 11136, 16704);
+    enum {
+        OUT_ROW = 576,   /* floats of an output row */
+        S2_W = 2400,   /* stage 2's packed weights */
+        IN_ROW = 5568,   /* floats of an input row */
+        IN_H = 24,   /* input rows */
+    };
+    Dw_pairs_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_pairs_P24_16x24pairs(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 22; y += 7) {   /* bands of 7 rows */
-        Dw_pairs_R2N7(in, scratch, packed, y);
-        Pw_pairs_P168(scratch, out + y * 576, packed + 2400, in, y * 5568 + 44544, (y * 5568 + 83520 < 133632 ? y * 5568 + 83520 : 133632));
+        Dw_pairs_R2N7_16c8p2r(in, scratch, packed, y);
+        Pw_pairs_P168_16x24pairs(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 8) * IN_ROW, (y + 15 < IN_H ? y + 15 : IN_H) * IN_ROW);
     }
-    Dw_pairs_R2N1(in, scratch, packed, 22);
-    Pw_pairs_P24(scratch, out + 12672, packed + 2400, in, 0, 0);
-    Dw_pairs_R3N1(in, scratch, packed, 23);
-    Pw_pairs_P24(scratch, out + 13248, packed + 2400, in, 0, 0);
+    Dw_pairs_R2N1_16c8p(in, scratch, packed, 22);
+    Pw_pairs_P24_16x24pairs(scratch, out + 22 * OUT_ROW, packed + S2_W, in, 0, 0);
+    Dw_pairs_R3N1_16c8p(in, scratch, packed, 23);
+    Pw_pairs_P24_16x24pairs(scratch, out + 23 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
 static void Run_pairs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pairs(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "pf_pair": separable --------------------------------------
  * input 80x80x24 -> output 80x80x24 (NHWC, float32)
@@ -26088,11 +26167,13 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_pair_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -26153,8 +26234,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 73; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -26617,8 +26699,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             {
@@ -26681,8 +26764,8 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_pair_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -27427,8 +27510,8 @@ static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_pair_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -28173,12 +28256,13 @@ static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_pair_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -28239,8 +28323,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 73; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -28703,8 +28788,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             {
@@ -28767,8 +28853,8 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 80 pixels), band of 1 row: tile 14x24, 14 pixels x 24 channels */
+static void Pw_pf_pair_P80_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 70; p += 14) {
         {
@@ -29206,8 +29292,8 @@ static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 320 pixels), band of 4 rows: tile 14x24, 14 pixels x 24 channels */
+static void Pw_pf_pair_P320_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 308; p += 14) {
         {
@@ -29679,8 +29765,8 @@ static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 160 pixels), band of 2 rows: tile 14x24, 14 pixels x 24 channels */
+static void Pw_pf_pair_P160_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 154; p += 14) {
         {
@@ -30050,66 +30136,72 @@ static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
+/* layer.c.in: layer pf_pair: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_pair_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 800 + n * 800;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 800 * g + 800 * n + 320;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_pair: runs its 2 stages in bands */
 void fused_pf_pair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_pair_R1N1(in, scratch, packed, 0);
-    Pw_pf_pair_P80(scratch, out, packed + 320, in, in, 3840, 5760);
+    enum {
+        OUT_ROW = 1920,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 1920,   /* floats of an input row */
+        IN_H = 80,   /* input rows */
+    };
+    Dw_pf_pair_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_pf_pair_P80_14x24(scratch, out, packed + S2_W, in, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 77; y += 4) {   /* bands of 4 rows */
-        Dw_pf_pair_R2N4(in, scratch, packed, y);
-        Pw_pf_pair_P320(scratch, out + y * 1920, packed + 320, in + y * 1920, in, y * 1920 + 9600, (y * 1920 + 17280 < 153600 ? y * 1920 + 17280 : 153600));
+        Dw_pf_pair_R2N4_16c8p(in, scratch, packed, y);
+        Pw_pf_pair_P320_14x24(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW, in, (y + 5) * IN_ROW, (y + 9 < IN_H ? y + 9 : IN_H) * IN_ROW);
     }
-    Dw_pf_pair_R2N2(in, scratch, packed, 77);
-    Pw_pf_pair_P160(scratch, out + 147840, packed + 320, in + 147840, in, 0, 0);
-    Dw_pf_pair_R3N1(in, scratch, packed, 79);
-    Pw_pf_pair_P80(scratch, out + 151680, packed + 320, in + 151680, in, 0, 0);
+    Dw_pf_pair_R2N2_16c8p(in, scratch, packed, 77);
+    Pw_pf_pair_P160_14x24(scratch, out + 77 * OUT_ROW, packed + S2_W, in + 77 * OUT_ROW, in, 0, 0);
+    Dw_pf_pair_R3N1_16c8p(in, scratch, packed, 79);
+    Pw_pf_pair_P80_14x24(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_pair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "pf_s2": separable --------------------------------------
  * input 91x91x20 -> output 46x46x40 (NHWC, float32)
@@ -30147,11 +30239,13 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][20], dw_b [20]
  *   pw_w [40][20], pw_b [40]
  */
-static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_s2_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -30208,8 +30302,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 41; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -30572,8 +30667,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             {
@@ -30632,8 +30728,8 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_s2_R2N8_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -31258,8 +31354,8 @@ static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_s2_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -31884,12 +31980,13 @@ static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pf_s2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -31946,8 +32043,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 41; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -32310,8 +32408,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             {
@@ -32370,8 +32469,8 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 46 pixels), band of 1 row: tile 7x40, 7 pixels x 40 channels */
+static void Pw_pf_s2_P46_7x40(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 42; p += 7) {
         {
@@ -32671,8 +32770,8 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 368 pixels), band of 8 rows: tile 7x40, 7 pixels x 40 channels */
+static void Pw_pf_s2_P368_7x40(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 364; p += 7) {
         {
@@ -32972,8 +33071,8 @@ static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 184 pixels), band of 4 rows: tile 9x40, 9 pixels x 40 channels */
+static void Pw_pf_s2_P184_9x40(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 180; p += 9) {
         {
@@ -33325,66 +33424,72 @@ static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer pf_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 20 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[20 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 4 * ct + 16;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 20 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[20 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 1008 + n * 1008;
-            const int o0 = g * 40 + 0 + n * 40;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1008 * g + 1008 * n + 320;
+            const int o0 = 40 * g + 40 * n;
             for (int j = 0; j < 40; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 40; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 40; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 20 + s];
-                for (int j = 40; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 40; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 40; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_s2: runs its 2 stages in bands */
 void fused_pf_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_s2_R1N1(in, scratch, packed, 0);
-    Pw_pf_s2_P46(scratch, out, packed + 320, in, 3640, 7280);
+    enum {
+        OUT_ROW = 1840,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 1820,   /* floats of an input row */
+        IN_H = 91,   /* input rows */
+    };
+    Dw_pf_s2_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_pf_s2_P46_7x40(scratch, out, packed + S2_W, in, 2 * IN_ROW, 4 * IN_ROW);
     for (int y = 1; y < 41; y += 8) {   /* bands of 8 rows */
-        Dw_pf_s2_R2N8(in, scratch, packed, y);
-        Pw_pf_s2_P368(scratch, out + y * 1840, packed + 320, in, y * 3640 + 29120, (y * 3640 + 58240 < 165620 ? y * 3640 + 58240 : 165620));
+        Dw_pf_s2_R2N8_16c8p(in, scratch, packed, y);
+        Pw_pf_s2_P368_7x40(scratch, out + y * OUT_ROW, packed + S2_W, in, (2 * y + 16) * IN_ROW, (2 * y + 32 < IN_H ? 2 * y + 32 : IN_H) * IN_ROW);
     }
-    Dw_pf_s2_R2N4(in, scratch, packed, 41);
-    Pw_pf_s2_P184(scratch, out + 75440, packed + 320, in, 163800, 165620);
-    Dw_pf_s2_R3N1(in, scratch, packed, 45);
-    Pw_pf_s2_P46(scratch, out + 82800, packed + 320, in, 0, 0);
+    Dw_pf_s2_R2N4_16c8p(in, scratch, packed, 41);
+    Pw_pf_s2_P184_9x40(scratch, out + 41 * OUT_ROW, packed + S2_W, in, 90 * IN_ROW, 91 * IN_ROW);
+    Dw_pf_s2_R3N1_16c8p(in, scratch, packed, 45);
+    Pw_pf_s2_P46_7x40(scratch, out + 45 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pad1024": separable --------------------------------------
  * input 5x9x512 -> output 5x9x24 (NHWC, float32)
@@ -33426,12 +33531,14 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [24][1024], pw_b [24]
  */
-static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pad1024_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -33474,8 +33581,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..7: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -33706,8 +33814,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -33753,13 +33862,14 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_pad1024_R2N3_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -33845,7 +33955,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -33903,7 +34014,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -34514,7 +34626,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -34839,7 +34952,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 8: kernel rows 0..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -34925,7 +35039,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -34985,13 +35100,14 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_pad1024_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -35034,8 +35150,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..7: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -35266,8 +35383,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -35313,11 +35431,12 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 9 pixels), band of 1 row: tile 9x24, 9 pixels x 24 channels */
+static void Pw_pad1024_P9_9x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
-        for (int p = 0; p < 9; p += 9) {
+        {
+            const int p = 0;
             const float *restrict vw = w;
             const int ib = 1040 * p;
             const int ob = 24 * p;
@@ -35464,11 +35583,12 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 27 pixels), band of 3 rows: tile 14x24, 14 pixels x 24 channels */
+static void Pw_pad1024_P27_14x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
-        for (int p = 0; p < 14; p += 14) {
+        {
+            const int p = 0;
             const float *restrict vw = w;
             const int ib = 1040 * p;
             const int ob = 24 * p;
@@ -35894,51 +36014,54 @@ static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer pad1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pad1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10240 + g * 32800 + n * 32800;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32800 * g + 32800 * n + 10240;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pad1024: runs its 2 stages in bands */
 void fused_pad1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pad1024_R1N1(in, scratch, packed, 0);
-    Pw_pad1024_P9(scratch, out, packed + 10240);
-    Dw_pad1024_R2N3(in, scratch, packed, 1);
-    Pw_pad1024_P27(scratch, out + 216, packed + 10240);
-    Dw_pad1024_R3N1(in, scratch, packed, 4);
-    Pw_pad1024_P9(scratch, out + 864, packed + 10240);
+    enum {
+        OUT_ROW = 216,   /* floats of an output row */
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_pad1024_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_pad1024_P9_9x24(scratch, out, packed + S2_W);
+    Dw_pad1024_R2N3_16c8p2r(in, scratch, packed, 1);
+    Pw_pad1024_P27_14x24(scratch, out + 1 * OUT_ROW, packed + S2_W);
+    Dw_pad1024_R3N1_16c8p(in, scratch, packed, 4);
+    Pw_pad1024_P9_9x24(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pad1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "e1": pwconv --------------------------------------
  * input 26x26x24 -> output 26x26x144 (NHWC, float32)
@@ -35960,7 +36083,8 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e1, stage 1 (projection 24 -> 144, 676 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_e1_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 675; p += 9) {
         for (int n = 0; n < 3; ++n) {
@@ -36258,35 +36382,35 @@ static void Pw_e1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer e1: the weights of its stage in the order the kernels read them (once, at load time) */
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 1200;
-            const int o0 = g * 144 + 0 + n * 48;
+            float *restrict d = packed + 3600 * g + 1200 * n;
+            const int o0 = 144 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e1: runs its stage */
 void fused_e1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e1(in, out, packed);
+    Pw_e1_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
 static void Run_e1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_e1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "s1": separable --------------------------------------
  * input 26x26x144 -> output 26x26x24 (NHWC, float32)
@@ -36326,12 +36450,14 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -36364,8 +36490,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
@@ -36496,8 +36623,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -36533,8 +36661,8 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R2N10(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 10 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s1_R2N10_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
@@ -36944,8 +37072,8 @@ static void Dw_s1_R2N10(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s1_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s1_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
@@ -37355,13 +37483,14 @@ static void Dw_s1_R2N4(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -37394,8 +37523,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
@@ -37526,8 +37656,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -37563,59 +37694,60 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s1_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw_pair.c.in: layer s1, stage 2 (projection 144 -> 24, 26 pixels), band of 1 row: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s1_P26_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
-    for (int p = 0; p < 16; p += 16) {
+    {
+        const int p = 0;
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -37891,34 +38023,34 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
     {   /* 10-pixel tail */
         for (int c = 0; c < 144; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 2304 + c);
-                const __m512 b = _mm512_loadu_ps(in + 2448 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 2304);
+                const __m512 b = _mm512_loadu_ps(in + c + 2448);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 2592 + c);
-                const __m512 b = _mm512_loadu_ps(in + 2736 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 2592);
+                const __m512 b = _mm512_loadu_ps(in + c + 2736);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 2880 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3024 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 2880);
+                const __m512 b = _mm512_loadu_ps(in + c + 3024);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 3168 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3312 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 3168);
+                const __m512 b = _mm512_loadu_ps(in + c + 3312);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 3456 + c);
-                const __m512 b = _mm512_loadu_ps(in + 3600 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 3456);
+                const __m512 b = _mm512_loadu_ps(in + c + 3600);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -38094,59 +38226,59 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s1_P260(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw_pair.c.in: layer s1, stage 2 (projection 144 -> 24, 260 pixels), band of 10 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s1_P260_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
     for (int p = 0; p < 256; p += 16) {
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -38422,16 +38554,16 @@ static void Pw_s1_P260(const float *restrict in, float *restrict out, const floa
     {   /* 4-pixel tail */
         for (int c = 0; c < 144; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 36864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 37008 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 36864);
+                const __m512 b = _mm512_loadu_ps(in + c + 37008);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 37152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 37296 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 37152);
+                const __m512 b = _mm512_loadu_ps(in + c + 37296);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -38508,59 +38640,59 @@ static void Pw_s1_P260(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s1_P104(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw_pair.c.in: layer s1, stage 2 (projection 144 -> 24, 104 pixels), band of 4 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s1_P104_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
     for (int p = 0; p < 96; p += 16) {
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -38836,28 +38968,28 @@ static void Pw_s1_P104(const float *restrict in, float *restrict out, const floa
     {   /* 8-pixel tail */
         for (int c = 0; c < 144; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 13824 + c);
-                const __m512 b = _mm512_loadu_ps(in + 13968 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 13824);
+                const __m512 b = _mm512_loadu_ps(in + c + 13968);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 14112 + c);
-                const __m512 b = _mm512_loadu_ps(in + 14256 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 14112);
+                const __m512 b = _mm512_loadu_ps(in + c + 14256);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 14400 + c);
-                const __m512 b = _mm512_loadu_ps(in + 14544 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 14400);
+                const __m512 b = _mm512_loadu_ps(in + c + 14544);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 14688 + c);
-                const __m512 b = _mm512_loadu_ps(in + 14832 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 14688);
+                const __m512 b = _mm512_loadu_ps(in + c + 14832);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -39000,19 +39132,17 @@ static void Pw_s1_P104(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 9; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 1440;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -39020,32 +39150,35 @@ void fused_s1_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its 2 stages in bands */
 void fused_s1(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_R1N1(in, scratch, packed, 0);
-    Pw_s1_P26(scratch, out, packed + 1440, skip);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s1_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_s1_P26_16x24pairs(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 21; y += 10) {   /* bands of 10 rows */
-        Dw_s1_R2N10(in, scratch, packed, y);
-        Pw_s1_P260(scratch, out + y * 624, packed + 1440, skip + y * 624);
+        Dw_s1_R2N10_16c8p2r(in, scratch, packed, y);
+        Pw_s1_P260_16x24pairs(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s1_R2N4(in, scratch, packed, 21);
-    Pw_s1_P104(scratch, out + 13104, packed + 1440, skip + 13104);
-    Dw_s1_R3N1(in, scratch, packed, 25);
-    Pw_s1_P26(scratch, out + 15600, packed + 1440, skip + 15600);
+    Dw_s1_R2N4_16c8p2r(in, scratch, packed, 21);
+    Pw_s1_P104_16x24pairs(scratch, out + 21 * OUT_ROW, packed + S2_W, skip + 21 * OUT_ROW);
+    Dw_s1_R3N1_16c8p(in, scratch, packed, 25);
+    Pw_s1_P26_16x24pairs(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     fused_s1(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s2": separable --------------------------------------
  * input 26x26x24 -> output 26x26x24 (NHWC, float32)
@@ -39081,7 +39214,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_R1N13_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
@@ -39503,8 +39637,8 @@ static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_R1N11_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
@@ -39926,12 +40060,13 @@ static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -39972,8 +40107,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             {
@@ -40030,8 +40166,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -40259,12 +40396,13 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             {
@@ -40297,8 +40435,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             {
@@ -40339,8 +40478,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 8) {
             {
                 const float *restrict vw = w;
@@ -40502,8 +40642,8 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P338(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 338 pixels), band of 13 rows: tile 9x24, 9 pixels x 24 channels */
+static void Pw_s2_P338_9x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 333; p += 9) {
         {
@@ -40795,8 +40935,8 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P286(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 286 pixels), band of 11 rows: tile 14x24, 14 pixels x 24 channels */
+static void Pw_s2_P286_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 280; p += 14) {
         {
@@ -41202,10 +41342,11 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 26 pixels), band of 1 row: tile 14x24, 14 pixels x 24 channels */
+static void Pw_s2_P26_14x24(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 24 * p;
@@ -41723,66 +41864,71 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 800 + n * 800;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 800 * g + 800 * n + 320;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its 2 stages in bands */
 void fused_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 13; y += 13) {   /* bands of 13 rows */
-        Dw_s2_R1N13(in, scratch, packed, y);
-        Pw_s2_P338(scratch, out + y * 624, packed + 320, in + y * 624);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    {   /* bands of 13 rows */
+        const int y = 0;
+        Dw_s2_R1N13_16c8p(in, scratch, packed, y);
+        Pw_s2_P338_9x24(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_s2_R1N11(in, scratch, packed, 13);
-    Pw_s2_P286(scratch, out + 8112, packed + 320, in + 8112);
-    Dw_s2_R2N1(in, scratch, packed, 24);
-    Pw_s2_P26(scratch, out + 14976, packed + 320, in + 14976);
-    Dw_s2_R3N1(in, scratch, packed, 25);
-    Pw_s2_P26(scratch, out + 15600, packed + 320, in + 15600);
+    Dw_s2_R1N11_16c8p(in, scratch, packed, 13);
+    Pw_s2_P286_14x24(scratch, out + 13 * OUT_ROW, packed + S2_W, in + 13 * OUT_ROW);
+    Dw_s2_R2N1_16c8p(in, scratch, packed, 24);
+    Pw_s2_P26_14x24(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
+    Dw_s2_R3N1_16c8p(in, scratch, packed, 25);
+    Pw_s2_P26_14x24(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_s2(in, out, packed, scratch);
 }
-
 
 const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
     {
@@ -41981,4 +42127,3 @@ const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
         .pack = fused_s2_pack, .run = Run_s2
     },
 };
-

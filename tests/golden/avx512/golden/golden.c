@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_d1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -65,7 +67,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -130,7 +133,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -328,7 +332,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -361,7 +366,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -426,7 +432,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 4;
             {
@@ -460,35 +467,35 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its stage in the order the kernels read them (once, at load time) */
 void golden_d1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its stage */
 void golden_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1(in, out, packed);
+    Dw_d1_8c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "p2": pwconv --------------------------------------
  * input 6x5x8 -> output 6x5x12 (NHWC, float32)
@@ -510,7 +517,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][2], pw_b [12]
  */
-static void Pw_p2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer p2, stage 1 (projection 8 -> 12, 30 pixels): tile 14x3, 14 pixels x 3 channels */
+static void Pw_p2_14x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 28; p += 14) {
@@ -712,37 +720,37 @@ static void Pw_p2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p2: the weights of its stage in the order the kernels read them (once, at load time) */
 void golden_p2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 48 + n * 48;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 48 * g + 48 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 2; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 2 + s];
-                for (int j = 3; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 2 + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer p2: runs its stage */
 void golden_p2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_p2(in, out, packed);
+    Pw_p2_14x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p2: the entry point with the arguments of every sg_layer's run */
 static void Run_p2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_p2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": separable --------------------------------------
  * input 6x5x12 -> output 6x5x12 (NHWC, float32)
@@ -777,11 +785,13 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][12], dw_b [12]
  *   pw_w [12][12], pw_b [12]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Dw_s3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -815,7 +825,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -883,7 +894,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -1087,7 +1099,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -1121,7 +1134,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             {
@@ -1189,7 +1203,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 4;
             {
@@ -1224,8 +1239,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3, stage 2 (projection 12 -> 12, 30 pixels): tile 14x12, 14 pixels x 12 channels */
+static void Pw_s3_S2_14x12(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 14) {
         {
@@ -1409,49 +1424,52 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void golden_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 12-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 12) * 1;
+    {   /* 12-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 12 + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 208 + n * 208;
-            const int o0 = g * 12 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 208 * g + 208 * n + 160;
+            const int o0 = 12 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 12; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void golden_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_12c8p(in, scratch, packed);
+    Pw_s3_S2_14x12(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": bottleneck --------------------------------------
  * input 6x5x12 -> output 6x5x12 (NHWC, float32)
@@ -1497,7 +1515,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   pw_w [12][12], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Dw_b4_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -1633,7 +1652,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -1665,7 +1685,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -1705,7 +1726,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 0..1, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -1738,10 +1760,11 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b4, stage 2 (projection 12 -> 12, 9 pixels): tile 9x12, 9 pixels x 12 channels */
+static void Pw_b4_S2_9x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 12 * p;
@@ -1834,12 +1857,13 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b4_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Up_b4_S3_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1874,7 +1898,8 @@ static void Up_b4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2060,62 +2085,66 @@ static void Up_b4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void golden_b4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 12-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 12) * 1;
+    {   /* 12-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 12 + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 208 + n * 208;
-            const int o0 = g * 12 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 208 * g + 208 * n + 160;
+            const int o0 = 12 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 12; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 12-channel tiles from channel 0 */
-        float *restrict d = packed + 368 + ct * 160;
-        const int o0 = (0 + ct * 12) * 1;
+    {   /* 12-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 368;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 12 + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 3 stages */
 void golden_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, scratch + 108, packed + 160);
-    Up_b4_S3(scratch + 108, out, packed + 368);
+    enum {
+        S2_OUT = 108,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 368,   /* stage 3's packed weights */
+    };
+    Dw_b4_S1_12c8p(in, scratch, packed);
+    Pw_b4_S2_9x12(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b4_S3_12c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_b4(in, out, packed, scratch);
 }
-
 
 const sg_layer golden_layers[GOLDEN_LAYER_COUNT] = {
     {
@@ -2185,4 +2214,3 @@ const sg_layer golden_layers[GOLDEN_LAYER_COUNT] = {
         .pack = golden_b4_pack, .run = Run_b4
     },
 };
-

@@ -29,11 +29,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][14], dw_b [14]
  */
-static void Dw_m1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 14c8p, 14 channels x 8 pixels */
+static void Dw_m1_14c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -78,8 +80,10 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 91 * vy + 7 * vx;
@@ -462,7 +466,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -567,7 +572,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 91 * vy + 7 * vx;
@@ -1159,7 +1165,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -1204,8 +1211,10 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 91 * vy + 7 * vx;
@@ -1588,7 +1597,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 12;
             {
@@ -1634,35 +1644,35 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 7) * 2;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 14 * ct;
         for (int j = 0; j < 14; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 14; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 14; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 14 + o0 + j];
-            for (int j = 14; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 14; ++j) d[16 * k + 16 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 14; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m1: runs its stage */
 void mixed_m1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1(in, out, packed);
+    Dw_m1_14c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": pwconv --------------------------------------
  * input 15x13x14 -> output 15x13x17 (NHWC, float32)
@@ -1684,7 +1694,8 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
  */
-static void Pw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 1 (projection 14 -> 17, 195 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_m2_14x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 182; p += 14) {
         {
@@ -2223,37 +2234,38 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 480 + n * 480;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 480 * g + 480 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 14 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void mixed_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m2(in, out, packed);
+    Pw_m2_14x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": separable --------------------------------------
  * input 15x13x17 -> output 8x7x24 (NHWC, float32)
@@ -2287,11 +2299,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [24][17], pw_b [24]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2391,7 +2405,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2707,7 +2722,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -3579,7 +3595,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3679,7 +3696,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -3995,7 +4013,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -4096,8 +4115,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 17 -> 24, 56 pixels): tile 14x24, 14 pixels x 24 channels */
+static void Pw_m3_S2_14x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -4322,58 +4341,61 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 416;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 576 + n * 576;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 576 * g + 576 * n + 832;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void mixed_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 832);
+    enum {
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_16c8p(in, scratch, packed);
+    Pw_m3_S2_14x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": bottleneck --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -4420,7 +4442,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   pw_w [24][24], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_m4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -4698,7 +4721,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -4756,7 +4780,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -4852,7 +4877,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -4911,10 +4937,11 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m4, stage 2 (projection 24 -> 24, 16 pixels): tile 12x24, 12 pixels x 24 channels */
+static void Pw_m4_S2_12x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 12; p += 12) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 24 * p;
@@ -5210,12 +5237,13 @@ static void Pw_m4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_m4_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_m4_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5293,7 +5321,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5716,80 +5745,84 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 800 + n * 800;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 800 * g + 800 * n + 320;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 1120 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 1120;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 1280 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 1280;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its 3 stages */
 void mixed_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4_S1(in, scratch, packed);
-    Pw_m4_S2(scratch, scratch + 384, packed + 320);
-    Up_m4_S3(scratch + 384, out, packed + 1120, in);
+    enum {
+        S2_OUT = 384,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1120,   /* stage 3's packed weights */
+    };
+    Dw_m4_S1_16c8p(in, scratch, packed);
+    Pw_m4_S2_12x24(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m4_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m5": pwconv --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -5810,7 +5843,7 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][6], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_m5_S1[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -5838,7 +5871,8 @@ static const int Src_m5_S1[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_m5(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m5, stage 1 (projection 24 -> 24, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -5856,7 +5890,7 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5893,35 +5927,35 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m5: runs its stage */
 void mixed_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m5(in, out, packed, in);
+    Pw_m5_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer m5: the entry point with the arguments of every sg_layer's run */
 static void Run_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m6": dwdeconv --------------------------------------
  * input 8x7x24 -> output 15x13x24 (NHWC, float32)
@@ -5943,7 +5977,8 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
  */
-static void Up_m6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_m6_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -6440,44 +6475,44 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m6: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer m6: runs its stage */
 void mixed_m6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_m6(in, out, packed);
+    Up_m6_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m6: the entry point with the arguments of every sg_layer's run */
 static void Run_m6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m7": separable --------------------------------------
  * input 15x13x24 -> output 15x13x16 (NHWC, float32)
@@ -6512,7 +6547,8 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [16][3], pw_b [16]
  */
-static void Dw_m7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m7_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6593,7 +6629,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 312 * vy + 24 * vx;
@@ -7063,7 +7100,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 312 * vy + 24 * vx;
@@ -7623,7 +7661,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 13..14 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 13; vy < 15; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 312 * vy + 24 * vx;
@@ -7997,8 +8036,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m7, stage 2 (projection 24 -> 16, 195 pixels): tile 14x2, 14 pixels x 2 channels */
+static void Pw_m7_S2_14x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         for (int p = 0; p < 182; p += 14) {
@@ -8321,58 +8360,60 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 8 * ct + 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 64 + n * 64;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 64 * g + 64 * n + 320;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 2; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 2; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m7: runs its 2 stages */
 void mixed_m7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m7_S1(in, scratch, packed);
-    Pw_m7_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_m7_S1_16c8p(in, scratch, packed);
+    Pw_m7_S2_14x2(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m7: the entry point with the arguments of every sg_layer's run */
 static void Run_m7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m8": separable --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -8408,11 +8449,13 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8444,8 +8487,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -8619,7 +8664,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -8692,7 +8738,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -8957,7 +9004,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             {
@@ -8989,8 +9037,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -9164,7 +9214,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 12;
             {
@@ -9197,8 +9248,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m8, stage 2 (projection 16 -> 16, 195 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_m8_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 182; p += 14) {
         {
@@ -9492,43 +9543,46 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 144;
+            const int o0 = 16 * g + 16 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void mixed_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 144, in);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_16c8p(in, scratch, packed);
+    Pw_m8_S2_14x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m9": pwconv --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -9550,7 +9604,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_m9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m9, stage 1 (projection 16 -> 16, 195 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_m9_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 182; p += 14) {
         {
@@ -9871,34 +9926,35 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m9: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m9: runs its stage */
 void mixed_m9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m9(in, out, packed, skip);
+    Pw_m9_14x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer m9: the entry point with the arguments of every sg_layer's run */
 static void Run_m9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mixed_m9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m10": dwconv --------------------------------------
  * input 15x13x16 -> output 13x9x16 (NHWC, float32)
@@ -9920,12 +9976,14 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][16], dw_b [16]
  */
-static void Dw_m10(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m10_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             {
                 const float *restrict vw = w;
                 const int ib = 208 * vy + 16 * vx;
@@ -10213,33 +10271,33 @@ static void Dw_m10(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m10: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m10: runs its stage */
 void mixed_m10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m10(in, out, packed);
+    Dw_m10_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m10: the entry point with the arguments of every sg_layer's run */
 static void Run_m10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m11": dwconv --------------------------------------
  * input 13x9x16 -> output 5x3x16 (NHWC, float32)
@@ -10261,11 +10319,13 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][16], dw_b [16]
  */
-static void Dw_m11(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m11_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10361,7 +10421,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -10489,7 +10550,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -11109,7 +11171,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -11205,7 +11268,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -11333,7 +11397,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 2: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 2;
             {
@@ -11430,33 +11495,33 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m11: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m11: runs its stage */
 void mixed_m11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m11(in, out, packed);
+    Dw_m11_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m11: the entry point with the arguments of every sg_layer's run */
 static void Run_m11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m12": bottleneck --------------------------------------
  * input 5x3x16 -> output 5x3x16 (NHWC, float32)
@@ -11503,11 +11568,13 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *   up_w [3][3][16], up_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -11561,7 +11628,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -11615,7 +11683,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -11669,7 +11738,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -11747,7 +11817,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -11825,7 +11896,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 0..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -11903,7 +11975,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -11957,7 +12030,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1: kernel rows 0..2, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -12011,7 +12085,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -12066,10 +12141,11 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_m12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m12, stage 2 (projection 16 -> 16, 9 pixels): tile 9x16, 9 pixels x 16 channels */
+static void Pw_m12_S2_9x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -12162,8 +12238,8 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_m12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_m12_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -12354,53 +12430,57 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer m12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 400;
+            const int o0 = 16 * g + 16 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 656 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct + 656;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m12: runs its 3 stages */
 void mixed_m12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m12_S1(in, scratch, packed);
-    Pw_m12_S2(scratch, scratch + 144, packed + 400);
-    Up_m12_S3(scratch + 144, out, packed + 656);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 400,   /* stage 2's packed weights */
+        S3_W = 656,   /* stage 3's packed weights */
+    };
+    Dw_m12_S1_16c8p(in, scratch, packed);
+    Pw_m12_S2_9x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m12_S3_16c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer m12: the entry point with the arguments of every sg_layer's run */
 static void Run_m12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m13": pwconv --------------------------------------
  * input 5x3x16 -> output 5x3x65 (NHWC, float32)
@@ -12422,9 +12502,11 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
  */
-static void Pw_m13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m13, stage 1 (projection 16 -> 65, 15 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_m13_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -13083,48 +13165,50 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m13: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1360 + n * 816;
-            const int o0 = g * 65 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 816 * n;
+            const int o0 = 65 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 816 + g * 1360 + n * 544;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1360 * g + 544 * n + 816;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m13: runs its stage */
 void mixed_m13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m13(in, out, packed);
+    Pw_m13_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m13: the entry point with the arguments of every sg_layer's run */
 static void Run_m13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m13(in, out, packed, scratch);
 }
-
 
 const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
     {
@@ -13335,4 +13419,3 @@ const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
         .pack = mixed_m13_pack, .run = Run_m13
     },
 };
-

@@ -179,4 +179,3 @@ extern const sg_layer mixed_layers[MIXED_LAYER_COUNT];
 #endif
 
 #endif /* MIXED_GENERATED_H */
-

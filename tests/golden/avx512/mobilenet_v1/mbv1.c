@@ -47,11 +47,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -84,8 +86,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -320,8 +323,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -356,12 +360,13 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b1_R2N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -416,7 +421,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -936,7 +942,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -992,12 +999,13 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1030,8 +1038,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -1266,8 +1275,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1302,8 +1312,8 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P112(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 112 pixels), band of 1 row: tile 14x32, 14 pixels x 32 channels */
+static void Pw_b1_P112_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 112; p += 14) {
         for (int n = 0; n < 2; ++n) {
@@ -1588,8 +1598,8 @@ static void Pw_b1_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P224(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 224 pixels), band of 2 rows: tile 14x32, 14 pixels x 32 channels */
+static void Pw_b1_P224_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 224; p += 14) {
         for (int n = 0; n < 2; ++n) {
@@ -1874,51 +1884,55 @@ static void Pw_b1_P224(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 320 + g * 2112 + n * 1056;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 2112 * g + 1056 * n + 320;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 2 stages in bands */
 void mbv1_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_R1N1(in, scratch, packed, 0);
-    Pw_b1_P112(scratch, out, packed + 320, in, 7168, 10752);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 3584,   /* floats of an input row */
+        IN_H = 112,   /* input rows */
+    };
+    Dw_b1_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_b1_P112_14x32(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_b1_R2N2(in, scratch, packed, y);
-        Pw_b1_P224(scratch, out + y * 7168, packed + 320, in, y * 3584 + 10752, (y * 3584 + 17920 < 401408 ? y * 3584 + 17920 : 401408));
+        Dw_b1_R2N2_16c8p2r(in, scratch, packed, y);
+        Pw_b1_P224_14x32(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 3) * IN_ROW, (y + 5 < IN_H ? y + 5 : IN_H) * IN_ROW);
     }
-    Dw_b1_R3N1(in, scratch, packed, 111);
-    Pw_b1_P112(scratch, out + 795648, packed + 320, in, 0, 0);
+    Dw_b1_R3N1_16c8p(in, scratch, packed, 111);
+    Pw_b1_P112_14x32(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "b2": separable --------------------------------------
  * input 112x112x64 -> output 56x56x128 (NHWC, float32)
@@ -1959,7 +1973,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -2514,7 +2529,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -2880,7 +2896,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         {
             const int vx = 55;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2922,7 +2939,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -3171,7 +3189,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3206,8 +3225,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 64 -> 128, 3136 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2268; pb += 756) {
         for (int n = 0; n < 4; ++n) {
@@ -3779,45 +3798,46 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 2080;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 8320 * g + 2080 * n + 640;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void mbv1_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_16c8p2r(in, scratch, packed);
+    Pw_b2_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "b3": separable --------------------------------------
  * input 56x56x128 -> output 56x56x128 (NHWC, float32)
@@ -3858,11 +3878,13 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -3896,7 +3918,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -4132,7 +4155,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
@@ -4796,7 +4820,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -4830,7 +4855,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -5066,7 +5092,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
@@ -5101,8 +5128,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 128 -> 128, 3136 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2646; pb += 378) {
         for (int n = 0; n < 4; ++n) {
@@ -5674,45 +5701,46 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 4128;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 16512 * g + 4128 * n + 1280;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 2 stages */
 void mbv1_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b3_S1_16c8p2r(in, scratch, packed);
+    Pw_b3_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": separable --------------------------------------
  * input 56x56x128 -> output 28x28x256 (NHWC, float32)
@@ -5753,7 +5781,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b4_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -6180,7 +6209,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -6482,7 +6512,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         {
             const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
@@ -6524,7 +6555,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -6721,7 +6753,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
@@ -6756,8 +6789,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b4, stage 2 (projection 128 -> 256, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b4_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         const int pfn = n + 1 < 8 ? 4128 : 0;   /* floats of the next panel */
@@ -7327,45 +7360,46 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 4128;
-            const int o0 = g * 256 + 0 + n * 32;
+            float *restrict d = packed + 33024 * g + 4128 * n + 1280;
+            const int o0 = 256 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void mbv1_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_16c8p2r(in, scratch, packed);
+    Pw_b4_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b5": separable --------------------------------------
  * input 28x28x256 -> output 28x28x256 (NHWC, float32)
@@ -7405,11 +7439,13 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][256], pw_b [256]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b5_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -7443,7 +7479,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -7627,7 +7664,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -8163,7 +8201,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -8197,7 +8236,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -8381,7 +8421,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -8416,8 +8457,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b5, stage 2 (projection 256 -> 256, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b5_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 546; pb += 182) {
         for (int n = 0; n < 8; ++n) {
@@ -8989,45 +9030,46 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 8224;
-            const int o0 = g * 256 + 0 + n * 32;
+            float *restrict d = packed + 65792 * g + 8224 * n + 2560;
+            const int o0 = 256 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void mbv1_b5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed);
-    Pw_b5_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_16c8p2r(in, scratch, packed);
+    Pw_b5_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b6": separable --------------------------------------
  * input 28x28x256 -> output 14x14x512 (NHWC, float32)
@@ -9067,12 +9109,14 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [512][256], pw_b [512]
  */
-static void Dw_b6_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b6_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 14336 * vy + 512 * vx + 16 * ct;
@@ -9558,8 +9602,10 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 14336 * vy + 512 * vx + 16 * ct;
@@ -9892,7 +9938,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 16; ++ct) {
@@ -9934,8 +9981,10 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 14336 * vy + 512 * vx + 16 * ct;
@@ -10157,7 +10206,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 16; ++ct) {
@@ -10192,8 +10242,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b6_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b6, stage 2 (projection 256 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b6_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 8224 : 0;   /* floats of the next panel */
@@ -10480,45 +10530,46 @@ static void Pw_b6_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b6: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 2560 + g * 131584 + n * 8224;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 131584 * g + 8224 * n + 2560;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b6: runs its 2 stages */
 void mbv1_b6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b6_S1(in, scratch, packed);
-    Pw_b6_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b6_S1_16c8p2r(in, scratch, packed);
+    Pw_b6_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b6: the entry point with the arguments of every sg_layer's run */
 static void Run_b6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b7": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -10558,12 +10609,14 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b7_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10597,8 +10650,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -10807,7 +10862,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -10897,7 +10953,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -11407,7 +11464,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -11441,8 +11499,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -11651,7 +11711,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -11687,8 +11748,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b7, stage 2 (projection 512 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b7_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 16416 : 0;   /* floats of the next panel */
@@ -12258,45 +12319,46 @@ static void Pw_b7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 16416;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b7: runs its 2 stages */
 void mbv1_b7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b7_S1(in, scratch, packed);
-    Pw_b7_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b7_S1_16c8p2r(in, scratch, packed);
+    Pw_b7_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b7: the entry point with the arguments of every sg_layer's run */
 static void Run_b7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b8": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -12336,12 +12398,14 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b8_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -12375,8 +12439,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -12585,7 +12651,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -12675,7 +12742,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -13185,7 +13253,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -13219,8 +13288,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -13429,7 +13500,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -13465,8 +13537,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b8, stage 2 (projection 512 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b8_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 16416 : 0;   /* floats of the next panel */
@@ -14036,45 +14108,46 @@ static void Pw_b8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 16416;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b8: runs its 2 stages */
 void mbv1_b8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b8_S1(in, scratch, packed);
-    Pw_b8_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b8_S1_16c8p2r(in, scratch, packed);
+    Pw_b8_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b8: the entry point with the arguments of every sg_layer's run */
 static void Run_b8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b9": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -14114,12 +14187,14 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b9_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -14153,8 +14228,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -14363,7 +14440,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -14453,7 +14531,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -14963,7 +15042,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -14997,8 +15077,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -15207,7 +15289,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -15243,8 +15326,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b9_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b9, stage 2 (projection 512 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b9_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 16416 : 0;   /* floats of the next panel */
@@ -15814,45 +15897,46 @@ static void Pw_b9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 16416;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b9: runs its 2 stages */
 void mbv1_b9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b9_S1(in, scratch, packed);
-    Pw_b9_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b9_S1_16c8p2r(in, scratch, packed);
+    Pw_b9_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b9: the entry point with the arguments of every sg_layer's run */
 static void Run_b9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "b10": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -15892,12 +15976,14 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b10_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -15931,8 +16017,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -16141,7 +16229,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -16231,7 +16320,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -16741,7 +16831,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -16775,8 +16866,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -16985,7 +17078,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -17021,8 +17115,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b10, stage 2 (projection 512 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b10_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 16416 : 0;   /* floats of the next panel */
@@ -17592,45 +17686,46 @@ static void Pw_b10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 16416;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b10: runs its 2 stages */
 void mbv1_b10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b10_S1(in, scratch, packed);
-    Pw_b10_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b10_S1_16c8p2r(in, scratch, packed);
+    Pw_b10_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b10: the entry point with the arguments of every sg_layer's run */
 static void Run_b10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "b11": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -17670,12 +17765,14 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b11_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b11_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -17709,8 +17806,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -17919,7 +18018,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18009,7 +18109,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -18519,7 +18620,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18553,8 +18655,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7168 * vy + 512 * vx + 16 * ct;
@@ -18763,7 +18867,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18799,8 +18904,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b11_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b11, stage 2 (projection 512 -> 512, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b11_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         const int pfn = n + 1 < 16 ? 16416 : 0;   /* floats of the next panel */
@@ -19370,45 +19475,46 @@ static void Pw_b11_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b11: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 16416;
-            const int o0 = g * 512 + 0 + n * 32;
+            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
+            const int o0 = 512 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b11: runs its 2 stages */
 void mbv1_b11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b11_S1(in, scratch, packed);
-    Pw_b11_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b11_S1_16c8p2r(in, scratch, packed);
+    Pw_b11_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b11: the entry point with the arguments of every sg_layer's run */
 static void Run_b11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "b12": separable --------------------------------------
  * input 14x14x512 -> output 7x7x1024 (NHWC, float32)
@@ -19446,7 +19552,8 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [1024][512], pw_b [1024]
  */
-static void Dw_b12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
@@ -19627,7 +19734,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -19734,7 +19842,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -19770,8 +19879,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b12, stage 2 (projection 512 -> 1024, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b12_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 16416 : 0;   /* floats of the next panel */
@@ -20198,45 +20307,46 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 5120 + g * 525312 + n * 16416;
-            const int o0 = g * 1024 + 0 + n * 32;
+            float *restrict d = packed + 525312 * g + 16416 * n + 5120;
+            const int o0 = 1024 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b12: runs its 2 stages */
 void mbv1_b12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b12_S1(in, scratch, packed);
-    Pw_b12_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b12_S1_16c8p(in, scratch, packed);
+    Pw_b12_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b12: the entry point with the arguments of every sg_layer's run */
 static void Run_b12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b13": separable --------------------------------------
  * input 7x7x1024 -> output 7x7x1024 (NHWC, float32)
@@ -20278,12 +20388,14 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [1024][1024], pw_b [1024]
  */
-static void Dw_b13_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_b13_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20317,7 +20429,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20411,7 +20524,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20499,7 +20613,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20738,7 +20853,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20910,7 +21026,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20952,7 +21069,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -20986,7 +21104,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -21080,7 +21199,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -21116,8 +21236,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b13_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b13, stage 2 (projection 1024 -> 1024, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_b13_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         const int pfn = n + 1 < 32 ? 32800 : 0;   /* floats of the next panel */
@@ -21544,45 +21664,46 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b13: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 10240 + g * 1049600 + n * 32800;
-            const int o0 = g * 1024 + 0 + n * 32;
+            float *restrict d = packed + 1049600 * g + 32800 * n + 10240;
+            const int o0 = 1024 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b13: runs its 2 stages */
 void mbv1_b13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b13_S1(in, scratch, packed);
-    Pw_b13_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_b13_S1_16c8p2r(in, scratch, packed);
+    Pw_b13_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b13: the entry point with the arguments of every sg_layer's run */
 static void Run_b13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b13(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
     {
@@ -21781,4 +21902,3 @@ const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
         .pack = mbv1_b13_pack, .run = Run_b13
     },
 };
-

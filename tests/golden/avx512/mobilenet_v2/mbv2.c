@@ -47,11 +47,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [16][32], pw_b [16]
  */
-static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s1_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -84,8 +86,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -320,8 +323,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -356,12 +360,13 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s1_1_R2N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -416,7 +421,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -936,7 +942,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -992,12 +999,13 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s1_1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1030,8 +1038,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -1266,8 +1275,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1302,8 +1312,8 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 112 pixels), band of 1 row: tile 14x16, 14 pixels x 16 channels */
+static void Pw_s1_1_P112_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 112; p += 14) {
         {
@@ -1447,8 +1457,8 @@ static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 224 pixels), band of 2 rows: tile 14x16, 14 pixels x 16 channels */
+static void Pw_s1_1_P224_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 224; p += 14) {
         {
@@ -1592,51 +1602,56 @@ static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s1_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s1_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 528 + n * 528;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 528 * g + 528 * n + 320;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1_1: runs its 2 stages in bands */
 void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_1_R1N1(in, scratch, packed, 0);
-    Pw_s1_1_P112(scratch, out, packed + 320, in, 7168, 10752);
+    enum {
+        OUT_ROW = 1792,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+        IN_ROW = 3584,   /* floats of an input row */
+        IN_H = 112,   /* input rows */
+    };
+    Dw_s1_1_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_s1_1_P112_14x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_s1_1_R2N2(in, scratch, packed, y);
-        Pw_s1_1_P224(scratch, out + y * 1792, packed + 320, in, y * 3584 + 10752, (y * 3584 + 17920 < 401408 ? y * 3584 + 17920 : 401408));
+        Dw_s1_1_R2N2_16c8p2r(in, scratch, packed, y);
+        Pw_s1_1_P224_14x16(scratch, out + y * OUT_ROW, packed + S2_W, in, (y + 3) * IN_ROW, (y + 5 < IN_H ? y + 5 : IN_H) * IN_ROW);
     }
-    Dw_s1_1_R3N1(in, scratch, packed, 111);
-    Pw_s1_1_P112(scratch, out + 198912, packed + 320, in, 0, 0);
+    Dw_s1_1_R3N1_16c8p(in, scratch, packed, 111);
+    Pw_s1_1_P112_14x16(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "e2_1": pwconv --------------------------------------
  * input 112x112x16 -> output 112x112x96 (NHWC, float32)
@@ -1658,7 +1673,8 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_e2_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_1, stage 1 (projection 16 -> 96, 12544 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e2_1_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12544; p += 14) {
         for (int n = 0; n < 3; ++n) {
@@ -1939,35 +1955,35 @@ static void Pw_e2_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 544;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 1632 * g + 544 * n;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_1: runs its stage */
 void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_1(in, out, packed);
+    Pw_e2_1_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2_1": separable --------------------------------------
  * input 112x112x96 -> output 56x56x24 (NHWC, float32)
@@ -2009,11 +2025,13 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [24][96], pw_b [24]
  */
-static void Dw_s2_1_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s2_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -2565,7 +2583,8 @@ static void Dw_s2_1_R1N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2621,12 +2640,13 @@ static void Dw_s2_1_R1N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -2937,8 +2957,9 @@ static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 55: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2981,12 +3002,13 @@ static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_1_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -3234,8 +3256,9 @@ static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 6; ++ct) {
@@ -3270,59 +3293,59 @@ static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_1_P112(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer s2_1, stage 2 (projection 96 -> 24, 112 pixels), band of 2 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s2_1_P112_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[768];   /* 8 pairs x 96 input channels, (p0, p1) in each double */
     for (int p = 0; p < 112; p += 16) {
         for (int c = 0; c < 96; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 96 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 96 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 96);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 288 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 288);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 480 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 480);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 672 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 672);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 768 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 864 + c);
-                _mm512_storeu_pd(pk + 384 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 384 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 768);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 864);
+                _mm512_storeu_pd(pk + c + 384, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 392, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 960 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1056 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 960);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1056);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1248 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1248);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 1344 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1440 + c);
-                _mm512_storeu_pd(pk + 672 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 672 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 1344);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1440);
+                _mm512_storeu_pd(pk + c + 672, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 680, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -3581,59 +3604,59 @@ static void Pw_s2_1_P112(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer s2_1, stage 2 (projection 96 -> 24, 56 pixels), band of 1 row: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s2_1_P56_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[768];   /* 8 pairs x 96 input channels, (p0, p1) in each double */
     for (int p = 0; p < 48; p += 16) {
         for (int c = 0; c < 96; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 96 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 96 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 96);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 288 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 288);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 480 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 480);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 672 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 672);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 768 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 864 + c);
-                _mm512_storeu_pd(pk + 384 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 384 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 768);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 864);
+                _mm512_storeu_pd(pk + c + 384, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 392, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 960 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1056 + c);
-                _mm512_storeu_pd(pk + 480 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 480 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 960);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1056);
+                _mm512_storeu_pd(pk + c + 480, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 488, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1248 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1248);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 96 * p + 1344 + c);
-                const __m512 b = _mm512_loadu_ps(in + 96 * p + 1440 + c);
-                _mm512_storeu_pd(pk + 672 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 672 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 96 * p + c + 1344);
+                const __m512 b = _mm512_loadu_ps(in + 96 * p + c + 1440);
+                _mm512_storeu_pd(pk + c + 672, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 680, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -3897,28 +3920,28 @@ static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const flo
     {   /* 8-pixel tail */
         for (int c = 0; c < 96; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 4608 + c);
-                const __m512 b = _mm512_loadu_ps(in + 4704 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4608);
+                const __m512 b = _mm512_loadu_ps(in + c + 4704);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 4800 + c);
-                const __m512 b = _mm512_loadu_ps(in + 4896 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4800);
+                const __m512 b = _mm512_loadu_ps(in + c + 4896);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 4992 + c);
-                const __m512 b = _mm512_loadu_ps(in + 5088 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4992);
+                const __m512 b = _mm512_loadu_ps(in + c + 5088);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 5184 + c);
-                const __m512 b = _mm512_loadu_ps(in + 5280 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 5184);
+                const __m512 b = _mm512_loadu_ps(in + c + 5280);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -4045,19 +4068,17 @@ static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 960;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -4065,31 +4086,36 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 96 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 96 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 96 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 96 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2_1: runs its 2 stages in bands */
 void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 960,   /* stage 2's packed weights */
+        IN_ROW = 10752,   /* floats of an input row */
+        IN_H = 112,   /* input rows */
+    };
     for (int y = 0; y < 54; y += 2) {   /* bands of 2 rows */
-        Dw_s2_1_R1N2(in, scratch, packed, y);
-        Pw_s2_1_P112(scratch, out + y * 1344, packed + 960, in, y * 21504 + 53760, (y * 21504 + 96768 < 1204224 ? y * 21504 + 96768 : 1204224));
+        Dw_s2_1_R1N2_16c8p2r(in, scratch, packed, y);
+        Pw_s2_1_P112_16x24pairs(scratch, out + y * OUT_ROW, packed + S2_W, in, (2 * y + 5) * IN_ROW, (2 * y + 9 < IN_H ? 2 * y + 9 : IN_H) * IN_ROW);
     }
-    Dw_s2_1_R1N1(in, scratch, packed, 54);
-    Pw_s2_1_P56(scratch, out + 72576, packed + 960, in, 1193472, 1204224);
-    Dw_s2_1_R2N1(in, scratch, packed, 55);
-    Pw_s2_1_P56(scratch, out + 73920, packed + 960, in, 0, 0);
+    Dw_s2_1_R1N1_16c8p(in, scratch, packed, 54);
+    Pw_s2_1_P56_16x24pairs(scratch, out + 54 * OUT_ROW, packed + S2_W, in, 111 * IN_ROW, 112 * IN_ROW);
+    Dw_s2_1_R2N1_16c8p(in, scratch, packed, 55);
+    Pw_s2_1_P56_16x24pairs(scratch, out + 55 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "e2_2": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -4111,7 +4137,8 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e2_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_2, stage 1 (projection 24 -> 144, 3136 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_e2_2_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 9) {
         for (int n = 0; n < 3; ++n) {
@@ -4490,35 +4517,35 @@ static void Pw_e2_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 1200;
-            const int o0 = g * 144 + 0 + n * 48;
+            float *restrict d = packed + 3600 * g + 1200 * n;
+            const int o0 = 144 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_2: runs its stage */
 void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_2(in, out, packed);
+    Pw_e2_2_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2_2": separable --------------------------------------
  * input 56x56x144 -> output 56x56x24 (NHWC, float32)
@@ -4560,11 +4587,13 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_2_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
@@ -4597,8 +4626,9 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -4833,8 +4863,9 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 55: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 9; ++ct) {
@@ -4869,8 +4900,8 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_2_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s2_2_R2N5_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -4928,7 +4959,8 @@ static void Dw_s2_2_R2N5(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+    {
+        const int vy = y0 + 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
@@ -5489,7 +5521,8 @@ static void Dw_s2_2_R2N5(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+    {
+        const int vy = y0 + 4;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -5839,7 +5872,8 @@ static void Dw_s2_2_R2N5(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+    {
+        const int vy = y0 + 4;
         {
             const int vx = 55;
             for (int ct = 0; ct < 9; ++ct) {
@@ -5882,8 +5916,8 @@ static void Dw_s2_2_R2N5(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_2_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s2_2_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -6518,12 +6552,13 @@ static void Dw_s2_2_R2N4(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2_2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 9; ++ct) {
@@ -6556,8 +6591,9 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -6792,8 +6828,9 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 9; ++ct) {
@@ -6828,59 +6865,59 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer s2_2, stage 2 (projection 144 -> 24, 56 pixels), band of 1 row: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s2_2_P56_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
     for (int p = 0; p < 48; p += 16) {
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -7164,28 +7201,28 @@ static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const flo
     {   /* 8-pixel tail */
         for (int c = 0; c < 144; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 6912 + c);
-                const __m512 b = _mm512_loadu_ps(in + 7056 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 6912);
+                const __m512 b = _mm512_loadu_ps(in + c + 7056);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 7200 + c);
-                const __m512 b = _mm512_loadu_ps(in + 7344 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 7200);
+                const __m512 b = _mm512_loadu_ps(in + c + 7344);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 7488 + c);
-                const __m512 b = _mm512_loadu_ps(in + 7632 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 7488);
+                const __m512 b = _mm512_loadu_ps(in + c + 7632);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 7776 + c);
-                const __m512 b = _mm512_loadu_ps(in + 7920 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 7776);
+                const __m512 b = _mm512_loadu_ps(in + c + 7920);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -7328,59 +7365,59 @@ static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s2_2_P280(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer s2_2, stage 2 (projection 144 -> 24, 280 pixels), band of 5 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s2_2_P280_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
     for (int p = 0; p < 272; p += 16) {
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -7664,28 +7701,28 @@ static void Pw_s2_2_P280(const float *restrict in, float *restrict out, const fl
     {   /* 8-pixel tail */
         for (int c = 0; c < 144; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 39168 + c);
-                const __m512 b = _mm512_loadu_ps(in + 39312 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 39168);
+                const __m512 b = _mm512_loadu_ps(in + c + 39312);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 39456 + c);
-                const __m512 b = _mm512_loadu_ps(in + 39600 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 39456);
+                const __m512 b = _mm512_loadu_ps(in + c + 39600);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 39744 + c);
-                const __m512 b = _mm512_loadu_ps(in + 39888 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 39744);
+                const __m512 b = _mm512_loadu_ps(in + c + 39888);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40032 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40176 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 40032);
+                const __m512 b = _mm512_loadu_ps(in + c + 40176);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -7828,59 +7865,59 @@ static void Pw_s2_2_P280(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_2_P224(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw_pair.c.in: layer s2_2, stage 2 (projection 144 -> 24, 224 pixels), band of 4 rows: tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_s2_2_P224_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res, const float *bpf, int bpf_at, int bpf_end)
 {
     double pk[1152];   /* 8 pairs x 144 input channels, (p0, p1) in each double */
     for (int p = 0; p < 224; p += 16) {
         for (int c = 0; c < 144; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 144 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 144 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 144);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 432 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 720 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 864 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1008 + c);
-                _mm512_storeu_pd(pk + 432 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 432 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 864);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1008);
+                _mm512_storeu_pd(pk + c + 432, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 440, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1152 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1296 + c);
-                _mm512_storeu_pd(pk + 576 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 576 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1152);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1296);
+                _mm512_storeu_pd(pk + c + 576, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 584, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1440 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1584 + c);
-                _mm512_storeu_pd(pk + 720 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 720 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1440);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1584);
+                _mm512_storeu_pd(pk + c + 720, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 728, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 1728 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 1872 + c);
-                _mm512_storeu_pd(pk + 864 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 864 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 1728);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 1872);
+                _mm512_storeu_pd(pk + c + 864, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 872, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 144 * p + 2016 + c);
-                const __m512 b = _mm512_loadu_ps(in + 144 * p + 2160 + c);
-                _mm512_storeu_pd(pk + 1008 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 1008 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 144 * p + c + 2016);
+                const __m512 b = _mm512_loadu_ps(in + 144 * p + c + 2160);
+                _mm512_storeu_pd(pk + c + 1008, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 1016, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -8159,19 +8196,17 @@ static void Pw_s2_2_P224(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s2_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 9; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 1440;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -8179,32 +8214,37 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer s2_2: runs its 2 stages in bands */
 void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_2_R1N1(in, scratch, packed, 0);
-    Pw_s2_2_P56(scratch, out, packed + 1440, skip, in, 16128, 24192);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+        IN_ROW = 8064,   /* floats of an input row */
+        IN_H = 56,   /* input rows */
+    };
+    Dw_s2_2_R1N1_16c8p(in, scratch, packed, 0);
+    Pw_s2_2_P56_16x24pairs(scratch, out, packed + S2_W, skip, in, 2 * IN_ROW, 3 * IN_ROW);
     for (int y = 1; y < 51; y += 5) {   /* bands of 5 rows */
-        Dw_s2_2_R2N5(in, scratch, packed, y);
-        Pw_s2_2_P280(scratch, out + y * 1344, packed + 1440, skip + y * 1344, in, y * 8064 + 48384, (y * 8064 + 88704 < 451584 ? y * 8064 + 88704 : 451584));
+        Dw_s2_2_R2N5_16c8p2r(in, scratch, packed, y);
+        Pw_s2_2_P280_16x24pairs(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW, in, (y + 6) * IN_ROW, (y + 11 < IN_H ? y + 11 : IN_H) * IN_ROW);
     }
-    Dw_s2_2_R2N4(in, scratch, packed, 51);
-    Pw_s2_2_P224(scratch, out + 68544, packed + 1440, skip + 68544, in, 0, 0);
-    Dw_s2_2_R3N1(in, scratch, packed, 55);
-    Pw_s2_2_P56(scratch, out + 73920, packed + 1440, skip + 73920, in, 0, 0);
+    Dw_s2_2_R2N4_16c8p2r(in, scratch, packed, 51);
+    Pw_s2_2_P224_16x24pairs(scratch, out + 51 * OUT_ROW, packed + S2_W, skip + 51 * OUT_ROW, in, 0, 0);
+    Dw_s2_2_R3N1_16c8p(in, scratch, packed, 55);
+    Pw_s2_2_P56_16x24pairs(scratch, out + 55 * OUT_ROW, packed + S2_W, skip + 55 * OUT_ROW, in, 0, 0);
 }
 
+/* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s2_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "e3_1": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -8226,7 +8266,8 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e3_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_1, stage 1 (projection 24 -> 144, 3136 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_e3_1_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 9) {
         for (int n = 0; n < 3; ++n) {
@@ -8605,35 +8646,35 @@ static void Pw_e3_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 1200;
-            const int o0 = g * 144 + 0 + n * 48;
+            float *restrict d = packed + 3600 * g + 1200 * n;
+            const int o0 = 144 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_1: runs its stage */
 void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_1(in, out, packed);
+    Pw_e3_1_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3_1": separable --------------------------------------
  * input 56x56x144 -> output 28x28x32 (NHWC, float32)
@@ -8674,11 +8715,13 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [32][144], pw_b [32]
  */
-static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s3_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -9102,7 +9145,8 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 9; ++ct) {
@@ -9158,12 +9202,13 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s3_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -9410,8 +9455,9 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 9; ++ct) {
@@ -9454,12 +9500,13 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s3_1_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 9; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -9655,8 +9702,9 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 9; ++ct) {
@@ -9691,8 +9739,8 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 56 pixels), band of 2 rows: tile 14x32, 14 pixels x 32 channels */
+static void Pw_s3_1_P56_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -9933,8 +9981,8 @@ static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
+/* simd/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 28 pixels), band of 1 row: tile 14x32, 14 pixels x 32 channels */
+static void Pw_s3_1_P28_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *bpf, int bpf_at, int bpf_end)
 {
     for (int p = 0; p < 28; p += 14) {
         {
@@ -10175,51 +10223,56 @@ static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s3_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 9; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1440 + g * 4640 + n * 4640;
-            const int o0 = g * 32 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4640 * g + 4640 * n + 1440;
+            const int o0 = 32 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_1: runs its 2 stages in bands */
 void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+        IN_ROW = 8064,   /* floats of an input row */
+        IN_H = 56,   /* input rows */
+    };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
-        Dw_s3_1_R1N2(in, scratch, packed, y);
-        Pw_s3_1_P56(scratch, out + y * 896, packed + 1440, in, y * 16128 + 40320, (y * 16128 + 72576 < 451584 ? y * 16128 + 72576 : 451584));
+        Dw_s3_1_R1N2_16c8p2r(in, scratch, packed, y);
+        Pw_s3_1_P56_14x32(scratch, out + y * OUT_ROW, packed + S2_W, in, (2 * y + 5) * IN_ROW, (2 * y + 9 < IN_H ? 2 * y + 9 : IN_H) * IN_ROW);
     }
-    Dw_s3_1_R1N1(in, scratch, packed, 26);
-    Pw_s3_1_P28(scratch, out + 23296, packed + 1440, in, 443520, 451584);
-    Dw_s3_1_R2N1(in, scratch, packed, 27);
-    Pw_s3_1_P28(scratch, out + 24192, packed + 1440, in, 0, 0);
+    Dw_s3_1_R1N1_16c8p(in, scratch, packed, 26);
+    Pw_s3_1_P28_14x32(scratch, out + 26 * OUT_ROW, packed + S2_W, in, 55 * IN_ROW, 56 * IN_ROW);
+    Dw_s3_1_R2N1_16c8p(in, scratch, packed, 27);
+    Pw_s3_1_P28_14x32(scratch, out + 27 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "e3_2": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -10243,7 +10296,8 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_2, stage 1 (projection 32 -> 192, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e3_2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 1056 : 0;   /* floats of the next panel */
@@ -10530,35 +10584,35 @@ static void Pw_e3_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 1056;
-            const int o0 = g * 192 + 0 + n * 32;
+            float *restrict d = packed + 6336 * g + 1056 * n;
+            const int o0 = 192 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_2: runs its stage */
 void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_2(in, out, packed);
+    Pw_e3_2_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s3_2": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -10596,11 +10650,13 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s3_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -10634,7 +10690,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -10818,7 +10875,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 12; ++ct) {
@@ -11354,7 +11412,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -11388,7 +11447,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -11572,7 +11632,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 12; ++ct) {
@@ -11607,8 +11668,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_2, stage 2 (projection 192 -> 32, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s3_2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         {
@@ -12112,44 +12173,46 @@ static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 6176;
-            const int o0 = g * 32 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6176 * g + 6176 * n + 1920;
+            const int o0 = 32 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_2: runs its 2 stages */
 void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_2_S1(in, scratch, packed);
-    Pw_s3_2_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_2_S1_16c8p2r(in, scratch, packed);
+    Pw_s3_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "e3_3": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -12173,7 +12236,8 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_3, stage 1 (projection 32 -> 192, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e3_3_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 1056 : 0;   /* floats of the next panel */
@@ -12460,35 +12524,35 @@ static void Pw_e3_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 1056;
-            const int o0 = g * 192 + 0 + n * 32;
+            float *restrict d = packed + 6336 * g + 1056 * n;
+            const int o0 = 192 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_3: runs its stage */
 void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_3(in, out, packed);
+    Pw_e3_3_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3_3": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -12526,11 +12590,13 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s3_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -12564,7 +12630,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -12748,7 +12815,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 12; ++ct) {
@@ -13284,7 +13352,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -13318,7 +13387,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -13502,7 +13572,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 12; ++ct) {
@@ -13537,8 +13608,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_3, stage 2 (projection 192 -> 32, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s3_3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         {
@@ -14042,44 +14113,46 @@ static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 6176;
-            const int o0 = g * 32 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6176 * g + 6176 * n + 1920;
+            const int o0 = 32 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_3: runs its 2 stages */
 void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_3_S1(in, scratch, packed);
-    Pw_s3_3_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_3_S1_16c8p2r(in, scratch, packed);
+    Pw_s3_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "e4_1": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -14103,7 +14176,8 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e4_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_1, stage 1 (projection 32 -> 192, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e4_1_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 1056 : 0;   /* floats of the next panel */
@@ -14390,35 +14464,35 @@ static void Pw_e4_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 1056;
-            const int o0 = g * 192 + 0 + n * 32;
+            float *restrict d = packed + 6336 * g + 1056 * n;
+            const int o0 = 192 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_1: runs its stage */
 void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_1(in, out, packed);
+    Pw_e4_1_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s4_1": separable --------------------------------------
  * input 28x28x192 -> output 14x14x64 (NHWC, float32)
@@ -14458,12 +14532,14 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [64][192], pw_b [64]
  */
-static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s4_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 10752 * vy + 384 * vx + 16 * ct;
@@ -14949,8 +15025,10 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 10752 * vy + 384 * vx + 16 * ct;
@@ -15283,7 +15361,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
@@ -15325,8 +15404,10 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 10752 * vy + 384 * vx + 16 * ct;
@@ -15548,7 +15629,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
@@ -15583,8 +15665,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s4_1, stage 2 (projection 192 -> 64, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s4_1_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 6176 : 0;   /* floats of the next panel */
@@ -15815,45 +15897,46 @@ static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1920 + g * 12352 + n * 6176;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 12352 * g + 6176 * n + 1920;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_1: runs its 2 stages */
 void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_1_S1(in, scratch, packed);
-    Pw_s4_1_S2(scratch, out, packed + 1920);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s4_1_S1_16c8p2r(in, scratch, packed);
+    Pw_s4_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "e4_2": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -15877,7 +15960,8 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_2, stage 1 (projection 64 -> 384, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e4_2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 2080 : 0;   /* floats of the next panel */
@@ -16164,35 +16248,35 @@ static void Pw_e4_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 2080;
-            const int o0 = g * 384 + 0 + n * 32;
+            float *restrict d = packed + 24960 * g + 2080 * n;
+            const int o0 = 384 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_2: runs its stage */
 void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_2(in, out, packed);
+    Pw_e4_2_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "s4_2": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -16232,12 +16316,14 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s4_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -16271,8 +16357,10 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -16481,7 +16569,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -16571,7 +16660,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -17081,7 +17171,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -17115,8 +17206,10 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -17325,7 +17418,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -17361,8 +17455,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_2, stage 2 (projection 384 -> 64, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s4_2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
@@ -17621,44 +17715,45 @@ static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 12320;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_2: runs its 2 stages */
 void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_2_S1(in, scratch, packed);
-    Pw_s4_2_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_2_S1_16c8p2r(in, scratch, packed);
+    Pw_s4_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "e4_3": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -17682,7 +17777,8 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_3, stage 1 (projection 64 -> 384, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e4_3_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 2080 : 0;   /* floats of the next panel */
@@ -17969,35 +18065,35 @@ static void Pw_e4_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 2080;
-            const int o0 = g * 384 + 0 + n * 32;
+            float *restrict d = packed + 24960 * g + 2080 * n;
+            const int o0 = 384 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_3: runs its stage */
 void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_3(in, out, packed);
+    Pw_e4_3_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "s4_3": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -18037,12 +18133,14 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s4_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18076,8 +18174,10 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -18286,7 +18386,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18376,7 +18477,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -18886,7 +18988,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -18920,8 +19023,10 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -19130,7 +19235,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -19166,8 +19272,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_3, stage 2 (projection 384 -> 64, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s4_3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
@@ -19426,44 +19532,45 @@ static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 12320;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_3: runs its 2 stages */
 void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_3_S1(in, scratch, packed);
-    Pw_s4_3_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_3_S1_16c8p2r(in, scratch, packed);
+    Pw_s4_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "e4_4": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -19487,7 +19594,8 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_4, stage 1 (projection 64 -> 384, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e4_4_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 2080 : 0;   /* floats of the next panel */
@@ -19774,35 +19882,35 @@ static void Pw_e4_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 2080;
-            const int o0 = g * 384 + 0 + n * 32;
+            float *restrict d = packed + 24960 * g + 2080 * n;
+            const int o0 = 384 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_4: runs its stage */
 void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_4(in, out, packed);
+    Pw_e4_4_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "s4_4": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -19842,12 +19950,14 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s4_4_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -19881,8 +19991,10 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -20091,7 +20203,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -20181,7 +20294,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -20691,7 +20805,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -20725,8 +20840,10 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -20935,7 +21052,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -20971,8 +21089,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_4, stage 2 (projection 384 -> 64, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s4_4_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 12320 : 0;   /* floats of the next panel */
@@ -21231,44 +21349,45 @@ static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 12320;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_4: runs its 2 stages */
 void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_4_S1(in, scratch, packed);
-    Pw_s4_4_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_4_S1_16c8p2r(in, scratch, packed);
+    Pw_s4_4_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "e5_1": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -21292,7 +21411,8 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e5_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_1, stage 1 (projection 64 -> 384, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e5_1_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         const int pfn = n + 1 < 12 ? 2080 : 0;   /* floats of the next panel */
@@ -21579,35 +21699,35 @@ static void Pw_e5_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 2080;
-            const int o0 = g * 384 + 0 + n * 32;
+            float *restrict d = packed + 24960 * g + 2080 * n;
+            const int o0 = 384 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_1: runs its stage */
 void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_1(in, out, packed);
+    Pw_e5_1_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "s5_1": separable --------------------------------------
  * input 14x14x384 -> output 14x14x96 (NHWC, float32)
@@ -21647,12 +21767,14 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [96][384], pw_b [96]
  */
-static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s5_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -21686,8 +21808,10 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -21896,7 +22020,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -21986,7 +22111,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -22496,7 +22622,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -22530,8 +22657,10 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 384 * vx + 16 * ct;
@@ -22740,7 +22869,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -22776,8 +22906,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s5_1, stage 2 (projection 384 -> 96, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s5_1_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 3; ++n) {
         const int pfn = n + 1 < 3 ? 12320 : 0;   /* floats of the next panel */
@@ -23008,45 +23138,46 @@ static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3840 + g * 36960 + n * 12320;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 36960 * g + 12320 * n + 3840;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_1: runs its 2 stages */
 void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_1_S1(in, scratch, packed);
-    Pw_s5_1_S2(scratch, out, packed + 3840);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s5_1_S1_16c8p2r(in, scratch, packed);
+    Pw_s5_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "e5_2": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -23070,7 +23201,8 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_2, stage 1 (projection 96 -> 576, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e5_2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 18; ++n) {
         const int pfn = n + 1 < 18 ? 3104 : 0;   /* floats of the next panel */
@@ -23357,35 +23489,35 @@ static void Pw_e5_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 3104;
-            const int o0 = g * 576 + 0 + n * 32;
+            float *restrict d = packed + 55872 * g + 3104 * n;
+            const int o0 = 576 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_2: runs its stage */
 void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_2(in, out, packed);
+    Pw_e5_2_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "s5_2": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -23425,12 +23557,14 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s5_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -23464,8 +23598,10 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -23674,7 +23810,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -23764,7 +23901,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -24274,7 +24412,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -24308,8 +24447,10 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -24518,7 +24659,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -24554,8 +24696,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_2, stage 2 (projection 576 -> 96, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s5_2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 3; ++n) {
         const int pfn = n + 1 < 3 ? 18464 : 0;   /* floats of the next panel */
@@ -25069,44 +25211,45 @@ static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 18464;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 55392 * g + 18464 * n + 5760;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_2: runs its 2 stages */
 void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_2_S1(in, scratch, packed);
-    Pw_s5_2_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_2_S1_16c8p2r(in, scratch, packed);
+    Pw_s5_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "e5_3": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -25130,7 +25273,8 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_3, stage 1 (projection 96 -> 576, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e5_3_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 18; ++n) {
         const int pfn = n + 1 < 18 ? 3104 : 0;   /* floats of the next panel */
@@ -25417,35 +25561,35 @@ static void Pw_e5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 3104;
-            const int o0 = g * 576 + 0 + n * 32;
+            float *restrict d = packed + 55872 * g + 3104 * n;
+            const int o0 = 576 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_3: runs its stage */
 void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_3(in, out, packed);
+    Pw_e5_3_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "s5_3": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -25485,12 +25629,14 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s5_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -25524,8 +25670,10 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -25734,7 +25882,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -25824,7 +25973,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -26334,7 +26484,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -26368,8 +26519,10 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 9; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 8064 * vy + 576 * vx + 16 * ct;
@@ -26578,7 +26731,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -26614,8 +26768,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_3, stage 2 (projection 576 -> 96, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s5_3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 3; ++n) {
         const int pfn = n + 1 < 3 ? 18464 : 0;   /* floats of the next panel */
@@ -27129,44 +27283,45 @@ static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 18464;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 55392 * g + 18464 * n + 5760;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_3: runs its 2 stages */
 void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_3_S1(in, scratch, packed);
-    Pw_s5_3_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_3_S1_16c8p2r(in, scratch, packed);
+    Pw_s5_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "e6_1": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -27190,7 +27345,8 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e6_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_1, stage 1 (projection 96 -> 576, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e6_1_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 18; ++n) {
         const int pfn = n + 1 < 18 ? 3104 : 0;   /* floats of the next panel */
@@ -27477,35 +27633,35 @@ static void Pw_e6_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 3104;
-            const int o0 = g * 576 + 0 + n * 32;
+            float *restrict d = packed + 55872 * g + 3104 * n;
+            const int o0 = 576 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_1: runs its stage */
 void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_1(in, out, packed);
+    Pw_e6_1_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "s6_1": separable --------------------------------------
  * input 14x14x576 -> output 7x7x160 (NHWC, float32)
@@ -27543,7 +27699,8 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [160][576], pw_b [160]
  */
-static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s6_1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
@@ -27724,7 +27881,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -27831,7 +27989,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 9; ++ct) {
@@ -27867,8 +28026,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s6_1, stage 2 (projection 576 -> 160, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s6_1_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 5; ++n) {
         const int pfn = n + 1 < 5 ? 18464 : 0;   /* floats of the next panel */
@@ -28211,45 +28370,46 @@ static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 5760 + g * 92320 + n * 18464;
-            const int o0 = g * 160 + 0 + n * 32;
+            float *restrict d = packed + 92320 * g + 18464 * n + 5760;
+            const int o0 = 160 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_1: runs its 2 stages */
 void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_1_S1(in, scratch, packed);
-    Pw_s6_1_S2(scratch, out, packed + 5760);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s6_1_S1_16c8p(in, scratch, packed);
+    Pw_s6_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "e6_2": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -28273,7 +28433,8 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_2, stage 1 (projection 160 -> 960, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e6_2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 30; ++n) {
         const int pfn = n + 1 < 30 ? 5152 : 0;   /* floats of the next panel */
@@ -28700,35 +28861,35 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 5152;
-            const int o0 = g * 960 + 0 + n * 32;
+            float *restrict d = packed + 154560 * g + 5152 * n;
+            const int o0 = 960 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_2: runs its stage */
 void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_2(in, out, packed);
+    Pw_e6_2_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "s6_2": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -28768,12 +28929,14 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s6_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -28807,7 +28970,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -28901,7 +29065,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -28989,7 +29154,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29228,7 +29394,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29400,7 +29567,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29442,7 +29610,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29476,7 +29645,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29570,7 +29740,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -29606,8 +29777,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_2, stage 2 (projection 960 -> 160, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s6_2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 5; ++n) {
         const int pfn = n + 1 < 5 ? 30752 : 0;   /* floats of the next panel */
@@ -29992,44 +30163,45 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 60; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 30752;
-            const int o0 = g * 160 + 0 + n * 32;
+            float *restrict d = packed + 153760 * g + 30752 * n + 9600;
+            const int o0 = 160 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_2: runs its 2 stages */
 void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_2_S1(in, scratch, packed);
-    Pw_s6_2_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_2_S1_16c8p2r(in, scratch, packed);
+    Pw_s6_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "e6_3": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -30053,7 +30225,8 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_3, stage 1 (projection 160 -> 960, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e6_3_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 30; ++n) {
         const int pfn = n + 1 < 30 ? 5152 : 0;   /* floats of the next panel */
@@ -30480,35 +30653,35 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 5152;
-            const int o0 = g * 960 + 0 + n * 32;
+            float *restrict d = packed + 154560 * g + 5152 * n;
+            const int o0 = 960 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_3: runs its stage */
 void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_3(in, out, packed);
+    Pw_e6_3_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "s6_3": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -30548,12 +30721,14 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s6_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -30587,7 +30762,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -30681,7 +30857,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -30769,7 +30946,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31008,7 +31186,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31180,7 +31359,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31222,7 +31402,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31256,7 +31437,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31350,7 +31532,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -31386,8 +31569,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_3, stage 2 (projection 960 -> 160, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s6_3_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 5; ++n) {
         const int pfn = n + 1 < 5 ? 30752 : 0;   /* floats of the next panel */
@@ -31772,44 +31955,45 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 60; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 30752;
-            const int o0 = g * 160 + 0 + n * 32;
+            float *restrict d = packed + 153760 * g + 30752 * n + 9600;
+            const int o0 = 160 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_3: runs its 2 stages */
 void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_3_S1(in, scratch, packed);
-    Pw_s6_3_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_3_S1_16c8p2r(in, scratch, packed);
+    Pw_s6_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "e7_1": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -31833,7 +32017,8 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e7_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e7_1, stage 1 (projection 160 -> 960, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_e7_1_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 30; ++n) {
         const int pfn = n + 1 < 30 ? 5152 : 0;   /* floats of the next panel */
@@ -32260,35 +32445,35 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e7_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 5152;
-            const int o0 = g * 960 + 0 + n * 32;
+            float *restrict d = packed + 154560 * g + 5152 * n;
+            const int o0 = 960 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e7_1: runs its stage */
 void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e7_1(in, out, packed);
+    Pw_e7_1_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "s7_1": separable --------------------------------------
  * input 7x7x960 -> output 7x7x320 (NHWC, float32)
@@ -32328,12 +32513,14 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [320][960], pw_b [320]
  */
-static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_s7_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -32367,7 +32554,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -32461,7 +32649,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -32549,7 +32738,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -32788,7 +32978,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -32960,7 +33151,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -33002,7 +33194,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -33036,7 +33229,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -33130,7 +33324,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 15; ++ct) {
@@ -33166,8 +33361,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s7_1, stage 2 (projection 960 -> 320, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_s7_1_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 10; ++n) {
         const int pfn = n + 1 < 10 ? 30752 : 0;   /* floats of the next panel */
@@ -33510,45 +33705,46 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s7_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s7_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 60; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 9600 + g * 307520 + n * 30752;
-            const int o0 = g * 320 + 0 + n * 32;
+            float *restrict d = packed + 307520 * g + 30752 * n + 9600;
+            const int o0 = 320 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s7_1: runs its 2 stages */
 void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s7_1_S1(in, scratch, packed);
-    Pw_s7_1_S2(scratch, out, packed + 9600);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s7_1_S1_16c8p2r(in, scratch, packed);
+    Pw_s7_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "head": pwconv --------------------------------------
  * input 7x7x320 -> output 7x7x1280 (NHWC, float32)
@@ -33572,7 +33768,8 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
  */
-static void Pw_head(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer head, stage 1 (projection 320 -> 1280, 49 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_head_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 40; ++n) {
         const int pfn = n + 1 < 40 ? 10272 : 0;   /* floats of the next panel */
@@ -33999,35 +34196,35 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer head: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 0 + g * 410880 + n * 10272;
-            const int o0 = g * 1280 + 0 + n * 32;
+            float *restrict d = packed + 410880 * g + 10272 * n;
+            const int o0 = 1280 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 320 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer head: runs its stage */
 void mbv2_head(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_head(in, out, packed);
+    Pw_head_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_head(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
     {
@@ -34541,4 +34738,3 @@ const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
         .pack = mbv2_head_pack, .run = Run_head
     },
 };
-

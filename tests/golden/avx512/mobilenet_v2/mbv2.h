@@ -431,4 +431,3 @@ extern const sg_layer mbv2_layers[MBV2_LAYER_COUNT];
 #endif
 
 #endif /* MBV2_GENERATED_H */
-

@@ -27,15 +27,18 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c1_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -50,37 +53,39 @@ static void Pw_c1_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_1: runs its stage */
 void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_1(in, out, packed);
+    Pw_c1_1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "c1_8": pwconv --------------------------------------
  * input 1x3x1 -> output 1x3x8 (NHWC, float32)
@@ -101,9 +106,11 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
  */
-static void Pw_c1_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_8, stage 1 (projection 1 -> 8, 3 pixels): tile 3x8, 3 pixels x 8 channels */
+static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 3; p += 3) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
@@ -111,7 +118,8 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
             __m512 vacc1x0 = _mm512_loadu_ps(vw);
             __m512 vacc2x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -142,37 +150,39 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_8: runs its stage */
 void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_8(in, out, packed);
+    Pw_c1_8_3x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "c3_4": pwconv --------------------------------------
  * input 7x7x3 -> output 7x7x4 (NHWC, float32)
@@ -194,7 +204,8 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
  */
-static void Pw_c3_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c3_4, stage 1 (projection 3 -> 4, 49 pixels): tile 14x4, 14 pixels x 4 channels */
+static void Pw_c3_4_14x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -407,37 +418,38 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c3_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 64 + n * 64;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 64 * g + 64 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 4; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3_4: runs its stage */
 void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c3_4(in, out, packed);
+    Pw_c3_4_14x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c3_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "c4_5": pwconv --------------------------------------
  * input 2x2x4 -> output 2x2x5 (NHWC, float32)
@@ -458,9 +470,11 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
  */
-static void Pw_c4_5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c4_5, stage 1 (projection 4 -> 5, 4 pixels): tile 4x5, 4 pixels x 5 channels */
+static void Pw_c4_5_4x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -508,37 +522,38 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c4_5: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 80 + n * 80;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c4_5: runs its stage */
 void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c4_5(in, out, packed);
+    Pw_c4_5_4x5(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
 static void Run_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c4_5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "c5_3": pwconv --------------------------------------
  * input 1x5x5 -> output 1x5x3 (NHWC, float32)
@@ -559,9 +574,11 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
  */
-static void Pw_c5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c5_3, stage 1 (projection 5 -> 3, 5 pixels): tile 5x3, 5 pixels x 3 channels */
+static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -618,37 +635,38 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 96 + n * 96;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 3; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c5_3: runs its stage */
 void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c5_3(in, out, packed);
+    Pw_c5_3_5x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_c5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "c7_9": pwconv --------------------------------------
  * input 3x3x7 -> output 3x3x9 (NHWC, float32)
@@ -669,9 +687,11 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
  */
-static void Pw_c7_9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c7_9, stage 1 (projection 7 -> 9, 9 pixels): tile 9x9, 9 pixels x 9 channels */
+static void Pw_c7_9_9x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -764,37 +784,38 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c7_9: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c7_9: runs its stage */
 void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c7_9(in, out, packed);
+    Pw_c7_9_9x9(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c7_9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "c8_8": pwconv --------------------------------------
  * input 4x4x8 -> output 4x4x8 (NHWC, float32)
@@ -816,58 +837,60 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_c8_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer c8_8, stage 1 (projection 8 -> 8, 16 pixels): tile 16x8pairs, 16 pixels x 8 channels in pixel pairs */
+static void Pw_c8_8_16x8pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[128];   /* 8 pairs x 16 input channels, (p0, p1) in each double */
-    for (int p = 0; p < 16; p += 16) {
+    {
+        const int p = 0;
         {   /* channels 0..7, the rest of the 16 zero */
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 8);
-                _mm512_storeu_pd(pk + 0, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 16);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 24);
                 _mm512_storeu_pd(pk + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 24, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 32);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 40);
                 _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 48);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 56);
                 _mm512_storeu_pd(pk + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 64);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 72);
                 _mm512_storeu_pd(pk + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 80);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 88);
                 _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 80 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 96);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 104);
                 _mm512_storeu_pd(pk + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 112);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8 * p + 120);
                 _mm512_storeu_pd(pk + 112, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 112 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 120, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -1012,35 +1035,34 @@ static void Pw_c8_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c8_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int j = 0; j < 16; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
         for (int s = 0; s < 16; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j)
-                d[16 + s * 16 + j] = k < 8 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 8 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 8 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 8 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer c8_8: runs its stage */
 void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c8_8(in, out, packed);
+    Pw_c8_8_16x8pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c8_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c8_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "c9_7": pwconv --------------------------------------
  * input 3x5x9 -> output 3x5x7 (NHWC, float32)
@@ -1062,9 +1084,11 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
  */
-static void Pw_c9_7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c9_7, stage 1 (projection 9 -> 7, 15 pixels): tile 14x7, 14 pixels x 7 channels */
+static void Pw_c9_7_14x7(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -1221,37 +1245,38 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c9_7: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 160 + n * 160;
-            const int o0 = g * 7 + 0 + n * 7;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 160 * g + 160 * n;
+            const int o0 = 7 * g + 7 * n;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 7; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 7; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 7; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 7; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c9_7: runs its stage */
 void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c9_7(in, out, packed);
+    Pw_c9_7_14x7(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c9_7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c15_16": pwconv --------------------------------------
  * input 7x2x15 -> output 7x2x16 (NHWC, float32)
@@ -1272,9 +1297,11 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
  */
-static void Pw_c15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c15_16, stage 1 (projection 15 -> 16, 14 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_c15_16_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 15 * p;
@@ -1412,35 +1439,36 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c15_16: runs its stage */
 void pw_dense_c15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c15_16(in, out, packed);
+    Pw_c15_16_14x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c16_17": pwconv --------------------------------------
  * input 13x1x16 -> output 13x1x17 (NHWC, float32)
@@ -1461,9 +1489,11 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
  */
-static void Pw_c16_17(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_17, stage 1 (projection 16 -> 17, 13 pixels): tile 13x17, 13 pixels x 17 channels */
+static void Pw_c16_17_13x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 13; p += 13) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -1671,37 +1701,38 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 544 + n * 544;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_17: runs its stage */
 void pw_dense_c16_17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_17(in, out, packed);
+    Pw_c16_17_13x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c17_15": pwconv --------------------------------------
  * input 1x13x17 -> output 1x13x15 (NHWC, float32)
@@ -1722,9 +1753,11 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
  */
-static void Pw_c17_15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c17_15, stage 1 (projection 17 -> 15, 13 pixels): tile 13x15, 13 pixels x 15 channels */
+static void Pw_c17_15_13x15(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 13; p += 13) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 17 * p;
@@ -1853,37 +1886,38 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c17_15: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 288 + n * 288;
-            const int o0 = g * 15 + 0 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 288 * g + 288 * n;
+            const int o0 = 15 * g + 15 * n;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_15: runs its stage */
 void pw_dense_c17_15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_15(in, out, packed);
+    Pw_c17_15_13x15(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "c31_33": pwconv --------------------------------------
  * input 9x9x31 -> output 9x9x33 (NHWC, float32)
@@ -1904,7 +1938,8 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
  */
-static void Pw_c31_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c31_33, stage 1 (projection 31 -> 33, 81 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_c31_33_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 81; p += 9) {
         {
@@ -2109,37 +2144,38 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c31_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1536 + n * 1536;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1536 * g + 1536 * n;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c31_33: runs its stage */
 void pw_dense_c31_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c31_33(in, out, packed);
+    Pw_c31_33_9x33(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c31_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "c32_32": pwconv --------------------------------------
  * input 14x2x32 -> output 14x2x32 (NHWC, float32)
@@ -2160,7 +2196,8 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
  */
-static void Pw_c32_32(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c32_32, stage 1 (projection 32 -> 32, 28 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_c32_32_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 14) {
         {
@@ -2385,35 +2422,36 @@ static void Pw_c32_32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c32_32: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 1056;
-            const int o0 = g * 32 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1056 * g + 1056 * n;
+            const int o0 = 32 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c32_32: runs its stage */
 void pw_dense_c32_32(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c32_32(in, out, packed);
+    Pw_c32_32_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
 static void Run_c32_32(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c32_32(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c33_31": pwconv --------------------------------------
  * input 1x29x33 -> output 1x29x31 (NHWC, float32)
@@ -2435,7 +2473,8 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
  */
-static void Pw_c33_31(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c33_31, stage 1 (projection 33 -> 31, 29 pixels): tile 12x31, 12 pixels x 31 channels */
+static void Pw_c33_31_12x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 12) {
         {
@@ -2716,37 +2755,38 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c33_31: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1088 + n * 1088;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1088 * g + 1088 * n;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c33_31: runs its stage */
 void pw_dense_c33_31(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c33_31(in, out, packed);
+    Pw_c33_31_12x31(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c33_31(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c48_47": pwconv --------------------------------------
  * input 3x9x48 -> output 3x9x47 (NHWC, float32)
@@ -2767,7 +2807,8 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
  */
-static void Pw_c48_47(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c48_47, stage 1 (projection 48 -> 47, 27 pixels): tile 9x47, 9 pixels x 47 channels */
+static void Pw_c48_47_9x47(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 27; p += 9) {
         {
@@ -2972,37 +3013,38 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c48_47: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2352 + n * 2352;
-            const int o0 = g * 47 + 0 + n * 47;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2352 * g + 2352 * n;
+            const int o0 = 47 * g + 47 * n;
             for (int j = 0; j < 47; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 47; j < 48; ++j) d[j] = 0.0f;
+            { const int j = 47; d[j] = 0.0f; }
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 47; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 48 + s];
-                for (int j = 47; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 47; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 48 + s];
+                { const int j = 47; d[48 * s + 48 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c48_47: runs its stage */
 void pw_dense_c48_47(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c48_47(in, out, packed);
+    Pw_c48_47_9x47(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
 static void Run_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c48_47(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c47_49": pwconv --------------------------------------
  * input 5x3x47 -> output 5x3x49 (NHWC, float32)
@@ -3024,9 +3066,11 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
  */
-static void Pw_c47_49(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c47_49, stage 1 (projection 47 -> 49, 15 pixels): tile 10x32, 10 pixels x 32 channels */
+static void Pw_c47_49_10x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 10; p += 10) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 47 * p;
@@ -3518,48 +3562,50 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c47_49: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 3072 + n * 1536;
-            const int o0 = g * 49 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3072 * g + 1536 * n;
+            const int o0 = 49 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1536 + g * 3072 + n * 1536;
-            const int o0 = g * 49 + 32 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3072 * g + 1536 * n + 1536;
+            const int o0 = 49 * g + 17 * n + 32;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 47 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c47_49: runs its stage */
 void pw_dense_c47_49(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c47_49(in, out, packed);
+    Pw_c47_49_10x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
 static void Run_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c47_49(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "c64_65": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x65 (NHWC, float32)
@@ -3581,7 +3627,8 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
  */
-static void Pw_c64_65(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c64_65, stage 1 (projection 64 -> 65, 196 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_c64_65_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 189; p += 9) {
         {
@@ -4203,48 +4250,50 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c64_65: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 5200 + n * 3120;
-            const int o0 = g * 65 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 3120 * n;
+            const int o0 = 65 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3120 + g * 5200 + n * 2080;
-            const int o0 = g * 65 + 48 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 2080 * n + 3120;
+            const int o0 = 65 * g + 17 * n + 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c64_65: runs its stage */
 void pw_dense_c64_65(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c64_65(in, out, packed);
+    Pw_c64_65_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c64_65(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "c65_64": pwconv --------------------------------------
  * input 13x17x65 -> output 13x17x64 (NHWC, float32)
@@ -4266,7 +4315,8 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
  */
-static void Pw_c65_64(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c65_64, stage 1 (projection 65 -> 64, 221 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_c65_64_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 210; p += 14) {
         for (int n = 0; n < 2; ++n) {
@@ -4667,35 +4717,35 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c65_64: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 4224 + n * 2112;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 4224 * g + 2112 * n;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c65_64: runs its stage */
 void pw_dense_c65_64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c65_64(in, out, packed);
+    Pw_c65_64_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c65_64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "c16_96": pwconv --------------------------------------
  * input 7x6x16 -> output 7x6x96 (NHWC, float32)
@@ -4716,7 +4766,8 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_c16_96(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_96, stage 1 (projection 16 -> 96, 42 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_c16_96_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         for (int n = 0; n < 3; ++n) {
@@ -4941,35 +4992,35 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_96: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 544;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 1632 * g + 544 * n;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_96: runs its stage */
 void pw_dense_c16_96(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_96(in, out, packed);
+    Pw_c16_96_14x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_96(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "c96_48": pwconv --------------------------------------
  * input 8x7x96 -> output 8x7x48 (NHWC, float32)
@@ -4991,7 +5042,8 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
  */
-static void Pw_c96_48(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c96_48, stage 1 (projection 96 -> 48, 56 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_c96_48_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 54; p += 9) {
         {
@@ -5250,35 +5302,36 @@ static void Pw_c96_48(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c96_48: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 4656 + n * 4656;
-            const int o0 = g * 48 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4656 * g + 4656 * n;
+            const int o0 = 48 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c96_48: runs its stage */
 void pw_dense_c96_48(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c96_48(in, out, packed);
+    Pw_c96_48_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
 static void Run_c96_48(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c96_48(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "c17_1": pwconv --------------------------------------
  * input 15x15x17 -> output 15x15x1 (NHWC, float32)
@@ -5300,7 +5353,8 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
  */
-static void Pw_c17_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c17_1, stage 1 (projection 17 -> 1, 225 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_c17_1_14x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 14) {
         {
@@ -5459,37 +5513,38 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c17_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 288 + n * 288;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 288 * g + 288 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_1: runs its stage */
 void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_1(in, out, packed);
+    Pw_c17_1_14x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "c1_33": pwconv --------------------------------------
  * input 16x9x1 -> output 16x9x33 (NHWC, float32)
@@ -5510,7 +5565,8 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
  */
-static void Pw_c1_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_33, stage 1 (projection 1 -> 33, 144 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_c1_33_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 144; p += 9) {
         {
@@ -5544,7 +5600,8 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             __m512 vacc8x0 = _mm512_loadu_ps(vw);
             __m512 vacc8x1 = _mm512_loadu_ps(vw + 16);
             __m512 vacc8x2 = _mm512_loadu_ps(vw + 32);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 48 * s + 48);
                 const __m512 vk1 = _mm512_loadu_ps(vw + 48 * s + 64);
                 const __m512 vk2 = _mm512_loadu_ps(vw + 48 * s + 80);
@@ -5715,37 +5772,39 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 96 + n * 96;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+            {
+                const int s = 0;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_33: runs its stage */
 void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_33(in, out, packed);
+    Pw_c1_33_9x33(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "cdef": pwconv --------------------------------------
  * input 5x5x24 -> output 5x5x24 (NHWC, float32)
@@ -5767,9 +5826,11 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-static void Pw_cdef(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer cdef, stage 1 (projection 24 -> 24, 25 pixels): tile 14x24, 14 pixels x 24 channels */
+static void Pw_cdef_14x24(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 24 * p;
@@ -6168,37 +6229,38 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer cdef: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 800 + n * 800;
-            const int o0 = g * 24 + 0 + n * 24;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 800 * g + 800 * n;
+            const int o0 = 24 * g + 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer cdef: runs its stage */
 void pw_dense_cdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_cdef(in, out, packed);
+    Pw_cdef_14x24(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
 static void Run_cdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_cdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "nobias": pwconv --------------------------------------
  * input 3x7x9 -> output 3x7x17 (NHWC, float32)
@@ -6221,9 +6283,11 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *   pw_w [17][9], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 1 (projection 9 -> 17, 21 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_nobias_14x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -6562,35 +6626,36 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 288 + n * 288;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 288 * g + 288 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[0 + s * 32 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 17; j < 32; ++j) d[0 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void pw_dense_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_nobias(in, out, packed);
+    Pw_nobias_14x17(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "a_relu": pwconv --------------------------------------
  * input 2x7x8 -> output 2x7x16 (NHWC, float32)
@@ -6611,9 +6676,11 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
  */
-static void Pw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_relu, stage 1 (projection 8 -> 16, 14 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_a_relu_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -6765,35 +6832,36 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void pw_dense_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_relu(in, out, packed);
+    Pw_a_relu_14x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "a_r6": pwconv --------------------------------------
  * input 7x2x5 -> output 7x2x9 (NHWC, float32)
@@ -6814,9 +6882,11 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
  */
-static void Pw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_r6, stage 1 (projection 5 -> 9, 14 pixels): tile 14x9, 14 pixels x 9 channels */
+static void Pw_a_r6_14x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -6982,37 +7052,38 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 96 + n * 96;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_r6(in, out, packed);
+    Pw_a_r6_14x9(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "a_mm": pwconv --------------------------------------
  * input 3x3x16 -> output 3x3x31 (NHWC, float32)
@@ -7033,9 +7104,11 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
  */
-static void Pw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_mm, stage 1 (projection 16 -> 31, 9 pixels): tile 9x31, 9 pixels x 31 channels */
+static void Pw_a_mm_9x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -7219,37 +7292,38 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 544 + n * 544;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_mm(in, out, packed);
+    Pw_a_mm_9x31(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "a_max": pwconv --------------------------------------
  * input 1x15x31 -> output 1x15x8 (NHWC, float32)
@@ -7272,108 +7346,110 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *   pw_w [8][31], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer a_max, stage 1 (projection 31 -> 8, 15 pixels): tile 15x8pairs, 15 pixels x 8 channels in pixel pairs */
+static void Pw_a_max_15x8pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[256];   /* 8 pairs x 32 input channels, (p0, p1) in each double */
     {   /* 15-pixel tail */
-        for (int c = 0; c < 16; c += 16) {
+        {
+            const int c = 0;
             {
-                const __m512 a = _mm512_loadu_ps(in + 0 + c);
-                const __m512 b = _mm512_loadu_ps(in + 31 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c);
+                const __m512 b = _mm512_loadu_ps(in + c + 31);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 62 + c);
-                const __m512 b = _mm512_loadu_ps(in + 93 + c);
-                _mm512_storeu_pd(pk + 32 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 62);
+                const __m512 b = _mm512_loadu_ps(in + c + 93);
+                _mm512_storeu_pd(pk + c + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 124 + c);
-                const __m512 b = _mm512_loadu_ps(in + 155 + c);
-                _mm512_storeu_pd(pk + 64 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 124);
+                const __m512 b = _mm512_loadu_ps(in + c + 155);
+                _mm512_storeu_pd(pk + c + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 186 + c);
-                const __m512 b = _mm512_loadu_ps(in + 217 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 186);
+                const __m512 b = _mm512_loadu_ps(in + c + 217);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 248 + c);
-                const __m512 b = _mm512_loadu_ps(in + 279 + c);
-                _mm512_storeu_pd(pk + 128 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 128 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 248);
+                const __m512 b = _mm512_loadu_ps(in + c + 279);
+                _mm512_storeu_pd(pk + c + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 310 + c);
-                const __m512 b = _mm512_loadu_ps(in + 341 + c);
-                _mm512_storeu_pd(pk + 160 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 160 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 310);
+                const __m512 b = _mm512_loadu_ps(in + c + 341);
+                _mm512_storeu_pd(pk + c + 160, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 168, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 372 + c);
-                const __m512 b = _mm512_loadu_ps(in + 403 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 372);
+                const __m512 b = _mm512_loadu_ps(in + c + 403);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 434 + c);
+                const __m512 a = _mm512_loadu_ps(in + c + 434);
                 const __m512 b = a;
-                _mm512_storeu_pd(pk + 224 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 224 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 16..30, the rest of the 16 zero */
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 0 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 31 + 16);
-                _mm512_storeu_pd(pk + 0 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 16);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 47);
+                _mm512_storeu_pd(pk + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 24, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 62 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 93 + 16);
-                _mm512_storeu_pd(pk + 32 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 78);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 109);
+                _mm512_storeu_pd(pk + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 124 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 155 + 16);
-                _mm512_storeu_pd(pk + 64 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 140);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 171);
+                _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 186 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 217 + 16);
-                _mm512_storeu_pd(pk + 96 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 202);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 233);
+                _mm512_storeu_pd(pk + 112, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 120, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 248 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 279 + 16);
-                _mm512_storeu_pd(pk + 128 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 128 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 264);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 295);
+                _mm512_storeu_pd(pk + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 310 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 341 + 16);
-                _mm512_storeu_pd(pk + 160 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 160 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 326);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 357);
+                _mm512_storeu_pd(pk + 176, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 184, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 372 + 16);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 403 + 16);
-                _mm512_storeu_pd(pk + 192 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 388);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 419);
+                _mm512_storeu_pd(pk + 208, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 216, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 434 + 16);
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 450);
                 const __m512 b = a;
-                _mm512_storeu_pd(pk + 224 + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 224 + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_setzero_ps();
@@ -7425,7 +7501,7 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
             {
                 __m512 vo = _mm512_permutexvar_ps(vlo, vacc0x0);
                 vo = _mm512_min_ps(vo, _mm512_set1_ps(0.0f));
-                _mm512_mask_storeu_ps(out + 0, (__mmask16)0x00FF, vo);
+                _mm512_mask_storeu_ps(out, (__mmask16)0x00FF, vo);
             }
             {
                 __m512 vo = _mm512_permutexvar_ps(vhi, vacc0x0);
@@ -7528,34 +7604,33 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int s = 0; s < 32; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j)
-                d[0 + s * 16 + j] = k < 31 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 31 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 31 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 31 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void pw_dense_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_max(in, out, packed);
+    Pw_a_max_15x8pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "res8": pwconv --------------------------------------
  * input 4x5x8 -> output 4x5x8 (NHWC, float32)
@@ -7577,9 +7652,11 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_res8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res8, stage 1 (projection 8 -> 8, 20 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_res8_14x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -7801,37 +7878,38 @@ static void Pw_res8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer res8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res8: runs its stage */
 void pw_dense_res8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res8(in, out, packed, in);
+    Pw_res8_14x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
 static void Run_res8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "res17": pwconv --------------------------------------
  * input 9x7x17 -> output 9x7x17 (NHWC, float32)
@@ -7853,7 +7931,8 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
  */
-static void Pw_res17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res17, stage 1 (projection 17 -> 17, 63 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_res17_14x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -8278,37 +8357,38 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 576 + n * 576;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 576 * g + 576 * n;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res17: runs its stage */
 void pw_dense_res17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res17(in, out, packed, in);
+    Pw_res17_14x17(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "pair_odd": pwconv --------------------------------------
  * input 11x9x48 -> output 11x9x24 (NHWC, float32)
@@ -8330,58 +8410,59 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
  */
-static void Pw_pair_odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer pair_odd, stage 1 (projection 48 -> 24, 99 pixels): tile 16x24pairs, 16 pixels x 24 channels in pixel pairs */
+static void Pw_pair_odd_16x24pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[384];   /* 8 pairs x 48 input channels, (p0, p1) in each double */
     for (int p = 0; p < 96; p += 16) {
         for (int c = 0; c < 48; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 48 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 48 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 48);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 96 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 144 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 96);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 144);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 192 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 240 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 192);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 240);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 336 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 288);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 336);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 432 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 432);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 480 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 528 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 480);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 528);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 576 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 624 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 576);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 624);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 48 * p + 672 + c);
-                const __m512 b = _mm512_loadu_ps(in + 48 * p + 720 + c);
-                _mm512_storeu_pd(pk + 336 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 336 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 48 * p + c + 672);
+                const __m512 b = _mm512_loadu_ps(in + 48 * p + c + 720);
+                _mm512_storeu_pd(pk + c + 336, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 344, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -8689,16 +8770,16 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
     {   /* 3-pixel tail */
         for (int c = 0; c < 48; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 4608 + c);
-                const __m512 b = _mm512_loadu_ps(in + 4656 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 4608);
+                const __m512 b = _mm512_loadu_ps(in + c + 4656);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 4704 + c);
+                const __m512 a = _mm512_loadu_ps(in + c + 4704);
                 const __m512 b = a;
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -8770,35 +8851,34 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer pair_odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int j = 0; j < 48; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
         for (int s = 0; s < 48; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j)
-                d[48 + s * 48 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer pair_odd: runs its stage */
 void pw_dense_pair_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair_odd(in, out, packed);
+    Pw_pair_odd_16x24pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "pair40": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x40 (NHWC, float32)
@@ -8821,40 +8901,41 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
  */
-static void Pw_pair40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer pair40, stage 1 (projection 64 -> 40, 196 pixels): tile 10x40pairs, 10 pixels x 40 channels in pixel pairs */
+static void Pw_pair40_10x40pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[320];   /* 5 pairs x 64 input channels, (p0, p1) in each double */
     for (int p = 0; p < 190; p += 10) {
         for (int c = 0; c < 64; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 64 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 64 * p + 64 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 64 * p + c + 64);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 64 * p + 128 + c);
-                const __m512 b = _mm512_loadu_ps(in + 64 * p + 192 + c);
-                _mm512_storeu_pd(pk + 64 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 64 * p + c + 128);
+                const __m512 b = _mm512_loadu_ps(in + 64 * p + c + 192);
+                _mm512_storeu_pd(pk + c + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 64 * p + 256 + c);
-                const __m512 b = _mm512_loadu_ps(in + 64 * p + 320 + c);
-                _mm512_storeu_pd(pk + 128 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 128 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 64 * p + c + 256);
+                const __m512 b = _mm512_loadu_ps(in + 64 * p + c + 320);
+                _mm512_storeu_pd(pk + c + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 64 * p + 384 + c);
-                const __m512 b = _mm512_loadu_ps(in + 64 * p + 448 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 64 * p + c + 384);
+                const __m512 b = _mm512_loadu_ps(in + 64 * p + c + 448);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 64 * p + 512 + c);
-                const __m512 b = _mm512_loadu_ps(in + 64 * p + 576 + c);
-                _mm512_storeu_pd(pk + 256 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 256 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 64 * p + c + 512);
+                const __m512 b = _mm512_loadu_ps(in + 64 * p + c + 576);
+                _mm512_storeu_pd(pk + c + 256, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 264, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -9103,22 +9184,22 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
     {   /* 6-pixel tail */
         for (int c = 0; c < 64; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 12160 + c);
-                const __m512 b = _mm512_loadu_ps(in + 12224 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 12160);
+                const __m512 b = _mm512_loadu_ps(in + c + 12224);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 12288 + c);
-                const __m512 b = _mm512_loadu_ps(in + 12352 + c);
-                _mm512_storeu_pd(pk + 64 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 12288);
+                const __m512 b = _mm512_loadu_ps(in + c + 12352);
+                _mm512_storeu_pd(pk + c + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 12416 + c);
-                const __m512 b = _mm512_loadu_ps(in + 12480 + c);
-                _mm512_storeu_pd(pk + 128 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 128 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 12416);
+                const __m512 b = _mm512_loadu_ps(in + c + 12480);
+                _mm512_storeu_pd(pk + c + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -9272,35 +9353,34 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pair40: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int j = 0; j < 80; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
         for (int s = 0; s < 64; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 80; ++j)
-                d[80 + s * 80 + j] = k < 64 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 64 + k] : 0.0f;
+            for (int j = 0; j < 80; ++j) d[80 * s + 80 + j] = k < 64 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 64 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer pair40: runs its stage */
 void pw_dense_pair40(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair40(in, out, packed);
+    Pw_pair40_10x40pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair40(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "pair8": pwconv --------------------------------------
  * input 15x15x40 -> output 15x15x8 (NHWC, float32)
@@ -9323,108 +9403,109 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *   pw_w [8][40], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_pair8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer pair8, stage 1 (projection 40 -> 8, 225 pixels): tile 16x8pairs, 16 pixels x 8 channels in pixel pairs */
+static void Pw_pair8_16x8pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[384];   /* 8 pairs x 48 input channels, (p0, p1) in each double */
     for (int p = 0; p < 224; p += 16) {
         for (int c = 0; c < 32; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 40 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 40 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 40);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 80 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 120 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 80);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 120);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 160 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 200 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 160);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 200);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 240 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 280 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 240);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 280);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 320 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 360 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 320);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 360);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 400 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 440 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 400);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 440);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 480 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 520 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 480);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 520);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 40 * p + 560 + c);
-                const __m512 b = _mm512_loadu_ps(in + 40 * p + 600 + c);
-                _mm512_storeu_pd(pk + 336 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 336 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 40 * p + c + 560);
+                const __m512 b = _mm512_loadu_ps(in + 40 * p + c + 600);
+                _mm512_storeu_pd(pk + c + 336, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 344, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 32..39, the rest of the 16 zero */
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 40 + 32);
-                _mm512_storeu_pd(pk + 0 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 72);
+                _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 80 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 120 + 32);
-                _mm512_storeu_pd(pk + 48 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 112);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 152);
+                _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 160 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 200 + 32);
-                _mm512_storeu_pd(pk + 96 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 192);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 232);
+                _mm512_storeu_pd(pk + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 240 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 280 + 32);
-                _mm512_storeu_pd(pk + 144 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 272);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 312);
+                _mm512_storeu_pd(pk + 176, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 184, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 320 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 360 + 32);
-                _mm512_storeu_pd(pk + 192 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 352);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 392);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 400 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 440 + 32);
-                _mm512_storeu_pd(pk + 240 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 432);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 472);
+                _mm512_storeu_pd(pk + 272, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 280, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 480 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 520 + 32);
-                _mm512_storeu_pd(pk + 288 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 512);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 552);
+                _mm512_storeu_pd(pk + 320, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 328, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 560 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 600 + 32);
-                _mm512_storeu_pd(pk + 336 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 336 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 592);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 40 * p + 632);
+                _mm512_storeu_pd(pk + 368, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 376, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_setzero_ps();
@@ -9570,18 +9651,18 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
     {   /* 1-pixel tail */
         for (int c = 0; c < 32; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 8960 + c);
+                const __m512 a = _mm512_loadu_ps(in + c + 8960);
                 const __m512 b = a;
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 32..39, the rest of the 16 zero */
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8960 + 32);
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 8992);
                 const __m512 b = a;
-                _mm512_storeu_pd(pk + 0 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_setzero_ps();
@@ -9602,34 +9683,33 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pair8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int s = 0; s < 48; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j)
-                d[0 + s * 16 + j] = k < 40 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 40 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 40 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 40 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer pair8: runs its stage */
 void pw_dense_pair8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair8(in, out, packed);
+    Pw_pair8_16x8pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "res33": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -9651,9 +9731,11 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_res33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res33, stage 1 (projection 33 -> 33, 1 pixels): tile 1x33, 1 pixels x 33 channels */
+static void Pw_res33_1x33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 33 * p;
@@ -9694,35 +9776,36 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1584 + n * 1584;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1584 * g + 1584 * n;
+            const int o0 = 33 * g + 33 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[0 + s * 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[0 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res33: runs its stage */
 void pw_dense_res33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res33(in, out, packed, in);
+    Pw_res33_1x33(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */
 static void Run_res33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res33(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
     {
@@ -10236,4 +10319,3 @@ const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
         .pack = pw_dense_res33_pack, .run = Run_res33
     },
 };
-

@@ -287,4 +287,3 @@ extern const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT];
 #endif
 
 #endif /* PW_TOPOLOGY_GENERATED_H */
-

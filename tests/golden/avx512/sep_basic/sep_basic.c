@@ -41,11 +41,13 @@
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_mb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_mb_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -79,8 +81,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 8 * vx;
@@ -315,7 +319,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             {
@@ -392,7 +397,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 8 * vx;
@@ -729,7 +735,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             {
@@ -763,8 +770,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 8 * vx;
@@ -999,7 +1008,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             {
@@ -1034,8 +1044,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_mb_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mb, stage 2 (projection 8 -> 16, 256 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_mb_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 14) {
         {
@@ -1257,47 +1267,50 @@ static void Pw_mb_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer mb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mb: runs its 2 stages */
 void sep_basic_mb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mb_S1(in, scratch, packed);
-    Pw_mb_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_mb_S1_8c8p(in, scratch, packed);
+    Pw_mb_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2odd": separable --------------------------------------
  * input 7x7x3 -> output 4x4x8 (NHWC, float32)
@@ -1332,11 +1345,13 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][3], dw_b [3]
  *   pw_w [8][3], pw_b [8]
  */
-static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1368,7 +1383,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1419,7 +1435,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             {
@@ -1597,7 +1614,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -1629,7 +1647,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -1680,7 +1699,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             {
@@ -1713,10 +1733,11 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd, stage 2 (projection 3 -> 8, 16 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_s2odd_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 3 * p;
@@ -1882,49 +1903,52 @@ static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 64 + n * 64;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 64 * g + 64 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd: runs its 2 stages */
 void sep_basic_s2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd_S1(in, scratch, packed);
-    Pw_s2odd_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_s2odd_S1_3c8p(in, scratch, packed);
+    Pw_s2odd_S2_14x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2odd2": separable --------------------------------------
  * input 13x15x17 -> output 7x8x33 (NHWC, float32)
@@ -1959,11 +1983,13 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][17], dw_b [17]
  *   pw_w [33][17], pw_b [33]
  */
-static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_s2odd2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2021,7 +2047,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2205,7 +2232,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -2649,7 +2677,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -2707,7 +2736,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -2891,7 +2921,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -2950,8 +2981,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd2, stage 2 (projection 17 -> 33, 56 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_s2odd2_S2_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 54; p += 9) {
         {
@@ -3243,58 +3274,61 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s2odd2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 864 + n * 864;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 864 * g + 864 * n + 320;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd2: runs its 2 stages */
 void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd2_S1(in, scratch, packed);
-    Pw_s2odd2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_s2odd2_S1_16c8p(in, scratch, packed);
+    Pw_s2odd2_S2_9x33(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k5s2": separable --------------------------------------
  * input 9x9x16 -> output 5x5x15 (NHWC, float32)
@@ -3329,11 +3363,13 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *   dw_w [5][5][16], dw_b [16]
  *   pw_w [15][16], pw_b [15]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_k5s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -3386,7 +3422,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -3505,7 +3542,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -3891,7 +3929,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -3944,7 +3983,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -4063,7 +4103,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -4117,10 +4158,11 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 16 -> 15, 25 pixels): tile 14x15, 14 pixels x 15 channels */
+static void Pw_k5s2_S2_14x15(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -4367,47 +4409,50 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 272 + n * 272;
-            const int o0 = g * 15 + 0 + n * 15;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 416;
+            const int o0 = 15 * g + 15 * n;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+            { const int j = 15; d[j] = 0.0f; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 15; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 15; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 2 stages */
 void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_k5s2_S1_16c8p(in, scratch, packed);
+    Pw_k5s2_S2_14x15(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s3": separable --------------------------------------
  * input 14x13x9 -> output 5x5x31 (NHWC, float32)
@@ -4442,7 +4487,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][9], dw_b [9]
  *   pw_w [31][9], pw_b [31]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_s3_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -4606,7 +4652,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -4638,7 +4685,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -4700,7 +4748,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -4733,10 +4782,11 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s3, stage 2 (projection 9 -> 31, 25 pixels): tile 14x31, 14 pixels x 31 channels */
+static void Pw_s3_S2_14x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -5135,49 +5185,52 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 320 + n * 320;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 320 * g + 320 * n + 160;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void sep_basic_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_9c8p(in, scratch, packed);
+    Pw_s3_S2_14x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k1x7": separable --------------------------------------
  * input 7x9x4 -> output 7x9x5 (NHWC, float32)
@@ -5212,7 +5265,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   dw_w [1][7][4], dw_b [4]
  *   pw_w [5][4], pw_b [5]
  */
-static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k1x7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
@@ -5501,8 +5555,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k1x7, stage 2 (projection 4 -> 5, 63 pixels): tile 14x5, 14 pixels x 5 channels */
+static void Pw_k1x7_S2_14x5(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -5715,49 +5769,52 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 128 + g * 80 + n * 80;
-            const int o0 = g * 5 + 0 + n * 5;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 128;
+            const int o0 = 5 * g + 5 * n;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its 2 stages */
 void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7_S1(in, scratch, packed);
-    Pw_k1x7_S2(scratch, out, packed + 128);
+    enum {
+        S2_W = 128,   /* stage 2's packed weights */
+    };
+    Dw_k1x7_S1_4c8p(in, scratch, packed);
+    Pw_k1x7_S2_14x5(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k5x3s21": separable --------------------------------------
  * input 15x8x7 -> output 8x8x9 (NHWC, float32)
@@ -5792,11 +5849,13 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *   dw_w [5][3][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_k5x3s21_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5836,7 +5895,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 1..6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5958,7 +6018,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -6286,7 +6347,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -6326,7 +6388,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -6448,7 +6511,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -6489,8 +6553,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5x3s21, stage 2 (projection 7 -> 9, 64 pixels): tile 14x9, 14 pixels x 9 channels */
+static void Pw_k5x3s21_S2_14x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -6712,49 +6776,52 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer k5x3s21: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 256;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 256 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 256 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 256;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3s21: runs its 2 stages */
 void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3s21_S1(in, scratch, packed);
-    Pw_k5x3s21_S2(scratch, out, packed + 256);
+    enum {
+        S2_W = 256,   /* stage 2's packed weights */
+    };
+    Dw_k5x3s21_S1_7c8p(in, scratch, packed);
+    Pw_k5x3s21_S2_14x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5x3s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "d2": separable --------------------------------------
  * input 13x13x32 -> output 13x13x32 (NHWC, float32)
@@ -6789,7 +6856,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [32][32], pw_b [32]
  */
-static void Dw_d2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6837,7 +6905,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 416 * vy + 32 * vx + 16 * ct;
@@ -7095,7 +7164,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 416 * vy + 32 * vx + 16 * ct;
@@ -7398,7 +7468,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 11..12 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 416 * vy + 32 * vx + 16 * ct;
@@ -7603,8 +7674,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d2, stage 2 (projection 32 -> 32, 169 pixels): tile 10x32, 10 pixels x 32 channels */
+static void Pw_d2_S2_10x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 160; p += 10) {
         {
@@ -7915,45 +7986,47 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 1056 + n * 1056;
-            const int o0 = g * 32 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1056 * g + 1056 * n + 320;
+            const int o0 = 32 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its 2 stages */
 void sep_basic_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_S1(in, scratch, packed);
-    Pw_d2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_d2_S1_16c8p(in, scratch, packed);
+    Pw_d2_S2_10x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "d3s2": separable --------------------------------------
  * input 15x14x5 -> output 8x7x4 (NHWC, float32)
@@ -7987,7 +8060,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][5], dw_b [5]
  *   pw_w [4][5], pw_b [4]
  */
-static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_d3s2_S1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
@@ -8476,8 +8550,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d3s2, stage 2 (projection 5 -> 4, 56 pixels): tile 14x4, 14 pixels x 4 channels */
+static void Pw_d3s2_S2_14x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -8617,49 +8691,52 @@ static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 96 + n * 96;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 96 * g + 96 * n + 160;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 4; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2: runs its 2 stages */
 void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2_S1(in, scratch, packed);
-    Pw_d3s2_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_d3s2_S1_5c8p(in, scratch, packed);
+    Pw_d3s2_S2_14x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "valid": separable --------------------------------------
  * input 9x9x8 -> output 4x4x16 (NHWC, float32)
@@ -8694,7 +8771,8 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_valid_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_valid_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
@@ -8793,10 +8871,11 @@ static void Dw_valid_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_valid_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer valid, stage 2 (projection 8 -> 16, 16 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_valid_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -8962,47 +9041,50 @@ static void Pw_valid_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer valid: runs its 2 stages */
 void sep_basic_valid(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_S1(in, scratch, packed);
-    Pw_valid_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_valid_S1_8c8p(in, scratch, packed);
+    Pw_valid_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
 static void Run_valid(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_valid(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "tab": separable --------------------------------------
  * input 8x7x16 -> output 8x7x17 (NHWC, float32)
@@ -9036,11 +9118,13 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *   dw_w [4][4][16], dw_b [16]
  *   pw_w [17][16], pw_b [17]
  */
-static void Dw_tab_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_tab_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -9155,7 +9239,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -9207,7 +9292,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -9247,7 +9333,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -9562,7 +9649,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0..3: kernel rows 0..2, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -9677,7 +9765,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 4;
             {
@@ -9729,7 +9818,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             {
@@ -9769,7 +9859,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -9797,7 +9888,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -9884,7 +9976,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 4;
             {
@@ -9924,7 +10017,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 5;
             {
@@ -9956,7 +10050,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -9981,8 +10076,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_tab_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer tab, stage 2 (projection 16 -> 17, 56 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_tab_S2_14x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -10207,47 +10302,50 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer tab: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_tab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 544 + n * 544;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 544 * n + 272;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer tab: runs its 2 stages */
 void sep_basic_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_S1(in, scratch, packed);
-    Pw_tab_S2(scratch, out, packed + 272);
+    enum {
+        S2_W = 272,   /* stage 2's packed weights */
+    };
+    Dw_tab_S1_16c8p(in, scratch, packed);
+    Pw_tab_S2_14x17(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
 static void Run_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int2": separable --------------------------------------
  * input 9x7x15 -> output 9x7x8 (NHWC, float32)
@@ -10282,11 +10380,13 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *   dw_w [5][5][15], dw_b [15]
  *   pw_w [8][15], pw_b [8]
  */
-static void Dw_int2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_int2_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -10338,7 +10438,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -10402,7 +10503,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -10518,7 +10620,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -10582,7 +10685,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -10634,7 +10738,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -10698,7 +10803,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -10778,7 +10884,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -10924,7 +11031,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 5;
             {
@@ -11004,7 +11112,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -11588,7 +11697,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -11652,7 +11762,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -11732,7 +11843,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 2..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 2;
             {
@@ -11878,7 +11990,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 5;
             {
@@ -11958,7 +12071,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -12022,7 +12136,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -12074,7 +12189,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -12138,7 +12254,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 2..4: kernel rows 0..2, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 2;
             {
@@ -12254,7 +12371,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 5;
             {
@@ -12318,7 +12436,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 6;
             {
@@ -12371,8 +12490,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_int2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer int2, stage 2 (projection 15 -> 8, 63 pixels): tile 16x8pairs, 16 pixels x 8 channels in pixel pairs */
+static void Pw_int2_S2_16x8pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[128];   /* 8 pairs x 16 input channels, (p0, p1) in each double */
     for (int p = 0; p < 48; p += 16) {
@@ -12380,50 +12499,50 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 15);
-                _mm512_storeu_pd(pk + 0, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 30);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 45);
                 _mm512_storeu_pd(pk + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 24, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 60);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 75);
                 _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 90);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 105);
                 _mm512_storeu_pd(pk + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 120);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 135);
                 _mm512_storeu_pd(pk + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 150);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 165);
                 _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 80 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 180);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 195);
                 _mm512_storeu_pd(pk + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 210);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 15 * p + 225);
                 _mm512_storeu_pd(pk + 112, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 112 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 120, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -12571,50 +12690,50 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 720);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 735);
-                _mm512_storeu_pd(pk + 0, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 750);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 765);
                 _mm512_storeu_pd(pk + 16, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 16 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 24, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 780);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 795);
                 _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 810);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 825);
                 _mm512_storeu_pd(pk + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 840);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 855);
                 _mm512_storeu_pd(pk + 64, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 64 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 72, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 870);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 885);
                 _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 80 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 900);
                 const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 915);
                 _mm512_storeu_pd(pk + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x7FFF, in + 930);
                 const __m512 b = a;
                 _mm512_storeu_pd(pk + 112, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 112 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                _mm512_storeu_pd(pk + 120, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -12754,21 +12873,20 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
         float *restrict d = packed + 416;
         for (int j = 0; j < 16; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
@@ -12776,25 +12894,27 @@ void sep_basic_int2_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j)
-                d[16 + s * 16 + j] = k < 15 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 15 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 15 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 15 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its 2 stages */
 void sep_basic_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2_S1(in, scratch, packed);
-    Pw_int2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_int2_S1_15c8p(in, scratch, packed);
+    Pw_int2_S2_16x8pairs(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m2": separable --------------------------------------
  * input 7x7x4 -> output 7x7x8 (NHWC, float32)
@@ -12830,11 +12950,13 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_m2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_m2_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -12878,7 +13000,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -13052,7 +13175,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -13455,7 +13579,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -13499,7 +13624,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -13673,7 +13799,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -13718,8 +13845,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 2 (projection 8 -> 8, 49 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_m2_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 14) {
         {
@@ -13932,49 +14059,52 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its 2 stages */
 void sep_basic_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2_S1(in, scratch, packed);
-    Pw_m2_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m2_S1_8c8p(in, scratch, packed);
+    Pw_m2_S2_14x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "m3": separable --------------------------------------
  * input 9x9x5 -> output 9x9x16 (NHWC, float32)
@@ -14010,11 +14140,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][15], dw_b [15]
  *   pw_w [16][15], pw_b [16]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
+static void Dw_m3_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14058,7 +14190,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14290,7 +14423,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -14775,7 +14909,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -14819,7 +14954,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -15051,7 +15187,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -15096,8 +15233,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 15 -> 16, 81 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_m3_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 70; p += 14) {
         {
@@ -15346,47 +15483,50 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 5) * 3;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 15 * ct;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 15 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void sep_basic_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_15c8p(in, scratch, packed);
+    Pw_m3_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "m4c1": separable --------------------------------------
  * input 8x9x1 -> output 8x9x3 (NHWC, float32)
@@ -15422,11 +15562,13 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [3][4], pw_b [3]
  */
-static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m4c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15458,7 +15600,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15564,7 +15707,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -15812,7 +15956,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -15844,7 +15989,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -15950,7 +16096,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -15983,8 +16130,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m4c1, stage 2 (projection 4 -> 3, 72 pixels): tile 14x3, 14 pixels x 3 channels */
+static void Pw_m4c1_S2_14x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 70; p += 14) {
         {
@@ -16152,49 +16299,52 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m4c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 80 + n * 80;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 160;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m4c1: runs its 2 stages */
 void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4c1_S1(in, scratch, packed);
-    Pw_m4c1_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m4c1_S1_4c8p(in, scratch, packed);
+    Pw_m4c1_S2_14x3(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m4c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m4c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "m8": separable --------------------------------------
  * input 5x5x2 -> output 5x5x1 (NHWC, float32)
@@ -16230,11 +16380,13 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [1][16], pw_b [1]
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16278,7 +16430,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16394,7 +16547,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -16715,7 +16869,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -16759,7 +16914,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -16875,7 +17031,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -16920,10 +17077,11 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m8, stage 2 (projection 16 -> 1, 25 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_m8_S2_14x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 16 * p;
@@ -17170,47 +17328,50 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 2) * 8;
+    {   /* 2-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void sep_basic_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_16c8p(in, scratch, packed);
+    Pw_m8_S2_14x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "m2s2": separable --------------------------------------
  * input 15x15x16 -> output 8x8x48 (NHWC, float32)
@@ -17246,11 +17407,13 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [48][32], pw_b [48]
  */
-static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_m2s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17294,7 +17457,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17497,7 +17661,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17941,7 +18106,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17985,7 +18151,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18188,7 +18355,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18233,8 +18401,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2s2, stage 2 (projection 32 -> 48, 64 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_m2s2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -18804,56 +18972,59 @@ static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m2s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 1584 + n * 1056;
-            const int o0 = g * 48 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1584 * g + 1056 * n + 320;
+            const int o0 = 48 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1376 + g * 1584 + n * 528;
-            const int o0 = g * 48 + 32 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1584 * g + 528 * n + 1376;
+            const int o0 = 48 * g + 16 * n + 32;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2s2: runs its 2 stages */
 void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2s2_S1(in, scratch, packed);
-    Pw_m2s2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_m2s2_S1_16c8p(in, scratch, packed);
+    Pw_m2s2_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "mdef": separable --------------------------------------
  * input 7x8x9 -> output 7x8x18 (NHWC, float32)
@@ -18888,11 +19059,13 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][18], dw_b [18]
  *   pw_w [18][18], pw_b [18]
  */
-static void Dw_mdef_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_mdef_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -18962,7 +19135,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -19254,7 +19428,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -19908,7 +20083,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -19978,7 +20154,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -20270,7 +20447,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             {
@@ -20341,8 +20519,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_mdef_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mdef, stage 2 (projection 18 -> 18, 56 pixels): tile 14x18, 14 pixels x 18 channels */
+static void Pw_mdef_S2_14x18(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -20567,58 +20745,61 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer mdef: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mdef_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 18 + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 608 + n * 608;
-            const int o0 = g * 18 + 0 + n * 18;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 608 * g + 608 * n + 320;
+            const int o0 = 18 * g + 18 * n;
             for (int j = 0; j < 18; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 18; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 18; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 18 + s];
-                for (int j = 18; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 18; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 18; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mdef: runs its 2 stages */
 void sep_basic_mdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mdef_S1(in, scratch, packed);
-    Pw_mdef_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_mdef_S1_16c8p(in, scratch, packed);
+    Pw_mdef_S2_14x18(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "px": separable --------------------------------------
  * input 1x1x64 -> output 1x1x65 (NHWC, float32)
@@ -20653,11 +20834,13 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [65][64], pw_b [65]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_px_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -20678,10 +20861,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 64 -> 65, 1 pixels): tile 1x64, 1 pixels x 64 channels */
+static void Pw_px_S2_1x64(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 64 * p;
@@ -20740,58 +20924,61 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 640 + g * 5200 + n * 4160;
-            const int o0 = g * 65 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 4160 * n + 640;
+            const int o0 = 65 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4800 + g * 5200 + n * 1040;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5200 * g + 1040 * n + 4800;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 2 stages */
 void sep_basic_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_px_S1_16c8p(in, scratch, packed);
+    Pw_px_S2_1x64(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "px_s2": separable --------------------------------------
  * input 1x1x7 -> output 1x1x9 (NHWC, float32)
@@ -20825,11 +21012,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c8p, 7 channels x 8 pixels */
+static void Dw_px_s2_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -20850,10 +21039,11 @@ static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px_s2, stage 2 (projection 7 -> 9, 1 pixels): tile 1x9, 1 pixels x 9 channels */
+static void Pw_px_s2_S2_1x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -20874,49 +21064,52 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 128 + n * 128;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 416;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its 2 stages */
 void sep_basic_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2_S1(in, scratch, packed);
-    Pw_px_s2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_px_s2_S1_7c8p(in, scratch, packed);
+    Pw_px_s2_S2_1x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_k": separable --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -20950,11 +21143,13 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [7][7][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_big_k_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_big_k_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21006,7 +21201,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -21058,7 +21254,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -21110,7 +21307,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -21162,7 +21360,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -21214,7 +21413,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -21266,7 +21466,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -21318,7 +21519,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -21370,7 +21572,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -21423,10 +21626,11 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_big_k_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer big_k, stage 2 (projection 8 -> 8, 9 pixels): tile 9x8, 9 pixels x 8 channels */
+static void Pw_big_k_S2_9x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -21519,49 +21723,52 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_k: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 800;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 800 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 800 + g * 144 + n * 144;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 800;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer big_k: runs its 2 stages */
 void sep_basic_big_k(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k_S1(in, scratch, packed);
-    Pw_big_k_S2(scratch, out, packed + 800);
+    enum {
+        S2_W = 800,   /* stage 2's packed weights */
+    };
+    Dw_big_k_S1_8c8p(in, scratch, packed);
+    Pw_big_k_S2_9x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_big_k(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "nobias": separable --------------------------------------
  * input 9x7x16 -> output 9x7x31 (NHWC, float32)
@@ -21597,11 +21804,13 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *   pw_w [31][16], pw_b [31]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_nobias_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21634,7 +21843,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -21723,7 +21933,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -21951,7 +22162,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -21984,7 +22196,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -22073,7 +22286,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 6;
             {
@@ -22107,8 +22321,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 16 -> 31, 63 pixels): tile 14x31, 14 pixels x 31 channels */
+static void Pw_nobias_S2_14x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -22533,44 +22747,47 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 512 + n * 512;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 512 * g + 512 * n + 144;
+            const int o0 = 31 * g + 31 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[0 + s * 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 31; j < 32; ++j) d[0 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 31; d[32 * s + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 2 stages */
 void sep_basic_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, out, packed + 144);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_nobias_S1_16c8p(in, scratch, packed);
+    Pw_nobias_S2_14x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "acts": separable --------------------------------------
  * input 7x9x31 -> output 7x9x17 (NHWC, float32)
@@ -22605,11 +22822,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][31], dw_b [31]
  *   pw_w [17][31], pw_b [17]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_acts_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -22671,7 +22890,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -22905,7 +23125,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -23417,7 +23638,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -23479,7 +23701,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -23713,7 +23936,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             {
@@ -23776,8 +24000,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 31 -> 17, 63 pixels): tile 14x17, 14 pixels x 17 channels */
+static void Pw_acts_S2_14x17(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -24160,58 +24384,61 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 160;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 160;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 320 + g * 1024 + n * 1024;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1024 * g + 1024 * n + 320;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 2 stages */
 void sep_basic_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_acts_S1_16c8p(in, scratch, packed);
+    Pw_acts_S2_14x17(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "acts2": separable --------------------------------------
  * input 13x2x33 -> output 13x1x64 (NHWC, float32)
@@ -24245,11 +24472,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [64][33], pw_b [64]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_acts2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24385,7 +24614,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24446,10 +24676,11 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 33 -> 64, 13 pixels): tile 13x32, 13 pixels x 32 channels */
+static void Pw_acts2_S2_13x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 13; p += 13) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 1088 * n;
             const int ib = 33 * p;
@@ -24709,56 +24940,57 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 480 + g * 2176 + n * 1088;
-            const int o0 = g * 64 + 0 + n * 32;
+            float *restrict d = packed + 2176 * g + 1088 * n + 480;
+            const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 2 stages */
 void sep_basic_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, out, packed + 480);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_acts2_S1_16c8p(in, scratch, packed);
+    Pw_acts2_S2_13x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts2(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
     {
@@ -25122,4 +25354,3 @@ const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
         .pack = sep_basic_acts2_pack, .run = Run_acts2
     },
 };
-

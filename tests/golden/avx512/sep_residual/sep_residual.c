@@ -41,11 +41,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_a1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -77,7 +79,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -183,7 +186,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -431,7 +435,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -463,7 +468,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -569,7 +575,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -602,8 +609,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a1, stage 2 (projection 16 -> 16, 81 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_a1_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 70; p += 14) {
         {
@@ -902,45 +909,48 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a1: runs its 2 stages */
 void sep_residual_a1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a1_S1(in, scratch, packed);
-    Pw_a1_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a1_S1_16c8p(in, scratch, packed);
+    Pw_a1_S2_14x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "a2": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -974,11 +984,13 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_a2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_a2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1012,7 +1024,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1132,7 +1145,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -1400,7 +1414,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -1434,7 +1449,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             {
@@ -1554,7 +1570,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             {
@@ -1589,8 +1606,7 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_a2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     1, 2, 3, 5, 6, 7,
@@ -1610,7 +1626,8 @@ static const int Src_a2_S2[96] = {
     0, 1, 3, 12, 13, 15,
 };
 
-static void Pw_a2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a2, stage 2 (projection 16 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1628,7 +1645,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1669,7 +1686,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1684,45 +1701,47 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a2: runs its 2 stages */
 void sep_residual_a2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a2_S1(in, scratch, packed);
-    Pw_a2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a2_S1_16c8p(in, scratch, packed);
+    Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
 static void Run_a2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "a3": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -1758,17 +1777,19 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][32], dw_b [32]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a3_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_a3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 144; ++j)
-            stage[(y + 2) * 208 + 32 + j] = in[y * 144 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+    }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 416 * ct;
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -2881,8 +2902,8 @@ static void Dw_a3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a3, stage 2 (projection 32 -> 16, 81 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_a3_S2_14x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 70; p += 14) {
@@ -3158,46 +3179,48 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 272 + n * 272;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 832;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a3: runs its 2 stages */
 void sep_residual_a3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a3_S1(in, scratch, packed, scratch + 2592);
-    Pw_a3_S2(scratch, out, packed + 832, skip);
+    enum {
+        S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_a3_S1_16c8p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_a3_S2_14x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_a3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b1": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x51 (NHWC, float32)
@@ -3219,7 +3242,8 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
  */
-static void Pw_b1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 1 (projection 17 -> 51, 169 pixels): tile 10x32, 10 pixels x 32 channels */
+static void Pw_b1_10x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 160; p += 10) {
         {
@@ -3985,48 +4009,50 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1152 + n * 576;
-            const int o0 = g * 51 + 0 + n * 32;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1152 * g + 576 * n;
+            const int o0 = 51 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 576 + g * 1152 + n * 576;
-            const int o0 = g * 51 + 32 + n * 19;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1152 * g + 576 * n + 576;
+            const int o0 = 51 * g + 19 * n + 32;
             for (int j = 0; j < 19; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 19; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 19; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 19; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 19; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 19; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its stage */
 void sep_residual_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b1(in, out, packed);
+    Pw_b1_10x32(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b2": separable --------------------------------------
  * input 13x13x51 -> output 13x13x17 (NHWC, float32)
@@ -4061,11 +4087,13 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][51], dw_b [51]
  *   pw_w [17][51], pw_b [17]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -4127,8 +4155,10 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 663 * vy + 51 * vx + 16 * ct;
@@ -4513,7 +4543,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 3; ++ct) {
@@ -4654,7 +4685,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 663 * vy + 51 * vx + 16 * ct;
@@ -5219,7 +5251,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5281,8 +5314,10 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 663 * vy + 51 * vx + 16 * ct;
@@ -5667,7 +5702,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             for (int ct = 0; ct < 3; ++ct) {
@@ -5730,8 +5766,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b2, stage 2 (projection 51 -> 17, 169 pixels): tile 10x17, 10 pixels x 17 channels */
+static void Pw_b2_S2_10x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 160; p += 10) {
         {
@@ -6080,57 +6116,59 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 480 + ct * 160;
-        const int o0 = (48 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 480;
+        const int o0 = 3 * ct + 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 51 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 640 + g * 1664 + n * 1664;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1664 * g + 1664 * n + 640;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 51 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void sep_residual_b2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 640, skip);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_16c8p(in, scratch, packed);
+    Pw_b2_S2_10x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b3": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x34 (NHWC, float32)
@@ -6152,7 +6190,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
  */
-static void Pw_b3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 1 (projection 17 -> 34, 169 pixels): tile 9x34, 9 pixels x 34 channels */
+static void Pw_b3_9x34(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 162; p += 9) {
         {
@@ -6612,37 +6651,38 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 864 + n * 864;
-            const int o0 = g * 34 + 0 + n * 34;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 864 * g + 864 * n;
+            const int o0 = 34 * g + 34 * n;
             for (int j = 0; j < 34; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 34; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 34; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 34; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 34; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 34; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its stage */
 void sep_residual_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b3(in, out, packed);
+    Pw_b3_9x34(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b4": separable --------------------------------------
  * input 13x13x34 -> output 13x13x17 (NHWC, float32)
@@ -6677,11 +6717,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][34], dw_b [34]
  *   pw_w [17][34], pw_b [17]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6743,8 +6785,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 442 * vy + 34 * vx + 16 * ct;
@@ -7129,7 +7173,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7270,7 +7315,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 442 * vy + 34 * vx + 16 * ct;
@@ -7835,7 +7881,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7897,8 +7944,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 442 * vy + 34 * vx + 16 * ct;
@@ -8283,7 +8332,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8346,8 +8396,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b4, stage 2 (projection 34 -> 17, 169 pixels): tile 10x17, 10 pixels x 17 channels */
+static void Pw_b4_S2_10x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 160; p += 10) {
         {
@@ -8696,57 +8746,59 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 34 + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 1120 + n * 1120;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1120 * g + 1120 * n + 480;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 34 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void sep_residual_b4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_16c8p(in, scratch, packed);
+    Pw_b4_S2_10x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b5": separable --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -8781,11 +8833,13 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [17][17], pw_b [17]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_b5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8883,7 +8937,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -9005,8 +9060,10 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 221 * vy + 17 * vx;
@@ -9573,7 +9630,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -9695,7 +9753,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -9793,7 +9852,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -9915,7 +9975,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -10069,8 +10130,10 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 221 * vy + 17 * vx;
@@ -10787,7 +10850,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 11;
             {
@@ -10941,7 +11005,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 12;
             {
@@ -11396,7 +11461,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 221 * vy + 17 * vx;
@@ -12595,7 +12661,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -12717,7 +12784,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 1;
             {
@@ -12871,8 +12939,10 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 221 * vy + 17 * vx;
@@ -13589,7 +13659,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 11: kernel rows 0..3, cols 0..3 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 11;
             {
@@ -13743,7 +13814,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 12: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 12;
             {
@@ -13865,7 +13937,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -13963,7 +14036,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 1;
             {
@@ -14085,8 +14159,10 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 221 * vy + 17 * vx;
@@ -14653,7 +14729,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 11: kernel rows 0..2, cols 0..3 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 11;
             {
@@ -14775,7 +14852,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 12;
             {
@@ -14874,8 +14952,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b5, stage 2 (projection 17 -> 17, 169 pixels): tile 10x17, 10 pixels x 17 channels */
+static void Pw_b5_S2_10x17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 160; p += 10) {
         {
@@ -15262,57 +15340,60 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 416;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 17 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 576 + n * 576;
-            const int o0 = g * 17 + 0 + n * 17;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 576 * g + 576 * n + 832;
+            const int o0 = 17 * g + 17 * n;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void sep_residual_b5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed);
-    Pw_b5_S2(scratch, out, packed + 832, skip);
+    enum {
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_16c8p(in, scratch, packed);
+    Pw_b5_S2_10x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c1": separable --------------------------------------
  * input 15x15x8 -> output 8x8x16 (NHWC, float32)
@@ -15347,11 +15428,13 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_c1_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -15383,7 +15466,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -15478,7 +15562,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -15712,7 +15797,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -15744,7 +15830,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -15839,7 +15926,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -15872,8 +15960,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1, stage 2 (projection 8 -> 16, 64 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_c1_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 14) {
         {
@@ -16139,47 +16227,50 @@ static void Pw_c1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its 2 stages */
 void sep_residual_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1_S1(in, scratch, packed);
-    Pw_c1_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_c1_S1_8c8p(in, scratch, packed);
+    Pw_c1_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c2": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -16213,11 +16304,13 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_c2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_c2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16249,7 +16342,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16344,7 +16438,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -16578,7 +16673,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -16610,7 +16706,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -16705,7 +16802,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -16738,8 +16836,7 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_c2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -16759,7 +16856,8 @@ static const int Src_c2_S2[96] = {
     8, 10, 11, 12, 14, 15,
 };
 
-static void Pw_c2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c2, stage 2 (projection 16 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -16777,7 +16875,7 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -16810,45 +16908,47 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its 2 stages */
 void sep_residual_c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c2_S1(in, scratch, packed);
-    Pw_c2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_c2_S1_16c8p(in, scratch, packed);
+    Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c3": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -16884,11 +16984,13 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][4], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_c3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16920,7 +17022,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -17015,7 +17118,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -17249,7 +17353,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -17281,7 +17386,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -17376,7 +17482,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -17409,8 +17516,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer c3, stage 2 (projection 16 -> 16, 64 pixels): tile 14x4, 14 pixels x 4 channels */
+static void Pw_c3_S2_14x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 56; p += 14) {
@@ -17656,43 +17763,45 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 144;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 144 * ct;
+        const int o0 = 16 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 64 + n * 64;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 64 * g + 64 * n + 144;
+            const int o0 = 4 * g + 4 * n;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 4; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 2 stages */
 void sep_residual_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, out, packed + 144, skip);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_c3_S1_16c8p(in, scratch, packed);
+    Pw_c3_S2_14x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_c3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d1": separable --------------------------------------
  * input 7x9x33 -> output 4x5x31 (NHWC, float32)
@@ -17727,11 +17836,13 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [31][33], pw_b [31]
  */
-static void Dw_d1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17789,7 +17900,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17907,7 +18019,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18267,7 +18380,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18325,7 +18439,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18443,7 +18558,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18502,10 +18618,11 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d1, stage 2 (projection 33 -> 31, 20 pixels): tile 14x31, 14 pixels x 31 channels */
+static void Pw_d1_S2_14x31(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 33 * p;
@@ -18829,58 +18946,60 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 1088 + n * 1088;
-            const int o0 = g * 31 + 0 + n * 31;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1088 * g + 1088 * n + 480;
+            const int o0 = 31 * g + 31 * n;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 31; j < 32; ++j) d[j] = 0.0f;
+            { const int j = 31; d[j] = 0.0f; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 31; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its 2 stages */
 void sep_residual_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_S1(in, scratch, packed);
-    Pw_d1_S2(scratch, out, packed + 480);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_d1_S1_16c8p(in, scratch, packed);
+    Pw_d1_S2_14x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d2": dwconv --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -18902,14 +19021,15 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_d2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 4; ++y)
-        for (int j = 0; j < 155; ++j)
-            stage[(y + 2) * 279 + 62 + j] = in[y * 155 + j];
+    for (int y = 0; y < 4; ++y) {
+        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+    }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -19388,43 +19508,46 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 416;
-        const int o0 = (16 + ct * 15) * 1;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct + 416;
+        const int o0 = 15 * ct + 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        for (int j = 15; j < 16; ++j) d[j] = 0.0f;
+        { const int j = 15; d[j] = 0.0f; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 15; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 31 + o0 + j];
-            for (int j = 15; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void sep_residual_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_d2_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d3": separable --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -19459,11 +19582,13 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][93], dw_b [93]
  *   pw_w [31][6], pw_b [31]
  */
-static void Dw_d3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 48c8p, 48 channels x 8 pixels */
+static void Dw_d3_S1_48c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -19597,7 +19722,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -19979,7 +20105,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -20989,7 +21116,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             {
@@ -21123,7 +21251,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             {
@@ -21505,7 +21634,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             {
@@ -21640,8 +21770,7 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_d3_S2[186] = {
     0, 1, 31, 32, 62, 63,
     1, 2, 32, 33, 63, 64,
@@ -21676,7 +21805,8 @@ static const int Src_d3_S2[186] = {
     0, 30, 31, 61, 62, 92,
 };
 
-static void Pw_d3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer d3, stage 2 (projection 93 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -21694,7 +21824,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -21739,7 +21869,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -21772,66 +21902,69 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 480;
-        const int o0 = (0 + ct * 16) * 3;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 480 * ct;
+        const int o0 = 48 * ct;
         for (int j = 0; j < 48; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 48; ++j)
-                d[48 + k * 48 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 48; ++j) d[48 * k + 48 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 15-channel tiles from channel 16 */
-        float *restrict d = packed + 480 + ct * 480;
-        const int o0 = (16 + ct * 15) * 3;
+    {   /* 15-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 480 * ct + 480;
+        const int o0 = 45 * ct + 48;
         for (int j = 0; j < 45; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 45; j < 48; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 45; ++j)
-                d[48 + k * 48 + j] = w->dw_w[k * 93 + o0 + j];
-            for (int j = 45; j < 48; ++j) d[48 + k * 48 + j] = 0.0f;
+            for (int j = 0; j < 45; ++j) d[48 * k + 48 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 45; j < 48; ++j) d[48 * k + 48 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 960 + g * 217 + n * 28;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 217 * g + 28 * n + 960;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1156 + g * 217 + n * 21;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 217 * g + 21 * n + 1156;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its 2 stages */
 void sep_residual_d3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3_S1(in, scratch, packed);
-    Pw_d3_S2(scratch, out, packed + 960, skip);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_d3_S1_48c8p(in, scratch, packed);
+    Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_d3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t1": separable --------------------------------------
  * input 7x7x8 -> output 7x7x9 (NHWC, float32)
@@ -21866,11 +21999,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_t1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 24c8p, 24 channels x 8 pixels */
+static void Dw_t1_S1_24c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -21927,7 +22062,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -22162,7 +22298,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -22691,7 +22828,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -22748,7 +22886,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -22983,7 +23122,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -23041,8 +23181,7 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 4, 5, 6,
     2, 3, 4, 5, 6, 7, 8,
@@ -23055,7 +23194,8 @@ static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 21, 22, 23,
 };
 
-static void Pw_t1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1, stage 2 (projection 24 -> 9, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -23073,7 +23213,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -23107,15 +23247,17 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 24 + k] * vk[j];
@@ -23123,19 +23265,23 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 72 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -23151,7 +23297,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -23167,17 +23313,20 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 1152;
             const int ob = 440;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -23185,58 +23334,61 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 320;
-        const int o0 = (0 + ct * 8) * 3;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 320 * ct;
+        const int o0 = 24 * ct;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 24; j < 32; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j)
-                d[32 + k * 32 + j] = w->dw_w[k * 24 + o0 + j];
-            for (int j = 24; j < 32; ++j) d[32 + k * 32 + j] = 0.0f;
+            for (int j = 0; j < 24; ++j) d[32 * k + 32 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 24; j < 32; ++j) d[32 * k + 32 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 320 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 320;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 384 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 384;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1: runs its 2 stages */
 void sep_residual_t1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t1_S1(in, scratch, packed);
-    Pw_t1_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_t1_S1_24c8p(in, scratch, packed);
+    Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_t1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "gdw": separable --------------------------------------
  * input 5x9x8 -> output 5x9x16 (NHWC, float32)
@@ -23272,11 +23424,13 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][1], pw_b [16]
  */
-static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_gdw_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -23320,7 +23474,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -23552,7 +23707,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -24037,7 +24193,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -24081,7 +24238,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -24313,7 +24471,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 8;
             {
@@ -24358,8 +24517,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer gdw, stage 2 (projection 16 -> 16, 45 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_gdw_S2_14x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 42; p += 14) {
@@ -24381,7 +24540,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 __m512 vacc11x0 = _mm512_loadu_ps(vw);
                 __m512 vacc12x0 = _mm512_loadu_ps(vw);
                 __m512 vacc13x0 = _mm512_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                     {
                         const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -24506,7 +24666,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 __m512 vacc1x0 = _mm512_loadu_ps(vw);
                 __m512 vacc2x0 = _mm512_loadu_ps(vw);
-                for (int s = 0; s < 1; ++s) {
+                {
+                    const int s = 0;
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                     {
                         const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -24538,47 +24699,50 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer gdw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gdw: runs its 2 stages */
 void sep_residual_gdw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_gdw_S1(in, scratch, packed);
-    Pw_gdw_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_gdw_S1_16c8p(in, scratch, packed);
+    Pw_gdw_S2_14x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
 static void Run_gdw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_gdw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "rnb": separable --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -24613,11 +24777,13 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *   pw_w [9][9], pw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_rnb_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -24657,7 +24823,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -24705,8 +24872,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -24918,7 +25087,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             {
@@ -24966,7 +25136,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             {
@@ -25123,7 +25294,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 2..10: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -25526,7 +25698,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             {
@@ -25566,7 +25739,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 1;
             {
@@ -25614,8 +25788,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 2;
             {
                 const float *restrict vw = w;
                 const int ib = 117 * vy + 9 * vx;
@@ -25827,7 +26003,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 11;
             {
@@ -25875,7 +26052,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             {
@@ -25916,8 +26094,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rnb, stage 2 (projection 9 -> 9, 182 pixels): tile 14x9, 14 pixels x 9 channels */
+static void Pw_rnb_S2_14x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 182; p += 14) {
         {
@@ -26085,45 +26263,48 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rnb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 240;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 240 * ct;
+        const int o0 = 9 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 144 + n * 144;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 240;
+            const int o0 = 9 * g + 9 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rnb: runs its 2 stages */
 void sep_residual_rnb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rnb_S1(in, scratch, packed);
-    Pw_rnb_S2(scratch, out, packed + 240, in);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_rnb_S1_9c8p(in, scratch, packed);
+    Pw_rnb_S2_14x9(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rnb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "rpx": separable --------------------------------------
  * input 1x1x65 -> output 1x1x65 (NHWC, float32)
@@ -26158,11 +26339,13 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][65], dw_b [65]
  *   pw_w [65][65], pw_b [65]
  */
-static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_rpx_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -26201,10 +26384,11 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rpx, stage 2 (projection 65 -> 65, 1 pixels): tile 1x64, 1 pixels x 64 channels */
+static void Pw_rpx_S2_1x64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 65 * p;
@@ -26268,69 +26452,72 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rpx: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rpx_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 160;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 65 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 800 + g * 5280 + n * 4224;
-            const int o0 = g * 65 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5280 * g + 4224 * n + 800;
+            const int o0 = 65 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 5024 + g * 5280 + n * 1056;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 5280 * g + 1056 * n + 5024;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 65 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rpx: runs its 2 stages */
 void sep_residual_rpx(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rpx_S1(in, scratch, packed);
-    Pw_rpx_S2(scratch, out, packed + 800, in);
+    enum {
+        S2_W = 800,   /* stage 2's packed weights */
+    };
+    Dw_rpx_S1_16c8p(in, scratch, packed);
+    Pw_rpx_S2_1x64(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */
 static void Run_rpx(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rpx(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
     {
@@ -26632,4 +26819,3 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .pack = sep_residual_rpx_pack, .run = Run_rpx
     },
 };
-

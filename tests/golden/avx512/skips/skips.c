@@ -27,7 +27,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-static void Pw_x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x1, stage 1 (projection 16 -> 48, 99 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_x1_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 99; p += 9) {
         {
@@ -286,35 +287,36 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 816;
-            const int o0 = g * 48 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 816 * g + 816 * n;
+            const int o0 = 48 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x1: runs its stage */
 void skips_x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x1(in, out, packed);
+    Pw_x1_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x1: the entry point with the arguments of every sg_layer's run */
 static void Run_x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "x2": separable --------------------------------------
  * input 9x11x48 -> output 9x11x16 (NHWC, float32)
@@ -349,11 +351,13 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [16][48], pw_b [16]
  */
-static void Dw_x2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -387,8 +391,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 528 * vy + 48 * vx + 16 * ct;
@@ -558,7 +564,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             for (int ct = 0; ct < 3; ++ct) {
@@ -635,7 +642,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 528 * vy + 48 * vx + 16 * ct;
@@ -892,7 +900,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
@@ -926,8 +935,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 528 * vy + 48 * vx + 16 * ct;
@@ -1097,7 +1108,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             for (int ct = 0; ct < 3; ++ct) {
@@ -1132,8 +1144,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x2, stage 2 (projection 48 -> 16, 99 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_x2_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 98; p += 14) {
         {
@@ -1307,44 +1319,46 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 480;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x2: runs its 2 stages */
 void skips_x2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x2_S1(in, scratch, packed);
-    Pw_x2_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_x2_S1_16c8p(in, scratch, packed);
+    Pw_x2_S2_14x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x2: the entry point with the arguments of every sg_layer's run */
 static void Run_x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "x3": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -1366,11 +1380,13 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1403,8 +1419,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 176 * vy + 16 * vx;
@@ -1565,7 +1583,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             {
@@ -1640,7 +1659,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 176 * vy + 16 * vx;
@@ -1887,7 +1907,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             {
@@ -1920,8 +1941,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 176 * vy + 16 * vx;
@@ -2082,7 +2105,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             {
@@ -2116,33 +2140,33 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x3: runs its stage */
 void skips_x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x3(in, out, packed);
+    Dw_x3_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x3: the entry point with the arguments of every sg_layer's run */
 static void Run_x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "x4": pwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -2164,7 +2188,8 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x4, stage 1 (projection 16 -> 16, 99 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_x4_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 98; p += 14) {
         {
@@ -2338,34 +2363,35 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x4: runs its stage */
 void skips_x4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x4(in, out, packed, skip);
+    Pw_x4_14x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x4: the entry point with the arguments of every sg_layer's run */
 static void Run_x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "x5": bottleneck --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -2412,11 +2438,13 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_x5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2448,7 +2476,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2521,7 +2550,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -2727,7 +2757,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -2759,7 +2790,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -2832,7 +2864,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -2865,8 +2898,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x5, stage 2 (projection 16 -> 16, 30 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_x5_S2_14x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 14) {
         {
@@ -3034,8 +3067,8 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_x5_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_x5_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -3313,55 +3346,59 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x5: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n + 160;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 432;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x5: runs its 3 stages */
 void skips_x5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x5_S1(in, scratch, packed);
-    Pw_x5_S2(scratch, scratch + 480, packed + 160);
-    Up_x5_S3(scratch + 480, out, packed + 432, skip);
+    enum {
+        S2_OUT = 480,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_x5_S1_16c8p(in, scratch, packed);
+    Pw_x5_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_x5_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer x5: the entry point with the arguments of every sg_layer's run */
 static void Run_x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "x6": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x32 (NHWC, float32)
@@ -3384,17 +3421,19 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
  */
-static void Dw_x6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x6_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 176; ++j)
-            stage[(y + 2) * 240 + 32 + j] = in[y * 176 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+    }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 416 * ct;
                 const int ib = 240 * vy + 16 * vx + 8 * ct;
@@ -4717,32 +4756,34 @@ static void Dw_x6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x6: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x6: runs its stage */
 void skips_x6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_x6_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer x6: the entry point with the arguments of every sg_layer's run */
 static void Run_x6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "x7": pwconv --------------------------------------
  * input 9x11x32 -> output 9x11x16 (NHWC, float32)
@@ -4764,7 +4805,8 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x7(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x7, stage 1 (projection 32 -> 16, 99 pixels): tile 14x8, 14 pixels x 8 channels */
+static void Pw_x7_14x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 98; p += 14) {
@@ -4940,36 +4982,36 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x7: runs its stage */
 void skips_x7(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x7(in, out, packed, skip);
+    Pw_x7_14x8(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x7: the entry point with the arguments of every sg_layer's run */
 static void Run_x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x7(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "x8": dwconv --------------------------------------
  * input 9x11x16 -> output 5x6x16 (NHWC, float32)
@@ -4991,11 +5033,13 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x8_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5029,7 +5073,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5110,7 +5155,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -5330,7 +5376,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -5364,7 +5411,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -5445,7 +5493,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -5480,33 +5529,33 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x8: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x8: runs its stage */
 void skips_x8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x8(in, out, packed);
+    Dw_x8_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x8: the entry point with the arguments of every sg_layer's run */
 static void Run_x8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "x9": dwdeconv --------------------------------------
  * input 5x6x16 -> output 9x11x16 (NHWC, float32)
@@ -5528,7 +5577,8 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_x9_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -5784,32 +5834,32 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x9: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x9: runs its stage */
 void skips_x9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_x9(in, out, packed, skip);
+    Up_x9_16c8p(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x9: the entry point with the arguments of every sg_layer's run */
 static void Run_x9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "x10": separable --------------------------------------
  * input 9x11x16 -> output 5x6x33 (NHWC, float32)
@@ -5844,11 +5894,13 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [33][16], pw_b [33]
  */
-static void Dw_x10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x10_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5880,7 +5932,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5953,7 +6006,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             {
@@ -6159,7 +6213,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -6191,7 +6246,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -6264,7 +6320,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -6297,8 +6354,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x10, stage 2 (projection 16 -> 33, 30 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_x10_S2_9x33(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 27; p += 9) {
         {
@@ -6578,47 +6635,50 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+    {   /* 16-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 816 + n * 816;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 816 * g + 816 * n + 160;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x10: runs its 2 stages */
 void skips_x10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x10_S1(in, scratch, packed);
-    Pw_x10_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_x10_S1_16c8p(in, scratch, packed);
+    Pw_x10_S2_9x33(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer x10: the entry point with the arguments of every sg_layer's run */
 static void Run_x10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "x11": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -6639,7 +6699,7 @@ static void Run_x10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][8], pw_b [33]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_x11_S1[264] = {
     0, 1, 2, 3, 11, 12, 13, 14,
     1, 2, 3, 4, 12, 13, 14, 15,
@@ -6676,7 +6736,8 @@ static const int Src_x11_S1[264] = {
     0, 1, 2, 10, 22, 23, 24, 32,
 };
 
-static void Pw_x11(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x11, stage 1 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x11_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -6694,7 +6755,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6732,15 +6793,17 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
@@ -6748,22 +6811,26 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                     vacc3[j] += in[ib + 99 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
@@ -6782,7 +6849,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6806,24 +6873,28 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
@@ -6832,46 +6903,47 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x11: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 36;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 297 * g + 36 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 297 + n * 9;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 297 * g + 9 * n + 288;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 8 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x11: runs its stage */
 void skips_x11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x11(in, out, packed, in);
+    Pw_x11_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer x11: the entry point with the arguments of every sg_layer's run */
 static void Run_x11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "x12": separable --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -6906,11 +6978,13 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [33][33], pw_b [33]
  */
-static void Dw_x12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6968,7 +7042,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7108,7 +7183,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7496,7 +7572,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7554,7 +7631,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7694,7 +7772,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7753,8 +7832,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x12_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x12, stage 2 (projection 33 -> 33, 30 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_x12_S2_9x33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 27; p += 9) {
         {
@@ -8106,57 +8185,59 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 1632 + n * 1632;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1632 * g + 1632 * n + 480;
+            const int o0 = 33 * g + 33 * n;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x12: runs its 2 stages */
 void skips_x12(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x12_S1(in, scratch, packed);
-    Pw_x12_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_x12_S1_16c8p(in, scratch, packed);
+    Pw_x12_S2_9x33(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x12: the entry point with the arguments of every sg_layer's run */
 static void Run_x12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x12(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "x13": dwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -8178,11 +8259,13 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][1][33], dw_b [33]
  */
-static void Dw_x13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_x13_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8424,7 +8507,8 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0..5: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -8537,44 +8621,43 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x13: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 128 + ct * 64;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct + 128;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer x13: runs its stage */
 void skips_x13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x13(in, out, packed);
+    Dw_x13_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x13: the entry point with the arguments of every sg_layer's run */
 static void Run_x13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "x14": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -8597,7 +8680,8 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_x14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x14, stage 1 (projection 33 -> 33, 30 pixels): tile 9x33, 9 pixels x 33 channels */
+static void Pw_x14_9x33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 27; p += 9) {
         {
@@ -8913,34 +8997,35 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x14: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 1584 + n * 1584;
-            const int o0 = g * 33 + 0 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1584 * g + 1584 * n;
+            const int o0 = 33 * g + 33 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[0 + s * 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[0 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x14: runs its stage */
 void skips_x14(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x14(in, out, packed, skip);
+    Pw_x14_9x33(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x14: the entry point with the arguments of every sg_layer's run */
 static void Run_x14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x14(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "x15": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x8 (NHWC, float32)
@@ -8962,108 +9047,110 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
  */
-static void Pw_x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw_pair.c.in: layer x15, stage 1 (projection 33 -> 8, 30 pixels): tile 16x8pairs, 16 pixels x 8 channels in pixel pairs */
+static void Pw_x15_16x8pairs(const float *restrict in, float *restrict out, const float *restrict w)
 {
     double pk[384];   /* 8 pairs x 48 input channels, (p0, p1) in each double */
-    for (int p = 0; p < 16; p += 16) {
+    {
+        const int p = 0;
         for (int c = 0; c < 32; c += 16) {
             {
                 const __m512 a = _mm512_loadu_ps(in + 33 * p + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 33 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 33);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 66 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 99 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 66);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 99);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 132 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 165 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 132);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 165);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 198 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 231 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 198);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 231);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 264 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 297 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 264);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 297);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 330 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 363 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 330);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 363);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 396 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 429 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 396);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 429);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 33 * p + 462 + c);
-                const __m512 b = _mm512_loadu_ps(in + 33 * p + 495 + c);
-                _mm512_storeu_pd(pk + 336 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 336 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + 33 * p + c + 462);
+                const __m512 b = _mm512_loadu_ps(in + 33 * p + c + 495);
+                _mm512_storeu_pd(pk + c + 336, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 344, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 32..32, the rest of the 16 zero */
             {
                 const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 33 + 32);
-                _mm512_storeu_pd(pk + 0 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 65);
+                _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 66 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 99 + 32);
-                _mm512_storeu_pd(pk + 48 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 98);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 131);
+                _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 132 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 165 + 32);
-                _mm512_storeu_pd(pk + 96 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 164);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 197);
+                _mm512_storeu_pd(pk + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 198 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 231 + 32);
-                _mm512_storeu_pd(pk + 144 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 230);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 263);
+                _mm512_storeu_pd(pk + 176, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 184, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 264 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 297 + 32);
-                _mm512_storeu_pd(pk + 192 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 296);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 329);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 330 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 363 + 32);
-                _mm512_storeu_pd(pk + 240 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 362);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 395);
+                _mm512_storeu_pd(pk + 272, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 280, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 396 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 429 + 32);
-                _mm512_storeu_pd(pk + 288 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 428);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 461);
+                _mm512_storeu_pd(pk + 320, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 328, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 462 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 495 + 32);
-                _mm512_storeu_pd(pk + 336 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 336 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 494);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 33 * p + 527);
+                _mm512_storeu_pd(pk + 368, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 376, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -9225,90 +9312,90 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
     {   /* 14-pixel tail */
         for (int c = 0; c < 32; c += 16) {
             {
-                const __m512 a = _mm512_loadu_ps(in + 528 + c);
-                const __m512 b = _mm512_loadu_ps(in + 561 + c);
-                _mm512_storeu_pd(pk + 0 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 528);
+                const __m512 b = _mm512_loadu_ps(in + c + 561);
+                _mm512_storeu_pd(pk + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 594 + c);
-                const __m512 b = _mm512_loadu_ps(in + 627 + c);
-                _mm512_storeu_pd(pk + 48 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 594);
+                const __m512 b = _mm512_loadu_ps(in + c + 627);
+                _mm512_storeu_pd(pk + c + 48, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 56, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 660 + c);
-                const __m512 b = _mm512_loadu_ps(in + 693 + c);
-                _mm512_storeu_pd(pk + 96 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 660);
+                const __m512 b = _mm512_loadu_ps(in + c + 693);
+                _mm512_storeu_pd(pk + c + 96, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 104, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 726 + c);
-                const __m512 b = _mm512_loadu_ps(in + 759 + c);
-                _mm512_storeu_pd(pk + 144 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 726);
+                const __m512 b = _mm512_loadu_ps(in + c + 759);
+                _mm512_storeu_pd(pk + c + 144, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 152, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 792 + c);
-                const __m512 b = _mm512_loadu_ps(in + 825 + c);
-                _mm512_storeu_pd(pk + 192 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 792);
+                const __m512 b = _mm512_loadu_ps(in + c + 825);
+                _mm512_storeu_pd(pk + c + 192, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 200, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 858 + c);
-                const __m512 b = _mm512_loadu_ps(in + 891 + c);
-                _mm512_storeu_pd(pk + 240 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 858);
+                const __m512 b = _mm512_loadu_ps(in + c + 891);
+                _mm512_storeu_pd(pk + c + 240, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 248, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_loadu_ps(in + 924 + c);
-                const __m512 b = _mm512_loadu_ps(in + 957 + c);
-                _mm512_storeu_pd(pk + 288 + c, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + c + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_loadu_ps(in + c + 924);
+                const __m512 b = _mm512_loadu_ps(in + c + 957);
+                _mm512_storeu_pd(pk + c + 288, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + c + 296, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         {   /* channels 32..32, the rest of the 16 zero */
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 528 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 561 + 32);
-                _mm512_storeu_pd(pk + 0 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 0 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 560);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 593);
+                _mm512_storeu_pd(pk + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 40, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 594 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 627 + 32);
-                _mm512_storeu_pd(pk + 48 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 48 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 626);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 659);
+                _mm512_storeu_pd(pk + 80, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 88, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 660 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 693 + 32);
-                _mm512_storeu_pd(pk + 96 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 96 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 692);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 725);
+                _mm512_storeu_pd(pk + 128, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 136, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 726 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 759 + 32);
-                _mm512_storeu_pd(pk + 144 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 144 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 758);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 791);
+                _mm512_storeu_pd(pk + 176, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 184, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 792 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 825 + 32);
-                _mm512_storeu_pd(pk + 192 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 192 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 824);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 857);
+                _mm512_storeu_pd(pk + 224, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 232, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 858 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 891 + 32);
-                _mm512_storeu_pd(pk + 240 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 240 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 890);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 923);
+                _mm512_storeu_pd(pk + 272, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 280, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
             {
-                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 924 + 32);
-                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 957 + 32);
-                _mm512_storeu_pd(pk + 288 + 32, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
-                _mm512_storeu_pd(pk + 288 + 32 + 8, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
+                const __m512 a = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 956);
+                const __m512 b = _mm512_maskz_loadu_ps((__mmask16)0x0001, in + 989);
+                _mm512_storeu_pd(pk + 320, _mm512_castps_pd(_mm512_unpacklo_ps(a, b)));
+                _mm512_storeu_pd(pk + 328, _mm512_castps_pd(_mm512_unpackhi_ps(a, b)));
             }
         }
         __m512 vacc0x0 = _mm512_loadu_ps(w);
@@ -9450,35 +9537,34 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x15_pack(const sg_weights *w, float *packed)
 {
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
-        float *restrict d = packed + 0;
+        float *restrict d = packed;
         for (int j = 0; j < 16; ++j) d[j] = w->pw_b[(j >> 4) * 8 + ((j & 15) >> 1)];
         for (int s = 0; s < 48; ++s) {
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j)
-                d[16 + s * 16 + j] = k < 33 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 33 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 33 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 33 + k] : 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer x15: runs its stage */
 void skips_x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x15(in, out, packed);
+    Pw_x15_16x8pairs(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x15: the entry point with the arguments of every sg_layer's run */
 static void Run_x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x15(in, out, packed, scratch);
 }
-
 
 const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
     {
@@ -9717,4 +9803,3 @@ const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
         .pack = skips_x15_pack, .run = Run_x15
     },
 };
-

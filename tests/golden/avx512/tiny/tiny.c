@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_dw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -53,35 +55,35 @@ static void Dw_dw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dw1: runs its stage */
 void tiny_dw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw1(in, out, packed);
+    Dw_dw1_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw1: the entry point with the arguments of every sg_layer's run */
 static void Run_dw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "pw1": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -102,15 +104,18 @@ static void Run_dw1(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pw1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -125,37 +130,39 @@ static void Pw_pw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw1: runs its stage */
 void tiny_pw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw1(in, out, packed);
+    Pw_pw1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw1: the entry point with the arguments of every sg_layer's run */
 static void Run_pw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep1": separable --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -189,11 +196,13 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1], dw_b [1]
  *   pw_w [1][1], pw_b [1]
  */
-static void Dw_sep1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -214,16 +223,18 @@ static void Dw_sep1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_sep1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -238,49 +249,53 @@ static void Pw_sep1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer sep1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1: runs its 2 stages */
 void tiny_sep1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1_S1(in, scratch, packed);
-    Pw_sep1_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_sep1_S1_1c8p(in, scratch, packed);
+    Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sep1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "dec1": dwdeconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -302,11 +317,13 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Up_dec1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -327,35 +344,35 @@ static void Up_dec1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dec1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dec1: runs its stage */
 void tiny_dec1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec1(in, out, packed);
+    Up_dec1_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec1: the entry point with the arguments of every sg_layer's run */
 static void Run_dec1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dec1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "bot1": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -401,11 +418,13 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *   pw_w [1][1], pw_b [1]
  *   up_w [3][3][1], up_b [1]
  */
-static void Dw_bot1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -426,16 +445,18 @@ static void Dw_bot1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_bot1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bot1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -450,12 +471,13 @@ static void Pw_bot1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_bot1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
+static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -476,62 +498,67 @@ static void Up_bot1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer bot1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 192 + ct * 160;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 192;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->up_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer bot1: runs its 3 stages */
 void tiny_bot1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot1_S1(in, scratch, packed);
-    Pw_bot1_S2(scratch, scratch + 1, packed + 160);
-    Up_bot1_S3(scratch + 1, out, packed + 192);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 192,   /* stage 3's packed weights */
+    };
+    Dw_bot1_S1_1c8p(in, scratch, packed);
+    Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot1_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bot1: the entry point with the arguments of every sg_layer's run */
 static void Run_bot1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_bot1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "dwrow": dwconv --------------------------------------
  * input 1x17x3 -> output 1x9x3 (NHWC, float32)
@@ -553,11 +580,13 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
  */
-static void Dw_dwrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -581,7 +610,8 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -657,7 +687,8 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -682,35 +713,35 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 3 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwrow: runs its stage */
 void tiny_dwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwrow(in, out, packed);
+    Dw_dwrow_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_dwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "dwcol": dwconv --------------------------------------
  * input 17x1x5 -> output 6x1x5 (NHWC, float32)
@@ -732,11 +763,13 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_dwcol(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c8p, 5 channels x 8 pixels */
+static void Dw_dwcol_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -804,7 +837,8 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             {
@@ -833,35 +867,35 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwcol: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 5 + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwcol: runs its stage */
 void tiny_dwcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwcol(in, out, packed);
+    Dw_dwcol_5c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwcol: the entry point with the arguments of every sg_layer's run */
 static void Run_dwcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "seprow": separable --------------------------------------
  * input 1x16x8 -> output 1x16x1 (NHWC, float32)
@@ -896,11 +930,13 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [1][8], pw_b [1]
  */
-static void Dw_seprow_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_seprow_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -924,8 +960,10 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w;
                 const int ib = 128 * vy + 8 * vx;
@@ -1072,7 +1110,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             {
@@ -1097,10 +1136,11 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_seprow_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer seprow, stage 2 (projection 8 -> 1, 16 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_seprow_S2_14x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -1266,49 +1306,52 @@ static void Pw_seprow_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer seprow: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 8 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 144 + n * 144;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 144 * g + 144 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer seprow: runs its 2 stages */
 void tiny_seprow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_seprow_S1(in, scratch, packed);
-    Pw_seprow_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_seprow_S1_8c8p(in, scratch, packed);
+    Pw_seprow_S2_14x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer seprow: the entry point with the arguments of every sg_layer's run */
 static void Run_seprow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_seprow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sepcol": separable --------------------------------------
  * input 15x1x1 -> output 8x1x9 (NHWC, float32)
@@ -1343,11 +1386,13 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [9][4], pw_b [9]
  */
-static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_sepcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1399,7 +1444,8 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -1424,10 +1470,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sepcol, stage 2 (projection 4 -> 9, 8 pixels): tile 8x9, 8 pixels x 9 channels */
+static void Pw_sepcol_S2_8x9(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -1511,49 +1558,52 @@ static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sepcol: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 80 + n * 80;
-            const int o0 = g * 9 + 0 + n * 9;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 160;
+            const int o0 = 9 * g + 9 * n;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 9; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 9; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepcol: runs its 2 stages */
 void tiny_sepcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepcol_S1(in, scratch, packed);
-    Pw_sepcol_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_sepcol_S1_4c8p(in, scratch, packed);
+    Pw_sepcol_S2_8x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepcol: the entry point with the arguments of every sg_layer's run */
 static void Run_sepcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sepcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "botcol": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x4 (NHWC, float32)
@@ -1599,11 +1649,13 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *   pw_w [4][4], pw_b [4]
  *   up_w [3][3][4], up_b [4]
  */
-static void Dw_botcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_botcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1628,10 +1680,11 @@ static void Dw_botcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_botcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer botcol, stage 2 (projection 4 -> 4, 1 pixels): tile 1x4, 1 pixels x 4 channels */
+static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -1652,12 +1705,13 @@ static void Pw_botcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_botcol_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_botcol_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1678,7 +1732,8 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1700,62 +1755,66 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer botcol: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 80 + n * 80;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 80 * g + 80 * n + 160;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 4; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 240 + ct * 160;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 240;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 4 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->up_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer botcol: runs its 3 stages */
 void tiny_botcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_botcol_S1(in, scratch, packed);
-    Pw_botcol_S2(scratch, scratch + 4, packed + 160);
-    Up_botcol_S3(scratch + 4, out, packed + 240, in);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 240,   /* stage 3's packed weights */
+    };
+    Dw_botcol_S1_4c8p(in, scratch, packed);
+    Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_botcol_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer botcol: the entry point with the arguments of every sg_layer's run */
 static void Run_botcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_botcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "decrow": dwdeconv --------------------------------------
  * input 1x2x7 -> output 2x4x7 (NHWC, float32)
@@ -1777,11 +1836,13 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_decrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
+static void Up_decrow_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1801,7 +1862,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1825,7 +1887,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1851,7 +1914,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1871,7 +1935,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -1895,7 +1960,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..3 step 2: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -1922,35 +1988,35 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer decrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 7 + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer decrow: runs its stage */
 void tiny_decrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_decrow(in, out, packed);
+    Up_decrow_7c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer decrow: the entry point with the arguments of every sg_layer's run */
 static void Run_decrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_decrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw2s3": dwconv --------------------------------------
  * input 2x2x9 -> output 1x1x9 (NHWC, float32)
@@ -1972,11 +2038,13 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_dw2s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
+static void Dw_dw2s3_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2009,35 +2077,35 @@ static void Dw_dw2s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dw2s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 9-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 9) * 1;
+    {   /* 9-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 9 * ct;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 9 + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dw2s3: runs its stage */
 void tiny_dw2s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw2s3(in, out, packed);
+    Dw_dw2s3_9c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw2s3: the entry point with the arguments of every sg_layer's run */
 static void Run_dw2s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw2s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "pwrow": pwconv --------------------------------------
  * input 1x14x1 -> output 1x14x1 (NHWC, float32)
@@ -2058,9 +2126,11 @@ static void Run_dw2s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pwrow(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pwrow, stage 1 (projection 1 -> 1, 14 pixels): tile 14x1, 14 pixels x 1 channels */
+static void Pw_pwrow_14x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 14; p += 14) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
@@ -2079,7 +2149,8 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
             __m512 vacc11x0 = _mm512_loadu_ps(vw);
             __m512 vacc12x0 = _mm512_loadu_ps(vw);
             __m512 vacc13x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -2212,37 +2283,39 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwrow: runs its stage */
 void tiny_pwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwrow(in, out, packed, in);
+    Pw_pwrow_14x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_pwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2264,11 +2337,13 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2290,35 +2365,36 @@ static void Dw_c1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its stage */
 void tiny_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1(in, out, packed, in);
+    Dw_c1_1c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c2": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2339,15 +2415,18 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer c2, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_loadu_ps(vw);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s + 16);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -2363,36 +2442,38 @@ static void Pw_c2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 32 + n * 32;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its stage */
 void tiny_c2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c2(in, out, packed, skip);
+    Pw_c2_1x1(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c3": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -2439,11 +2520,13 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   up_w [1][1][1], up_b [1]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2464,16 +2547,18 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c3, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels */
+static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             __m512 vacc0x0 = _mm512_setzero_ps();
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const __m512 vk0 = _mm512_loadu_ps(vw + 16 * s);
                 {
                     const __m512 vi = _mm512_set1_ps(in[ib + s]);
@@ -2488,12 +2573,13 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_c3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2515,55 +2601,62 @@ static void Up_c3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->dw_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + j] = w->dw_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 16 + g * 16 + n * 16;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 1; j < 16; ++j) d[0 + s * 16 + j] = 0.0f;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 16;
+            const int o0 = g + n;
+            {
+                const int s = 0;
+                { const int j = 0; d[16 * s + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                for (int j = 1; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 32 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 16 + j] = w->up_w[k * 1 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[0 + k * 16 + j] = 0.0f;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 32;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[16 * k + j] = w->up_w[k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 3 stages */
 void tiny_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, scratch + 1, packed + 16);
-    Up_c3_S3(scratch + 1, out, packed + 32, skip);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 16,   /* stage 2's packed weights */
+        S3_W = 32,   /* stage 3's packed weights */
+    };
+    Dw_c3_S1_1c8p(in, scratch, packed);
+    Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_c3_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c3(in, skip, out, packed, scratch);
 }
-
 
 const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
     {
@@ -2813,4 +2906,3 @@ const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
         .pack = tiny_c3_pack, .run = Run_c3
     },
 };
-

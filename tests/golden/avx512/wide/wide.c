@@ -43,11 +43,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_sep_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_sep_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -81,7 +83,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -265,7 +268,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 4; ++ct) {
@@ -615,7 +619,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -649,7 +654,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -833,7 +839,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 4; ++ct) {
@@ -868,8 +875,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_sep_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 784 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_sep_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 4; ++n) {
         const int pfn = n + 1 < 4 ? 2080 : 0;   /* floats of the next panel */
@@ -1156,45 +1163,46 @@ static void Pw_sep_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer sep: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 2080;
-            const int o0 = g * 128 + 0 + n * 32;
+            float *restrict d = packed + 8320 * g + 2080 * n + 640;
+            const int o0 = 128 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep: runs its 2 stages */
 void wide_sep(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_S1(in, scratch, packed);
-    Pw_sep_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_sep_S1_16c8p(in, scratch, packed);
+    Pw_sep_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "sepm2": separable --------------------------------------
  * input 14x14x48 -> output 14x14x192 (NHWC, float32)
@@ -1232,11 +1240,13 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [192][96], pw_b [192]
  */
-static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_sepm2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -1280,8 +1290,10 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -1682,7 +1694,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 6; ++ct) {
@@ -1785,7 +1798,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -2406,7 +2420,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2450,8 +2465,10 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 672 * vy + 48 * vx + 8 * ct;
@@ -2852,7 +2869,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 6; ++ct) {
@@ -2897,8 +2915,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sepm2, stage 2 (projection 96 -> 192, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_sepm2_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         const int pfn = n + 1 < 6 ? 3104 : 0;   /* floats of the next panel */
@@ -3157,45 +3175,46 @@ static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer sepm2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sepm2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 8) * 2;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 960 + g * 18624 + n * 3104;
-            const int o0 = g * 192 + 0 + n * 32;
+            float *restrict d = packed + 18624 * g + 3104 * n + 960;
+            const int o0 = 192 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepm2: runs its 2 stages */
 void wide_sepm2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepm2_S1(in, scratch, packed);
-    Pw_sepm2_S2(scratch, out, packed + 960);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_sepm2_S1_16c8p(in, scratch, packed);
+    Pw_sepm2_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
 static void Run_sepm2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sepm2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep_s2": separable --------------------------------------
  * input 29x27x33 -> output 15x14x97 (NHWC, float32)
@@ -3230,11 +3249,13 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [97][33], pw_b [97]
  */
-static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_sep_s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3292,8 +3313,10 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1782 * vy + 66 * vx + 16 * ct;
@@ -3656,7 +3679,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 2; ++ct) {
@@ -3789,7 +3813,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..13 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1782 * vy + 66 * vx + 16 * ct;
@@ -4334,7 +4359,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4392,8 +4418,10 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1782 * vy + 66 * vx + 16 * ct;
@@ -4756,7 +4784,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 13;
             for (int ct = 0; ct < 2; ++ct) {
@@ -4815,8 +4844,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_s2, stage 2 (projection 33 -> 97, 210 pixels): tile 7x64, 7 pixels x 64 channels */
+static void Pw_sep_s2_S2_7x64(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 210; p += 7) {
         {
@@ -5179,69 +5208,72 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 160;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 33 + o0 + j];
-            for (int j = 1; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
+            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 3808 + n * 2176;
-            const int o0 = g * 97 + 0 + n * 64;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3808 * g + 2176 * n + 480;
+            const int o0 = 97 * g + 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 64; ++j)
-                    d[64 + s * 64 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2656 + g * 3808 + n * 1632;
-            const int o0 = g * 97 + 64 + n * 33;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3808 * g + 1632 * n + 2656;
+            const int o0 = 97 * g + 33 * n + 64;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_s2: runs its 2 stages */
 void wide_sep_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_s2_S1(in, scratch, packed);
-    Pw_sep_s2_S2(scratch, out, packed + 480);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_sep_s2_S1_16c8p(in, scratch, packed);
+    Pw_sep_s2_S2_7x64(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "pw": pwconv --------------------------------------
  * input 14x14x144 -> output 14x14x48 (NHWC, float32)
@@ -5263,7 +5295,8 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
  */
-static void Pw_pw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pw, stage 1 (projection 144 -> 48, 196 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_pw_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 189; p += 9) {
@@ -5625,35 +5658,36 @@ static void Pw_pw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer pw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 6960 + n * 6960;
-            const int o0 = g * 48 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6960 * g + 6960 * n;
+            const int o0 = 48 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw: runs its stage */
 void wide_pw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw(in, out, packed);
+    Pw_pw_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
 static void Run_pw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "pwodd": pwconv --------------------------------------
  * input 13x15x97 -> output 13x15x143 (NHWC, float32)
@@ -5677,7 +5711,8 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
  */
-static void Pw_pwodd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwodd, stage 1 (projection 97 -> 143, 195 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_pwodd_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 2; ++n) {
         const int pfn = n + 1 < 2 ? 4704 : 4704;   /* floats of the next panel */
@@ -6449,48 +6484,49 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwodd: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 14112 + n * 4704;
-            const int o0 = g * 143 + 0 + n * 48;
+            float *restrict d = packed + 14112 * g + 4704 * n;
+            const int o0 = 143 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 9408 + g * 14112 + n * 4704;
-            const int o0 = g * 143 + 96 + n * 47;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 14112 * g + 4704 * n + 9408;
+            const int o0 = 143 * g + 47 * n + 96;
             for (int j = 0; j < 47; ++j) d[j] = w->pw_b[o0 + j];
-            for (int j = 47; j < 48; ++j) d[j] = 0.0f;
+            { const int j = 47; d[j] = 0.0f; }
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 47; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 97 + s];
-                for (int j = 47; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 47; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 97 + s];
+                { const int j = 47; d[48 * s + 48 + j] = 0.0f; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwodd: runs its stage */
 void wide_pwodd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwodd(in, out, packed);
+    Pw_pwodd_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
 static void Run_pwodd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwodd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "pwblk": pwconv --------------------------------------
  * input 41x41x100 -> output 41x41x77 (NHWC, float32)
@@ -6514,7 +6550,8 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
  */
-static void Pw_pwblk(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwblk, stage 1 (projection 100 -> 77, 1681 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_pwblk_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 972; pb += 486) {
         {
@@ -7622,48 +7659,50 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwblk: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 8080 + n * 4848;
-            const int o0 = g * 77 + 0 + n * 48;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8080 * g + 4848 * n;
+            const int o0 = 77 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 100 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4848 + g * 8080 + n * 3232;
-            const int o0 = g * 77 + 48 + n * 29;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8080 * g + 3232 * n + 4848;
+            const int o0 = 77 * g + 29 * n + 48;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 29; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 100 + s];
-                for (int j = 29; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwblk: runs its stage */
 void wide_pwblk(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwblk(in, out, packed);
+    Pw_pwblk_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwblk(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pwtail": pwconv --------------------------------------
  * input 9x11x400 -> output 9x11x29 (NHWC, float32)
@@ -7685,7 +7724,8 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
  */
-static void Pw_pwtail(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwtail, stage 1 (projection 400 -> 29, 99 pixels): tile 10x29, 10 pixels x 29 channels */
+static void Pw_pwtail_10x29(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 90; p += 10) {
@@ -7994,37 +8034,38 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtail: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 12832 + n * 12832;
-            const int o0 = g * 29 + 0 + n * 29;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 12832 * g + 12832 * n;
+            const int o0 = 29 * g + 29 * n;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 29; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 400 + s];
-                for (int j = 29; j < 32; ++j) d[32 + s * 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtail: runs its stage */
 void wide_pwtail(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtail(in, out, packed);
+    Pw_pwtail_10x29(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtail(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtail(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "sep1024": separable --------------------------------------
  * input 6x7x1024 -> output 6x7x40 (NHWC, float32)
@@ -8064,12 +8105,14 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [40][1024], pw_b [40]
  */
-static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_sep1024_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8101,7 +8144,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8185,7 +8229,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8497,7 +8542,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8529,7 +8575,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8613,7 +8660,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 16; ++ct) {
@@ -8647,8 +8695,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep1024, stage 2 (projection 1024 -> 40, 42 pixels): tile 9x40, 9 pixels x 40 channels */
+static void Pw_sep1024_S2_9x40(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
         for (int p = 0; p < 36; p += 9) {
@@ -9079,47 +9127,49 @@ static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer sep1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10240 + g * 49200 + n * 49200;
-            const int o0 = g * 40 + 0 + n * 40;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 49200 * g + 49200 * n + 10240;
+            const int o0 = 40 * g + 40 * n;
             for (int j = 0; j < 40; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 40; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 40; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 1024 + s];
-                for (int j = 40; j < 48; ++j) d[48 + s * 48 + j] = 0.0f;
+                for (int j = 0; j < 40; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 40; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1024: runs its 2 stages */
 void wide_sep1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1024_S1(in, scratch, packed);
-    Pw_sep1024_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_sep1024_S1_16c8p2r(in, scratch, packed);
+    Pw_sep1024_S2_9x40(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sep_m5": separable --------------------------------------
  * input 3x4x1024 -> output 3x4x8 (NHWC, float32)
@@ -9158,33 +9208,40 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9194,7 +9251,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -9202,29 +9260,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9234,29 +9298,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9266,37 +9336,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9306,7 +9384,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -9314,41 +9393,50 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9358,37 +9446,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9398,29 +9494,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9430,7 +9532,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -9438,29 +9541,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9470,29 +9579,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20544 * vy + 5136 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9503,11 +9618,12 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_m5, stage 2 (projection 5120 -> 8, 12 pixels): tile 12x8, 12 pixels x 8 channels */
+static void Pw_sep_m5_S2_12x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             const float *restrict vw = w;
             const int ib = 5136 * p;
             const int ob = 8 * p;
@@ -9626,47 +9742,49 @@ static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 1) * 5;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5120 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 51200 + g * 81936 + n * 81936;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 81936 * g + 81936 * n + 51200;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 5120 + s];
-                for (int j = 8; j < 16; ++j) d[16 + s * 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_m5: runs its 2 stages */
 void wide_sep_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_m5_S1(in, scratch, packed);
-    Pw_sep_m5_S2(scratch, out, packed + 51200);
+    enum {
+        S2_W = 51200,   /* stage 2's packed weights */
+    };
+    Dw_sep_m5_S1_5c1p(in, scratch, packed);
+    Pw_sep_m5_S2_12x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pwg2": pwconv --------------------------------------
  * input 15x15x256 -> output 15x15x96 (NHWC, float32)
@@ -9689,7 +9807,8 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
  */
-static void Pw_pwg2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwg2, stage 1 (projection 256 -> 96, 225 pixels): tile 9x48, 9 pixels x 48 channels */
+static void Pw_pwg2_9x48(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         {
@@ -9896,35 +10015,35 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer pwg2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwg2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 6192 + n * 6192;
-            const int o0 = g * 48 + 0 + n * 48;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6192 * g + 6192 * n;
+            const int o0 = 48 * g + 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 48; ++j)
-                    d[48 + s * 48 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwg2: runs its stage */
 void wide_pwg2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwg2(in, out, packed);
+    Pw_pwg2_9x48(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwg2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "pwtopo": pwconv --------------------------------------
  * input 14x15x256 -> output 14x15x256 (NHWC, float32)
@@ -9968,7 +10087,8 @@ static const int Src_pwtopo_S1[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_pwtopo(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pwtopo, stage 1 (projection 256 -> 256, 210 pixels): tile 14x16, 14 pixels x 16 channels */
+static void Pw_pwtopo_14x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_pwtopo_S1 + 48 * g;
@@ -10126,35 +10246,35 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtopo: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtopo: runs its stage */
 void wide_pwtopo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtopo(in, out, packed, in);
+    Pw_pwtopo_14x16(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtopo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtopo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw": dwconv --------------------------------------
  * input 29x31x96 -> output 29x31x96 (NHWC, float32)
@@ -10179,12 +10299,14 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
  */
-static void Dw_dw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_dw_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 6; cb += 3) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -10218,7 +10340,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 1..29: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
@@ -10441,7 +10564,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 30: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -10529,7 +10653,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -11058,7 +11183,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
@@ -11392,7 +11518,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -11434,7 +11561,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -11468,7 +11596,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 1..29: kernel rows 0..1, cols 0..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
@@ -11691,7 +11820,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 30: kernel rows 0..1, cols 0..1 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -11727,33 +11857,32 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer dw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dw: runs its stage */
 void wide_dw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw(in, out, packed);
+    Dw_dw_16c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
 static void Run_dw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "dwpair": dwconv --------------------------------------
  * input 25x23x264 -> output 25x23x264 (NHWC, float32)
@@ -11778,11 +11907,13 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][264], dw_b [264]
  */
-static void Dw_dwpair(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_dwpair_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -11844,7 +11975,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -12282,7 +12414,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 16; ++ct) {
@@ -12447,7 +12580,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -13492,7 +13626,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -14147,7 +14282,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 22;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14225,7 +14361,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14287,7 +14424,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 160 * ct;
@@ -14725,7 +14863,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 22;
             for (int ct = 0; ct < 16; ++ct) {
@@ -14788,44 +14927,43 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpair: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 264 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[264 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 256 */
-        float *restrict d = packed + 2560 + ct * 160;
-        const int o0 = (256 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 256 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 2560;
+        const int o0 = 8 * ct + 256;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 264 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[264 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair: runs its stage */
 void wide_dwpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair(in, out, packed);
+    Dw_dwpair_16c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "dwpair2": dwconv --------------------------------------
  * input 27x26x232 -> output 14x13x232 (NHWC, float32)
@@ -14850,12 +14988,15 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
  */
-static void Dw_dwpair2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_dwpair2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 12064 * vy + 464 * vx + 16 * ct;
@@ -15218,7 +15359,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 14; ++ct) {
@@ -15277,7 +15419,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..12 x cols 0..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 12064 * vy + 464 * vx + 16 * ct;
@@ -16180,8 +16323,10 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 14; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 12064 * vy + 464 * vx + 16 * ct;
@@ -16544,7 +16689,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             for (int ct = 0; ct < 14; ++ct) {
@@ -16603,44 +16749,43 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dwpair2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 14; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 224 */
-        float *restrict d = packed + 2240 + ct * 160;
-        const int o0 = (224 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 224 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 2240;
+        const int o0 = 8 * ct + 224;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 232 + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair2: runs its stage */
 void wide_dwpair2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair2(in, out, packed);
+    Dw_dwpair2_16c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "dwpass": dwconv --------------------------------------
  * input 13x15x531 -> output 13x15x531 (NHWC, float32)
@@ -16665,12 +16810,14 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][531], dw_b [531]
  */
-static void Dw_dwpass(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
+static void Dw_dwpass_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 33; cb += 3) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -16704,8 +16851,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7965 * vy + 531 * vx + 16 * ct;
@@ -16927,7 +17076,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -17015,7 +17165,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
+        {
+            const int vy = 11;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -17058,7 +17209,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..11 x cols 1..13: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 11; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7965 * vy + 531 * vx + 16 * ct;
@@ -17544,8 +17696,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 11;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7965 * vy + 531 * vx + 16 * ct;
@@ -17878,7 +18032,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 11; vy < 12; ++vy) {
+        {
+            const int vy = 11;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -17920,7 +18075,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 12; vy < 13; ++vy) {
+        {
+            const int vy = 12;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -17954,8 +18110,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-        for (int vy = 12; vy < 13; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 12;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 7965 * vy + 531 * vx + 16 * ct;
@@ -18177,7 +18335,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-        for (int vy = 12; vy < 13; ++vy) {
+        {
+            const int vy = 12;
             {
                 const int vx = 14;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -18212,7 +18371,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -18246,8 +18406,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w + 5280;
                 const int ib = 7965 * vy + 531 * vx + 528;
@@ -18469,7 +18631,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 14;
             {
@@ -18557,7 +18720,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             {
@@ -18600,7 +18764,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..11 x cols 1..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 11; vy += 2) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w + 5280;
                 const int ib = 7965 * vy + 531 * vx + 528;
@@ -19086,8 +19251,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w + 5280;
                 const int ib = 7965 * vy + 531 * vx + 528;
@@ -19420,7 +19587,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 14;
             {
@@ -19462,7 +19630,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             {
@@ -19496,8 +19665,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 1;
             {
                 const float *restrict vw = w + 5280;
                 const int ib = 7965 * vy + 531 * vx + 528;
@@ -19719,7 +19890,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 14;
             {
@@ -19754,44 +19926,43 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpass: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpass_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 33; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 528 */
-        float *restrict d = packed + 5280 + ct * 160;
-        const int o0 = (528 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 528 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 5280;
+        const int o0 = 3 * ct + 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 531 + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwpass: runs its stage */
 void wide_dwpass(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpass(in, out, packed);
+    Dw_dwpass_16c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpass(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpass(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "dwk5s2": dwconv --------------------------------------
  * input 28x28x128 -> output 14x14x128 (NHWC, float32)
@@ -19814,12 +19985,14 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
  */
-static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dwk5s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 8; cb += 2) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 2; ++ct) {
@@ -19899,8 +20072,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..4, cols 0..4 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 2; ++ct) {
                     const float *restrict vw = w + 416 * ct;
                     const int ib = 7168 * vy + 256 * vx + 16 * ct;
@@ -20337,7 +20512,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..4, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 2; ++ct) {
@@ -20498,7 +20674,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..4, cols 0..4 (interior) */
         for (int vy = 1; vy < 13; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 2; ++ct) {
                     const float *restrict vw = w + 416 * ct;
                     const int ib = 7168 * vy + 256 * vx + 16 * ct;
@@ -21101,7 +21278,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..2, cols 1..4 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 2; ++ct) {
@@ -21165,8 +21343,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..2, cols 0..4 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 2; ++ct) {
                     const float *restrict vw = w + 416 * ct;
                     const int ib = 7168 * vy + 256 * vx + 16 * ct;
@@ -21513,7 +21693,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..2, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 2; ++ct) {
@@ -21567,33 +21748,32 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwk5s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwk5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 416;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 416 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwk5s2: runs its stage */
 void wide_dwk5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwk5s2(in, out, packed);
+    Dw_dwk5s2_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwk5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwk5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "dwm4": dwconv --------------------------------------
  * input 17x17x33 -> output 17x17x132 (NHWC, float32)
@@ -21616,11 +21796,13 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][132], dw_b [132]
  */
-static void Dw_dwm4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_dwm4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -21690,8 +21872,10 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 561 * vy + 33 * vx + 4 * ct;
@@ -22390,7 +22574,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             for (int ct = 0; ct < 8; ++ct) {
@@ -22553,7 +22738,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..15 x cols 1..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 561 * vy + 33 * vx + 4 * ct;
@@ -23605,7 +23791,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -23675,8 +23862,10 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 16; vy < 17; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 16;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 561 * vy + 33 * vx + 4 * ct;
@@ -24375,7 +24564,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 16;
             for (int ct = 0; ct < 8; ++ct) {
@@ -24446,44 +24636,43 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dwm4: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwm4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 4) * 4;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 132 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[132 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1280 + ct * 160;
-        const int o0 = (32 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 160 * ct + 1280;
+        const int o0 = 4 * ct + 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 132 + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 + k * 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
         }
     }
-
 }
 
+/* layer.c.in: layer dwm4: runs its stage */
 void wide_dwm4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwm4(in, out, packed);
+    Dw_dwm4_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
 static void Run_dwm4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwm4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "bot": bottleneck --------------------------------------
  * input 28x28x96 -> output 28x28x96 (NHWC, float32)
@@ -24533,13 +24722,15 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *   pw_w [96][96], pw_b [96]
  *   up_w [3][3][96], up_b [96]
  */
-static void Dw_bot_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Dw_bot_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 6; cb += 3) {   /* blocks of 48 channels */
         /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 13; ++vy) {
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 192 * vx + 16 * ct;
@@ -24832,8 +25023,10 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 3; ++ct) {
                     const float *restrict vw = w + 160 * ct;
                     const int ib = 5376 * vy + 192 * vx + 16 * ct;
@@ -25029,7 +25222,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 3; ++ct) {
@@ -25063,8 +25257,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_bot_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bot, stage 2 (projection 96 -> 96, 196 pixels): tile 14x32, 14 pixels x 32 channels */
+static void Pw_bot_S2_14x32(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 3; ++n) {
         const int pfn = n + 1 < 3 ? 3104 : 0;   /* floats of the next panel */
@@ -25295,12 +25489,13 @@ static void Pw_bot_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_bot_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
+static void Up_bot_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -25322,8 +25517,10 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -25469,8 +25666,10 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..27 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -25632,7 +25831,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..26 step 2 x cols 2..26 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -25817,7 +26017,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..26 step 2 x cols 1..27 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -25995,7 +26196,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..27 step 2 x cols 2..26 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -26142,7 +26344,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..27 step 2 x cols 1..27 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 160 * ct;
                 const int ib = 1344 * vy + 96 * vx + 16 * ct;
@@ -26278,56 +26481,57 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer bot: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void wide_bot_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 960 + g * 9312 + n * 3104;
-            const int o0 = g * 96 + 0 + n * 32;
+            float *restrict d = packed + 9312 * g + 3104 * n + 960;
+            const int o0 = 96 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j)
-                    d[32 + s * 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 6; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 10272 + ct * 160;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 160 * ct + 10272;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->up_w[k * 96 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bot: runs its 3 stages */
 void wide_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot_S1(in, scratch, packed);
-    Pw_bot_S2(scratch, scratch + 18816, packed + 960);
-    Up_bot_S3(scratch + 18816, out, packed + 10272, in);
+    enum {
+        S2_OUT = 18816,   /* stage 2's output in scratch */
+        S2_W = 960,   /* stage 2's packed weights */
+        S3_W = 10272,   /* stage 3's packed weights */
+    };
+    Dw_bot_S1_16c8p(in, scratch, packed);
+    Pw_bot_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "dec": dwdeconv --------------------------------------
  * input 14x14x80 -> output 28x28x80 (NHWC, float32)
@@ -26349,11 +26553,13 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][80], dw_b [80]
  */
-static void Up_dec(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
+static void Up_dec_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -26373,8 +26579,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -26494,8 +26702,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..25 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -26615,7 +26825,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 27: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 5; ++ct) {
@@ -26660,7 +26871,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 2..26 step 2: kernel rows 1,3, cols 1,3 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -26819,7 +27031,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 1..25 step 2: kernel rows 1,3, cols 0,2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -27026,7 +27239,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 2..26 step 2: kernel rows 0,2, cols 1,3 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -27185,7 +27399,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 1..25 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -27367,7 +27582,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -27387,8 +27603,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 2..26 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -27508,8 +27726,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 1..25 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 272 * ct;
                 const int ib = 1120 * vy + 80 * vx + 16 * ct;
@@ -27629,7 +27849,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 27: kernel rows 2, cols 2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 5; ++ct) {
@@ -27650,33 +27871,32 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dec: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dec_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 16-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 16) * 1;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j)
-                d[16 + k * 16 + j] = w->dw_w[k * 80 + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[80 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dec: runs its stage */
 void wide_dec(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec(in, out, packed);
+    Up_dec_16c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */
 static void Run_dec(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dec(in, out, packed, scratch);
 }
-
 
 const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
     {
@@ -27975,4 +28195,3 @@ const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
         .pack = wide_dec_pack, .run = Run_dec
     },
 };
-

@@ -50,11 +50,13 @@
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k3s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -88,7 +90,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -156,7 +159,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -360,7 +364,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -394,7 +399,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -462,7 +468,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -497,8 +504,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s2, stage 2 (projection 16 -> 16, 20 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_k3s2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -728,8 +735,8 @@ static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k3s2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -970,56 +977,57 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 136;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 272 * g + 136 * n + 160;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 432;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3s2: runs its 3 stages */
 void bottleneck_k3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s2_S1(in, scratch, packed);
-    Pw_k3s2_S2(scratch, scratch + 320, packed + 160);
-    Up_k3s2_S3(scratch + 320, out, packed + 432, in);
+    enum {
+        S2_OUT = 320,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_k3s2_S1_4c8p(in, scratch, packed);
+    Pw_k3s2_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k5s2": bottleneck --------------------------------------
  * input 13x13x8 -> output 13x13x12 (NHWC, float32)
@@ -1063,11 +1071,13 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *   pw_w [12][8], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k5s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1119,7 +1129,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1275,7 +1286,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1715,7 +1727,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1767,7 +1780,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1923,7 +1937,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1976,8 +1991,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 8 -> 12, 49 pixels): tile 6x12, 6 pixels x 12 channels */
+static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 6) {
         {
@@ -2152,8 +2167,8 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k5s2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k5s2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -2416,56 +2431,58 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 208 + g * 108 + n * 108;
-            const int o0 = g * 12 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 108 * g + 108 * n + 208;
+            const int o0 = 12 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[12 + s * 12 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 316 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 316;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 3 stages */
 void bottleneck_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, scratch + 392, packed + 208);
-    Up_k5s2_S3(scratch + 392, out, packed + 316);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 208,   /* stage 2's packed weights */
+        S3_W = 316,   /* stage 3's packed weights */
+    };
+    Dw_k5s2_S1_4c8p(in, scratch, packed);
+    Pw_k5s2_S2_6x12(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k5s2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "bpair": bottleneck --------------------------------------
  * input 20x20x32 -> output 20x20x24 (NHWC, float32)
@@ -2509,12 +2526,14 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   pw_w [24][32], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_bpair_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_bpair_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1280 * vy + 64 * vx + 4 * ct;
@@ -2751,8 +2770,10 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 0..8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 9; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 9;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1280 * vy + 64 * vx + 4 * ct;
@@ -2904,7 +2925,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 9: kernel rows 0..1, cols 0..1 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 9;
             for (int ct = 0; ct < 8; ++ct) {
@@ -2937,8 +2959,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_bpair_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bpair, stage 2 (projection 32 -> 24, 100 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_bpair_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -3114,12 +3136,13 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_bpair_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_bpair_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -3139,8 +3162,10 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..18 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3232,8 +3257,10 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..19 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3341,7 +3368,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..18 step 2 x cols 2..18 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 10; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3464,7 +3492,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..18 step 2 x cols 1..19 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3584,7 +3613,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..19 step 2 x cols 2..18 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3677,7 +3707,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..19 step 2 x cols 1..19 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 240 * vy + 24 * vx + 4 * ct;
@@ -3761,56 +3792,57 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer bpair: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_bpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 320 + g * 792 + n * 264;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 792 * g + 264 * n + 320;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 1112 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 1112;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bpair: runs its 3 stages */
 void bottleneck_bpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bpair_S1(in, scratch, packed);
-    Pw_bpair_S2(scratch, scratch + 3200, packed + 320);
-    Up_bpair_S3(scratch + 3200, out, packed + 1112);
+    enum {
+        S2_OUT = 3200,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1112,   /* stage 3's packed weights */
+    };
+    Dw_bpair_S1_4c8p(in, scratch, packed);
+    Pw_bpair_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bpair_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bpair: the entry point with the arguments of every sg_layer's run */
 static void Run_bpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_bpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k3s1": bottleneck --------------------------------------
  * input 9x9x9 -> output 9x9x9 (NHWC, float32)
@@ -3854,11 +3886,13 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *   pw_w [9][9], pw_b [9]
  *   up_w [3][3][9], up_b [9]
  */
-static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3890,16 +3924,18 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3907,7 +3943,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4013,18 +4050,19 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4032,7 +4070,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4064,16 +4103,18 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4121,18 +4162,20 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4276,21 +4319,22 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4338,18 +4382,20 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4357,7 +4403,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4389,16 +4436,18 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4406,7 +4455,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4512,18 +4562,19 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4531,7 +4582,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4563,16 +4615,18 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4581,8 +4635,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s1, stage 2 (projection 9 -> 9, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 78; p += 6) {
         {
@@ -4694,7 +4748,8 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4703,14 +4758,15 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
                 const float vi4 = in[ib + 36 + s];
                 const float vi5 = in[ib + 45 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4719,27 +4775,33 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 45 + j] = v;
             }
@@ -4807,31 +4869,36 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
@@ -4839,12 +4906,13 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4877,16 +4945,18 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -4895,7 +4965,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5008,18 +5079,19 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5028,7 +5100,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5061,16 +5134,18 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5120,18 +5195,20 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5283,21 +5360,22 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5347,18 +5425,20 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5367,7 +5447,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5400,16 +5481,18 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5418,7 +5501,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5531,18 +5615,19 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5551,7 +5636,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5584,16 +5670,18 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -5603,85 +5691,88 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 90 + g * 90 + n * 80;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 90 * g + 80 * n + 90;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 170 + g * 90 + n * 10;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 90 * g + 10 * n + 170;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 180 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 180;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 260 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 260;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3s1: runs its 3 stages */
 void bottleneck_k3s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s1_S1(in, scratch, packed);
-    Pw_k3s1_S2(scratch, scratch + 729, packed + 90);
-    Up_k3s1_S3(scratch + 729, out, packed + 180, in);
+    enum {
+        S2_OUT = 729,   /* stage 2's output in scratch */
+        S2_W = 90,   /* stage 2's packed weights */
+        S3_W = 180,   /* stage 3's packed weights */
+    };
+    Dw_k3s1_S1_4c8p(in, scratch, packed);
+    Pw_k3s1_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s1_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s1: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k3s3": bottleneck --------------------------------------
  * input 13x14x17 -> output 13x14x33 (NHWC, float32)
@@ -5725,11 +5816,13 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *   pw_w [33][17], pw_b [33]
  *   up_w [5][5][33], up_b [33]
  */
-static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5802,18 +5895,19 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5821,7 +5915,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5853,16 +5948,18 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5964,21 +6061,22 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6026,18 +6124,20 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6045,7 +6145,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -6118,18 +6219,19 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6137,7 +6239,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -6169,16 +6272,18 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6187,8 +6292,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k3s3, stage 2 (projection 17 -> 33, 25 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_k3s3_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 25; p += 5) {
         for (int n = 0; n < 4; ++n) {
@@ -6284,7 +6389,8 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6292,13 +6398,14 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
                 const float vi4 = in[ib + 68 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6306,23 +6413,28 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 132 + j] = v;
             }
@@ -6330,8 +6442,8 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s3_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
@@ -6355,13 +6467,15 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6414,14 +6528,15 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 33 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 33 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6473,13 +6588,14 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 65;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6532,14 +6648,15 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 98;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6571,14 +6688,16 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6645,16 +6764,17 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 132 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 33 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 132 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 33 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6714,14 +6834,15 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 527;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6788,16 +6909,17 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 560;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 165 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 33 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 165 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 33 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6829,14 +6951,16 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6903,16 +7027,17 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 132 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 33 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 132 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 33 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6972,14 +7097,15 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 989;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 165 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 165 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7046,16 +7172,17 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 832;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 1022;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 198 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 165 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 33 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 198 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 165 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 33 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7064,85 +7191,87 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 170 + g * 594 + n * 144;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 594 * g + 144 * n + 170;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 746 + g * 594 + n * 18;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 594 * g + 18 * n + 746;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 764 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct + 764;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1596 + ct * 26;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 1596;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3s3: runs its 3 stages */
 void bottleneck_k3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s3_S1(in, scratch, packed);
-    Pw_k3s3_S2(scratch, scratch + 425, packed + 170);
-    Up_k3s3_S3(scratch + 425, out, packed + 764);
+    enum {
+        S2_OUT = 425,   /* stage 2's output in scratch */
+        S2_W = 170,   /* stage 2's packed weights */
+        S3_W = 764,   /* stage 3's packed weights */
+    };
+    Dw_k3s3_S1_4c8p(in, scratch, packed);
+    Pw_k3s3_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s3_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s21": bottleneck --------------------------------------
  * input 15x7x8 -> output 15x7x8 (NHWC, float32)
@@ -7186,11 +7315,13 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s21_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7222,7 +7353,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7306,7 +7438,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7526,7 +7659,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7558,7 +7692,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7642,7 +7777,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7675,8 +7811,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s21, stage 2 (projection 8 -> 8, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_s21_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -7811,8 +7947,8 @@ static void Pw_s21_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s21_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s21_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -8115,56 +8251,58 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s21: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 152;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s21: runs its 3 stages */
 void bottleneck_s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s21_S1(in, scratch, packed);
-    Pw_s21_S2(scratch, scratch + 448, packed + 80);
-    Up_s21_S3(scratch + 448, out, packed + 152, in);
+    enum {
+        S2_OUT = 448,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_s21_S1_4c8p(in, scratch, packed);
+    Pw_s21_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s21_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer s21: the entry point with the arguments of every sg_layer's run */
 static void Run_s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s12": bottleneck --------------------------------------
  * input 8x13x4 -> output 8x13x5 (NHWC, float32)
@@ -8208,11 +8346,13 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *   pw_w [5][4], pw_b [5]
  *   up_w [5][5][5], up_b [5]
  */
-static void Dw_s12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -8264,7 +8404,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -8420,7 +8561,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             {
@@ -8472,7 +8614,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -8536,7 +8679,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -8732,7 +8876,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 6;
             {
@@ -9184,7 +9329,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             {
@@ -9248,7 +9394,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             {
@@ -9444,7 +9591,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             {
@@ -9508,7 +9656,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -9560,7 +9709,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -9716,7 +9866,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             {
@@ -9769,8 +9920,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s12, stage 2 (projection 4 -> 5, 56 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 12) {
         {
@@ -9905,7 +10056,8 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -9920,7 +10072,7 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -9933,7 +10085,8 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                 const float vi9 = in[ib + 36 + s];
                 const float vi10 = in[ib + 40 + s];
                 const float vi11 = in[ib + 44 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -9948,51 +10101,63 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 20 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 25 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 30 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 35 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 40 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 45 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 50 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 55 + j] = v;
             }
@@ -10091,7 +10256,8 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -10102,7 +10268,7 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -10111,7 +10277,8 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 20 + s];
                 const float vi6 = in[ib + 24 + s];
                 const float vi7 = in[ib + 28 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -10122,35 +10289,43 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 20 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 25 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 30 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 35 + j] = v;
             }
@@ -10158,12 +10333,13 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -10203,18 +10379,20 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10222,7 +10400,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10 step 2: kernel rows 0..2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -10330,21 +10509,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10352,7 +10532,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -10392,18 +10573,20 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10411,7 +10594,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..11 step 2: kernel rows 0..2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -10506,18 +10690,19 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10525,7 +10710,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0,2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -10573,20 +10759,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10594,7 +10782,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..10 step 2: kernel rows 0..3, cols 0,2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -10726,24 +10915,25 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10751,7 +10941,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -10799,20 +10990,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10820,7 +11013,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..11 step 2: kernel rows 0..3, cols 1,3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -10933,20 +11127,21 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11010,22 +11205,24 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11189,27 +11386,28 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11273,22 +11471,24 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11427,22 +11627,23 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 70 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11450,7 +11651,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 1..4, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -11498,20 +11700,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11519,7 +11723,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 2..10 step 2: kernel rows 1..4, cols 0,2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -11651,24 +11856,25 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11676,7 +11882,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 12: kernel rows 1..4, cols 2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -11724,20 +11931,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11745,7 +11954,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..11 step 2: kernel rows 1..4, cols 1,3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -11858,20 +12068,21 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 70 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11879,7 +12090,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 2..4, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -11919,18 +12131,20 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11938,7 +12152,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..10 step 2: kernel rows 2..4, cols 0,2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -12046,21 +12261,22 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12068,7 +12284,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 12: kernel rows 2..4, cols 2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -12108,18 +12325,20 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 75 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12127,7 +12346,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..11 step 2: kernel rows 2..4, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -12222,18 +12442,19 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 70 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12242,76 +12463,81 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 104 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n + 104;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 124 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 124;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 129 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct + 129;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 233 + ct * 26;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 233;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s12: runs its 3 stages */
 void bottleneck_s12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s12_S1(in, scratch, packed);
-    Pw_s12_S2(scratch, scratch + 224, packed + 104);
-    Up_s12_S3(scratch + 224, out, packed + 129);
+    enum {
+        S2_OUT = 224,   /* stage 2's output in scratch */
+        S2_W = 104,   /* stage 2's packed weights */
+        S3_W = 129,   /* stage 3's packed weights */
+    };
+    Dw_s12_S1_4c8p(in, scratch, packed);
+    Pw_s12_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s12_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer s12: the entry point with the arguments of every sg_layer's run */
 static void Run_s12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "nsq": bottleneck --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -12355,11 +12581,13 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *   pw_w [7][7], pw_b [7]
  *   up_w [3][5][7], up_b [7]
  */
-static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12439,7 +12667,7 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12461,7 +12689,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12501,7 +12730,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12636,7 +12866,7 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12720,7 +12950,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12743,7 +12974,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0..2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const float *restrict vw = w;
             {
@@ -12823,7 +13055,7 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12845,7 +13077,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const float *restrict vw = w;
             {
@@ -12885,7 +13118,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 112 * vy + 14 * vx + 4;
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -12905,10 +13139,11 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nsq, stage 2 (projection 7 -> 7, 20 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 12; p += 12) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -13056,7 +13291,7 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -13238,7 +13473,7 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -13294,8 +13529,8 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_nsq_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
@@ -13319,7 +13554,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 4;
                 float vacc[3];
@@ -13371,7 +13607,7 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 4;
                 float vacc[3];
@@ -13410,7 +13646,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
@@ -13461,7 +13698,7 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
@@ -13501,7 +13738,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
@@ -13540,7 +13778,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 60;
                 float vacc[3];
@@ -13605,7 +13844,7 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 60;
                 float vacc[3];
@@ -13654,7 +13893,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
@@ -13722,7 +13962,7 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
@@ -13773,7 +14013,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
@@ -13791,85 +14032,90 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nsq: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 64 + ct * 48;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 48 * ct + 64;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 112 + g * 56 + n * 32;
-            const int o0 = g * 7 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 56 * g + 32 * n + 112;
+            const int o0 = 7 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 56 + n * 24;
-            const int o0 = g * 7 + 4 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 56 * g + 24 * n + 144;
+            const int o0 = 7 * g + 3 * n + 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 168 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct + 168;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 232 + ct * 48;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 48 * ct + 232;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->up_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer nsq: runs its 3 stages */
 void bottleneck_nsq(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nsq_S1(in, scratch, packed);
-    Pw_nsq_S2(scratch, scratch + 140, packed + 112);
-    Up_nsq_S3(scratch + 140, out, packed + 168);
+    enum {
+        S2_OUT = 140,   /* stage 2's output in scratch */
+        S2_W = 112,   /* stage 2's packed weights */
+        S3_W = 168,   /* stage 3's packed weights */
+    };
+    Dw_nsq_S1_4c8p(in, scratch, packed);
+    Pw_nsq_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nsq_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer nsq: the entry point with the arguments of every sg_layer's run */
 static void Run_nsq(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nsq(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "upk1": bottleneck --------------------------------------
  * input 13x14x8 -> output 13x14x8 (NHWC, float32)
@@ -13913,11 +14159,13 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *   pw_w [8][8], pw_b [8]
  *   up_w [1][1][8], up_b [8]
  */
-static void Dw_upk1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_upk1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14012,7 +14260,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14206,7 +14455,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14301,7 +14551,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14334,8 +14585,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_upk1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer upk1, stage 2 (projection 8 -> 8, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_upk1_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 45; p += 5) {
         {
@@ -14496,8 +14747,8 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_upk1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
+static void Up_upk1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
@@ -14693,56 +14944,59 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer upk1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 8;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 8 * ct + 152;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 8 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer upk1: runs its 3 stages */
 void bottleneck_upk1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_upk1_S1(in, scratch, packed);
-    Pw_upk1_S2(scratch, scratch + 392, packed + 80);
-    Up_upk1_S3(scratch + 392, out, packed + 152);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_upk1_S1_4c8p(in, scratch, packed);
+    Pw_upk1_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_upk1_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer upk1: the entry point with the arguments of every sg_layer's run */
 static void Run_upk1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_upk1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k7s4": bottleneck --------------------------------------
  * input 17x16x15 -> output 17x16x31 (NHWC, float32)
@@ -14786,11 +15040,13 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *   pw_w [31][15], pw_b [31]
  *   up_w [9][9][31], up_b [31]
  */
-static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -14902,7 +15158,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -14939,7 +15196,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..2: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -15100,7 +15358,7 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -15141,7 +15399,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -15237,7 +15496,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -15454,7 +15714,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -15775,7 +16036,7 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -15993,7 +16254,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -16041,7 +16303,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -16153,7 +16416,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -16190,7 +16454,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..2: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -16351,7 +16616,7 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -16392,7 +16657,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -16488,7 +16754,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 600;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 960 * vy + 60 * vx + 12;
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -16522,10 +16789,11 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k7s4, stage 2 (projection 15 -> 31, 20 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 12; p += 12) {
+    {
+        const int p = 0;
         for (int n = 0; n < 7; ++n) {
             const float *restrict vw = w + 64 * n;
             const int ib = 15 * p;
@@ -16673,7 +16941,7 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -16855,7 +17123,7 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -16911,15 +17179,15 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k7s4_S3(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y)
-        for (int j = 0; j < 124; ++j)
-            stage[(y + 1) * 186 + 31 + j] = in[y * 124 + j];
+    for (int y = 0; y < 5; ++y) {
+        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+    }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int ct = 0; ct < 7; ++ct) {
@@ -16994,7 +17262,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 28;
                 float vacc[3];
@@ -17086,7 +17354,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 59;
                 float vacc[3];
@@ -17199,7 +17467,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 90;
                 float vacc[3];
@@ -17294,7 +17562,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 121;
                 float vacc[3];
@@ -17372,7 +17640,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 524;
                 float vacc[3];
@@ -17448,7 +17716,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 555;
                 float vacc[3];
@@ -17538,7 +17806,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 586;
                 float vacc[3];
@@ -17616,7 +17884,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 617;
                 float vacc[3];
@@ -17692,7 +17960,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1020;
                 float vacc[3];
@@ -17768,7 +18036,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1051;
                 float vacc[3];
@@ -17858,7 +18126,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1082;
                 float vacc[3];
@@ -17936,7 +18204,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1113;
                 float vacc[3];
@@ -18012,7 +18280,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1516;
                 float vacc[3];
@@ -18088,7 +18356,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1547;
                 float vacc[3];
@@ -18178,7 +18446,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1578;
                 float vacc[3];
@@ -18256,7 +18524,7 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 2296;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 186 * vy + 31 * vx + 28;
                 const int ob = 1984 * vy + 124 * vx + 1609;
                 float vacc[3];
@@ -18274,85 +18542,88 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k7s4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 12 */
-        float *restrict d = packed + 600 + ct * 150;
-        const int o0 = (12 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 12 */
+        const int ct = 0;
+        float *restrict d = packed + 150 * ct + 600;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 750 + g * 496 + n * 64;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 496 * g + 64 * n + 750;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1198 + g * 496 + n * 48;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 496 * g + 48 * n + 1198;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 1246 + ct * 328;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 328 * ct + 1246;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 3542 + ct * 246;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 246 * ct + 3542;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7s4: runs its 3 stages */
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7s4_S1(in, scratch, packed);
-    Pw_k7s4_S2(scratch, scratch + 300, packed + 750);
-    Up_k7s4_S3(scratch + 300, out, packed + 1246, scratch + 920);
+    enum {
+        S2_OUT = 300,   /* stage 2's output in scratch */
+        S2_W = 750,   /* stage 2's packed weights */
+        S3_W = 1246,   /* stage 3's packed weights */
+        S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
+    };
+    Dw_k7s4_S1_4c8p(in, scratch, packed);
+    Pw_k7s4_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k7s4_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
 }
 
+/* layer.c.in: layer k7s4: the entry point with the arguments of every sg_layer's run */
 static void Run_k7s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k7s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "grp": bottleneck --------------------------------------
  * input 9x9x16 -> output 9x9x32 (NHWC, float32)
@@ -18397,11 +18668,13 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_grp_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_grp_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18433,7 +18706,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18495,7 +18769,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18687,7 +18962,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18719,7 +18995,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18781,7 +19058,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18814,8 +19092,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_grp_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer grp, stage 2 (projection 16 -> 32, 25 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_grp_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 25; p += 5) {
@@ -18907,8 +19185,8 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_grp_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_grp_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -19113,56 +19391,57 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer grp: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grp_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 40 + n * 40;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40 * g + 40 * n + 160;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 320;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grp: runs its 3 stages */
 void bottleneck_grp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grp_S1(in, scratch, packed);
-    Pw_grp_S2(scratch, scratch + 400, packed + 160);
-    Up_grp_S3(scratch + 400, out, packed + 320);
+    enum {
+        S2_OUT = 400,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_grp_S1_4c8p(in, scratch, packed);
+    Pw_grp_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grp_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer grp: the entry point with the arguments of every sg_layer's run */
 static void Run_grp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grp(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "grpres": bottleneck --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -19203,11 +19482,13 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *   pw_w [32][1], pw_b [32]
  *   up_w [5][5][32], up_b [32]
  */
-static void Dw_grpres_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_grpres_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19259,7 +19540,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19355,7 +19637,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19705,7 +19988,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19757,7 +20041,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19853,7 +20138,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19906,11 +20192,12 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_grpres_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer grpres, stage 2 (projection 32 -> 32, 16 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 32; ++g) {
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 2 * g;
                 const int ib = 32 * p + g;
@@ -19927,7 +20214,8 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 float vacc9[1];
                 float vacc10[1];
                 float vacc11[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -19941,8 +20229,9 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                     vacc10[j] = vw[j];
                     vacc11[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
@@ -19955,7 +20244,8 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                     const float vi9 = in[ib + 288 + s];
                     const float vi10 = in[ib + 320 + s];
                     const float vi11 = in[ib + 352 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -19970,51 +20260,63 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                         vacc11[j] += vi11 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 96 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     out[ob + 128 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     out[ob + 160 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     out[ob + 192 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     out[ob + 224 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     out[ob + 256 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc9[j];
                     out[ob + 288 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc10[j];
                     out[ob + 320 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc11[j];
                     out[ob + 352 + j] = v;
                 }
@@ -20029,38 +20331,45 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
                     const float vi3 = in[ib + 96 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 96 + j] = v;
                 }
@@ -20069,12 +20378,13 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_grpres_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_grpres_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20107,7 +20417,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20160,7 +20471,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20193,7 +20505,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20461,7 +20774,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20494,7 +20808,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20547,7 +20862,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20580,7 +20896,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -20806,56 +21123,58 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer grpres: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grpres_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 32; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 832;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 896 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct + 896;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grpres: runs its 3 stages */
 void bottleneck_grpres(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grpres_S1(in, scratch, packed);
-    Pw_grpres_S2(scratch, scratch + 512, packed + 832);
-    Up_grpres_S3(scratch + 512, out, packed + 896, in);
+    enum {
+        S2_OUT = 512,   /* stage 2's output in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+        S3_W = 896,   /* stage 3's packed weights */
+    };
+    Dw_grpres_S1_4c8p(in, scratch, packed);
+    Pw_grpres_S2_12x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grpres_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer grpres: the entry point with the arguments of every sg_layer's run */
 static void Run_grpres(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grpres(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "topo": bottleneck --------------------------------------
  * input 14x14x16 -> output 14x14x32 (NHWC, float32)
@@ -20897,7 +21216,8 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_topo_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_topo_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
@@ -21063,7 +21383,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -21158,7 +21479,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -21191,8 +21513,7 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo_S2[128] = {
     0, 1, 4, 5,
     0, 1, 4, 5,
@@ -21228,7 +21549,8 @@ static const int Src_topo_S2[128] = {
     0, 3, 12, 15,
 };
 
-static void Pw_topo_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo, stage 2 (projection 16 -> 32, 49 pixels): tile 12x2, 12 pixels x 2 channels (scalar code) */
+static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 12) {
         for (int n = 0; n < 16; ++n) {
@@ -21262,7 +21584,7 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 for (int j = 0; j < 2; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 8 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -21339,7 +21661,7 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 for (int j = 0; j < 2; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 8 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -21353,12 +21675,13 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_topo_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_topo_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -21378,7 +21701,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -21437,7 +21761,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -21796,56 +22121,57 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer topo: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 10;
-            const int o0 = g * 32 + 0 + n * 2;
+            float *restrict d = packed + 160 * g + 10 * n + 160;
+            const int o0 = 32 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 320;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo: runs its 3 stages */
 void bottleneck_topo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo_S1(in, scratch, packed);
-    Pw_topo_S2(scratch, scratch + 784, packed + 160);
-    Up_topo_S3(scratch + 784, out, packed + 320);
+    enum {
+        S2_OUT = 784,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_topo_S1_4c8p(in, scratch, packed);
+    Pw_topo_S2_12x2(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer topo: the entry point with the arguments of every sg_layer's run */
 static void Run_topo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "topo3": bottleneck --------------------------------------
  * input 11x13x24 -> output 11x13x24 (NHWC, float32)
@@ -21889,11 +22215,13 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *   pw_w [24][6], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_topo3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_topo3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -21925,7 +22253,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22009,7 +22338,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22229,7 +22559,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22261,7 +22592,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22345,7 +22677,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 6;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22378,8 +22711,7 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo3_S2[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -22407,7 +22739,8 @@ static const int Src_topo3_S2[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_topo3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo3, stage 2 (projection 24 -> 24, 42 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -22425,7 +22758,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -22464,7 +22797,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -22483,8 +22816,8 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_topo3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_topo3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -22773,56 +23106,57 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer topo3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 408 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 408;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo3: runs its 3 stages */
 void bottleneck_topo3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo3_S1(in, scratch, packed);
-    Pw_topo3_S2(scratch, scratch + 1008, packed + 240);
-    Up_topo3_S3(scratch + 1008, out, packed + 408, in);
+    enum {
+        S2_OUT = 1008,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 408,   /* stage 3's packed weights */
+    };
+    Dw_topo3_S1_4c8p(in, scratch, packed);
+    Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo3_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer topo3: the entry point with the arguments of every sg_layer's run */
 static void Run_topo3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "nobias": bottleneck --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -22867,11 +23201,13 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *   up_w [3][3][17], up_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -22903,16 +23239,18 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -22920,7 +23258,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -23004,18 +23343,19 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23023,7 +23363,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -23055,16 +23396,18 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23112,18 +23455,20 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23239,21 +23584,22 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23301,18 +23647,20 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23320,7 +23668,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -23352,16 +23701,18 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23369,7 +23720,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -23453,18 +23805,19 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23472,7 +23825,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -23504,16 +23858,18 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -23522,8 +23878,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 17 -> 17, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 45; p += 5) {
         for (int n = 0; n < 2; ++n) {
@@ -23619,7 +23975,8 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -23627,13 +23984,14 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc4[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
                 const float vi4 = in[ib + 68 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -23641,23 +23999,28 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
@@ -23741,38 +24104,44 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -23780,8 +24149,8 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_nobias_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -23848,13 +24217,14 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -23928,14 +24298,15 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 33;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -24017,14 +24388,15 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 237;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 119 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 119 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -24116,16 +24488,17 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 254;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 136 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -24135,79 +24508,81 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 153 + g * 289 + n * 136;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 289 * g + 136 * n + 153;
+            const int o0 = 17 * g + 8 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 425 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 425;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 442 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct + 442;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->up_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->up_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 586 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 586;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->up_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->up_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 3 stages */
 void bottleneck_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, scratch + 833, packed + 153);
-    Up_nobias_S3(scratch + 833, out, packed + 442, in);
+    enum {
+        S2_OUT = 833,   /* stage 2's output in scratch */
+        S2_W = 153,   /* stage 2's packed weights */
+        S3_W = 442,   /* stage 3's packed weights */
+    };
+    Dw_nobias_S1_4c8p(in, scratch, packed);
+    Pw_nobias_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nobias_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "acts": bottleneck --------------------------------------
  * input 7x8x9 -> output 7x8x16 (NHWC, float32)
@@ -24251,11 +24626,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   pw_w [16][9], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24320,18 +24697,19 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24340,7 +24718,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24373,16 +24752,18 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24474,21 +24855,22 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24538,18 +24920,20 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24558,7 +24942,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24623,18 +25008,19 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24643,7 +25029,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24676,16 +25063,18 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24695,8 +25084,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 9 -> 16, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_acts_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -24912,8 +25301,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_acts_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_acts_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -25165,65 +25554,66 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 90 + g * 160 + n * 80;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 160 * g + 80 * n + 90;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 250 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 250;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 3 stages */
 void bottleneck_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, scratch + 144, packed + 90);
-    Up_acts_S3(scratch + 144, out, packed + 250);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 90,   /* stage 2's packed weights */
+        S3_W = 250,   /* stage 3's packed weights */
+    };
+    Dw_acts_S1_4c8p(in, scratch, packed);
+    Pw_acts_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "acts2": bottleneck --------------------------------------
  * input 8x7x64 -> output 8x7x65 (NHWC, float32)
@@ -25267,11 +25657,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   pw_w [65][64], pw_b [65]
  *   up_w [5][5][65], up_b [65]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -25336,7 +25728,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
@@ -25459,7 +25852,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 3;
             for (int ct = 0; ct < 16; ++ct) {
@@ -25826,7 +26220,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -25879,7 +26274,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
@@ -25977,7 +26373,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 16; ++ct) {
@@ -26031,8 +26428,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 64 -> 65, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -26156,7 +26553,8 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -26165,14 +26563,15 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
                 const float vi4 = in[ib + 256 + s];
                 const float vi5 = in[ib + 320 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -26181,32 +26580,38 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 195 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 260 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 325 + j] = v;
@@ -26299,41 +26704,47 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 195 + j] = v;
@@ -26342,12 +26753,13 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_acts2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26371,14 +26783,16 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26386,7 +26800,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 1, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26422,15 +26837,16 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26438,7 +26854,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26462,14 +26879,16 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26477,7 +26896,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26515,14 +26935,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26562,16 +26983,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26630,18 +27053,19 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 325 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26681,16 +27105,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 325 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26748,16 +27174,17 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 195 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 260 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 195 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 260 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26765,7 +27192,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26797,16 +27225,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26814,7 +27244,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26865,18 +27296,19 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26884,7 +27316,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26916,16 +27349,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -26933,7 +27368,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -26983,16 +27419,17 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27040,18 +27477,20 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27125,21 +27564,22 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27187,18 +27627,20 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27268,18 +27710,19 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 260 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27287,7 +27730,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -27319,16 +27763,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27336,7 +27782,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -27387,18 +27834,19 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27406,7 +27854,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -27438,16 +27887,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27455,7 +27906,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -27505,16 +27957,17 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 1664;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 260 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -27523,76 +27976,78 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1664 + g * 4225 + n * 520;
-            const int o0 = g * 65 + 0 + n * 8;
+            float *restrict d = packed + 4225 * g + 520 * n + 1664;
+            const int o0 = 65 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 5824 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 5824;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 5889 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct + 5889;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 65 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 7553 + ct * 26;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 7553;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 65 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[65 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 3 stages */
 void bottleneck_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, scratch + 1024, packed + 1664);
-    Up_acts2_S3(scratch + 1024, out, packed + 5889);
+    enum {
+        S2_OUT = 1024,   /* stage 2's output in scratch */
+        S2_W = 1664,   /* stage 2's packed weights */
+        S3_W = 5889,   /* stage 3's packed weights */
+    };
+    Dw_acts2_S1_4c8p(in, scratch, packed);
+    Pw_acts2_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "px": bottleneck --------------------------------------
  * input 1x1x8 -> output 1x1x8 (NHWC, float32)
@@ -27636,11 +28091,13 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_px_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -27661,10 +28118,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 8 -> 8, 1 pixels): tile 1x8, 1 pixels x 8 channels */
+static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -27692,12 +28150,13 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_px_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_px_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -27719,56 +28178,58 @@ static void Up_px_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 152;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 3 stages */
 void bottleneck_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, scratch + 8, packed + 80);
-    Up_px_S3(scratch + 8, out, packed + 152, in);
+    enum {
+        S2_OUT = 8,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_px_S1_4c8p(in, scratch, packed);
+    Pw_px_S2_1x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_px_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "strip": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x3 (NHWC, float32)
@@ -27808,11 +28269,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   pw_w [3][4], pw_b [3]
  *   up_w [3][3][3], up_b [3]
  */
-static void Dw_strip_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_strip_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -27837,10 +28300,11 @@ static void Dw_strip_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_strip_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer strip, stage 2 (projection 4 -> 3, 1 pixels): tile 1x3, 1 pixels x 3 channels (scalar code) */
+static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -27850,7 +28314,7 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -27864,15 +28328,17 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_strip_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
+static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx;
                 float vacc[3];
@@ -27886,10 +28352,12 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx + 3;
                 float vacc[3];
@@ -27904,56 +28372,60 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer strip: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 104 + g * 15 + n * 15;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 15 * g + 15 * n + 104;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 119 + ct * 30;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 119;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->up_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer strip: runs its 3 stages */
 void bottleneck_strip(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_strip_S1(in, scratch, packed);
-    Pw_strip_S2(scratch, scratch + 4, packed + 104);
-    Up_strip_S3(scratch + 4, out, packed + 119);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 104,   /* stage 2's packed weights */
+        S3_W = 119,   /* stage 3's packed weights */
+    };
+    Dw_strip_S1_4c8p(in, scratch, packed);
+    Pw_strip_S2_1x3(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_strip_S3_3c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer strip: the entry point with the arguments of every sg_layer's run */
 static void Run_strip(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_strip(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "dflt": bottleneck --------------------------------------
  * input 7x7x5 -> output 7x7x5 (NHWC, float32)
@@ -27997,11 +28469,13 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *   pw_w [5][5], pw_b [5]
  *   up_w [3][3][5], up_b [5]
  */
-static void Dw_dflt_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -28033,16 +28507,18 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28050,7 +28526,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -28134,18 +28611,19 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28153,7 +28631,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -28185,16 +28664,18 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28242,18 +28723,20 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28369,21 +28852,22 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28431,18 +28915,20 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28450,7 +28936,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -28482,16 +28969,18 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28499,7 +28988,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -28583,18 +29073,19 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28602,7 +29093,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -28634,16 +29126,18 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28652,8 +29146,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dflt_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dflt, stage 2 (projection 5 -> 5, 49 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 12) {
         {
@@ -28788,7 +29282,8 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -28803,7 +29298,7 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -28816,7 +29311,8 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
                 const float vi9 = in[ib + 45 + s];
                 const float vi10 = in[ib + 50 + s];
                 const float vi11 = in[ib + 55 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -28831,51 +29327,63 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 20 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 25 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 30 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 35 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 40 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 45 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 50 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 55 + j] = v;
             }
@@ -28904,17 +29412,20 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
             const int ib = 240;
             const int ob = 240 + 4;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -28922,12 +29433,13 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_dflt_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -28959,16 +29471,18 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -28976,7 +29490,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -29060,18 +29575,19 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29079,7 +29595,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -29111,16 +29628,18 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29168,18 +29687,20 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29295,21 +29816,22 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29357,18 +29879,20 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29376,7 +29900,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -29408,16 +29933,18 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29425,7 +29952,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -29509,18 +30037,19 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29528,7 +30057,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -29560,16 +30090,18 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 40 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -29578,85 +30110,90 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dflt: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 50 + g * 30 + n * 24;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 24 * n + 50;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 74 + g * 30 + n * 6;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 6 * n + 74;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 5 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 80 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 80;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 120 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 120;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer dflt: runs its 3 stages */
 void bottleneck_dflt(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dflt_S1(in, scratch, packed);
-    Pw_dflt_S2(scratch, scratch + 245, packed + 50);
-    Up_dflt_S3(scratch + 245, out, packed + 80);
+    enum {
+        S2_OUT = 245,   /* stage 2's output in scratch */
+        S2_W = 50,   /* stage 2's packed weights */
+        S3_W = 80,   /* stage 3's packed weights */
+    };
+    Dw_dflt_S1_4c8p(in, scratch, packed);
+    Pw_dflt_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_dflt_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer dflt: the entry point with the arguments of every sg_layer's run */
 static void Run_dflt(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_dflt(in, out, packed, scratch);
 }
-
 
 const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
     {
@@ -30016,4 +30553,3 @@ const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
         .pack = bottleneck_dflt_pack, .run = Run_dflt
     },
 };
-

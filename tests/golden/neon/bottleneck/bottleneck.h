@@ -263,4 +263,3 @@ extern const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT];
 #endif
 
 #endif /* BOTTLENECK_GENERATED_H */
-

@@ -27,7 +27,8 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Dw_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
@@ -106,13 +107,14 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 17; vx += 1) {
+            for (int vx = 0; vx < 17; ++vx) {
                 const int ib = 561 * vy + 33 * vx + 32;
                 const int ob = 561 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -121,42 +123,43 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 8;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 8 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 2;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1: runs its stage */
 void dw_kernels_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1(in, out, packed);
+    Dw_k1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k2": dwconv --------------------------------------
  * input 8x7x5 -> output 8x7x5 (NHWC, float32)
@@ -177,7 +180,8 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Dw_k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
@@ -258,16 +262,17 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 35 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -299,14 +304,16 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 35 + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -314,7 +321,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0..5: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -373,14 +381,15 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -388,7 +397,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 6: kernel rows 0, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -408,13 +418,15 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -423,42 +435,42 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 20;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 20 + ct * 5;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 5 * ct + 20;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k2: runs its stage */
 void dw_kernels_k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2(in, out, packed);
+    Dw_k2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
 static void Run_k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "k3": dwconv --------------------------------------
  * input 13x15x17 -> output 13x15x17 (NHWC, float32)
@@ -479,11 +491,13 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_k3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -515,16 +529,18 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -532,10 +548,12 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 255 * vy + 17 * vx + 4 * ct;
                 const int ob = 255 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -726,18 +744,19 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -745,7 +764,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -777,16 +797,18 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -834,18 +856,20 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -856,7 +880,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     for (int vy = 1; vy < 12; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 255 * vy + 17 * vx + 4 * ct;
                 const int ob = 255 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -1104,21 +1129,22 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1166,18 +1192,20 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1185,7 +1213,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1217,16 +1246,18 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1234,10 +1265,12 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 255 * vy + 17 * vx + 4 * ct;
                 const int ob = 255 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -1428,18 +1461,19 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1447,7 +1481,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1479,16 +1514,18 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1497,42 +1534,41 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3: runs its stage */
 void dw_kernels_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3(in, out, packed);
+    Dw_k3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k4": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -1553,11 +1589,13 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1609,7 +1647,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1758,7 +1797,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1810,7 +1850,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2211,7 +2252,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2263,7 +2305,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2412,7 +2455,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2464,7 +2508,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 8: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2504,7 +2549,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2544,7 +2590,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2657,7 +2704,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2697,7 +2745,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2730,33 +2779,32 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 68;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 68 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k4: runs its stage */
 void dw_kernels_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k4(in, out, packed);
+    Dw_k4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
 static void Run_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k5": dwconv --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -2777,11 +2825,13 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2833,21 +2883,23 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2855,7 +2907,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2919,24 +2972,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2944,10 +2999,12 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3229,27 +3286,28 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3257,7 +3315,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3321,24 +3380,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3346,7 +3407,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3398,21 +3460,23 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3420,7 +3484,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3484,24 +3549,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3509,7 +3576,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3589,28 +3657,30 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3618,10 +3688,12 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3978,32 +4050,33 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4011,7 +4084,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -4091,28 +4165,30 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4120,7 +4196,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -4184,24 +4261,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4285,27 +4364,29 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4409,32 +4490,34 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4445,7 +4528,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     for (int vy = 2; vy < 12; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -4877,37 +4961,38 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 252 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5011,32 +5096,34 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 243 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5120,27 +5207,29 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 225 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 234 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5148,7 +5237,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -5212,24 +5302,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5237,7 +5329,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -5317,28 +5410,30 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5346,10 +5441,12 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -5706,32 +5803,33 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5739,7 +5837,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 11: kernel rows 0..3, cols 0..3 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -5819,28 +5918,30 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 126 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5848,7 +5949,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 12: kernel rows 0..3, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -5912,24 +6014,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 99 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 108 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 117 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5937,7 +6041,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -5989,21 +6094,23 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6011,7 +6118,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -6075,24 +6183,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6100,10 +6210,12 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -6385,27 +6497,28 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 216 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 18 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6413,7 +6526,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 11: kernel rows 0..2, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -6477,24 +6591,26 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 225 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 108 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 9 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6502,7 +6618,8 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 13 x cols 12: kernel rows 0..2, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -6554,21 +6671,23 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 208;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 252 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 243 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 234 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 126 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 9 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6577,42 +6696,41 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k5: runs its stage */
 void dw_kernels_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5(in, out, packed);
+    Dw_k5_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k6": dwconv --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -6633,19 +6751,21 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_k6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k6_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 2) * 91 + 14 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+    }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7088,7 +7208,7 @@ static void Dw_k6(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 148;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -7138,41 +7258,44 @@ static void Dw_k6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 148;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 148 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 148 + ct * 111;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 111 * ct + 148;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6: runs its stage */
 void dw_kernels_k6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
 static void Run_k6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k7": dwconv --------------------------------------
  * input 16x17x31 -> output 16x17x31 (NHWC, float32)
@@ -7193,14 +7316,15 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][31], dw_b [31]
  */
-static void Dw_k7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k7_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 527; ++j)
-            stage[(y + 3) * 713 + 93 + j] = in[y * 527 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+    }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
         for (int ct = 0; ct < 7; ++ct) {
@@ -7997,7 +8121,7 @@ static void Dw_k7(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 1400;
-            for (int vx = 0; vx < 17; vx += 1) {
+            for (int vx = 0; vx < 17; ++vx) {
                 const int ib = 713 * vy + 31 * vx + 28;
                 const int ob = 527 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -8060,41 +8184,43 @@ static void Dw_k7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 1400 + ct * 150;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 150 * ct + 1400;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7: runs its stage */
 void dw_kernels_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k7_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
 static void Run_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "k9": dwconv --------------------------------------
  * input 15x16x8 -> output 15x16x8 (NHWC, float32)
@@ -8115,14 +8241,15 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][8], dw_b [8]
  */
-static void Dw_k9(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k9_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 15; ++y)
-        for (int j = 0; j < 128; ++j)
-            stage[(y + 4) * 192 + 32 + j] = in[y * 128 + j];
+    for (int y = 0; y < 15; ++y) {
+        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+    }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -9066,32 +9193,34 @@ static void Dw_k9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k9: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 328;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 328 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9: runs its stage */
 void dw_kernels_k9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k9_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
 static void Run_k9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "k11": dwconv --------------------------------------
  * input 13x14x15 -> output 13x14x15 (NHWC, float32)
@@ -9112,19 +9241,21 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][15], dw_b [15]
  */
-static void Dw_k11(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k11_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 9733 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 210; ++j)
-            stage[(y + 5) * 360 + 75 + j] = in[y * 210 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+    }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 488 * ct;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 360 * vy + 15 * vx + 4 * ct;
                 const int ob = 210 * vy + 15 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11626,7 +11757,7 @@ static void Dw_k11(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 1464;
-            for (int vx = 0; vx < 14; vx += 1) {
+            for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 360 * vy + 15 * vx + 12;
                 const int ob = 210 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11761,41 +11892,43 @@ static void Dw_k11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k11: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 488;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 488 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 12 */
-        float *restrict d = packed + 1464 + ct * 366;
-        const int o0 = (12 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 12 */
+        const int ct = 0;
+        float *restrict d = packed + 366 * ct + 1464;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k11: runs its stage */
 void dw_kernels_k11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k15": dwconv --------------------------------------
  * input 17x16x4 -> output 17x16x4 (NHWC, float32)
@@ -11816,14 +11949,15 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Dw_k15(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 64; ++j)
-            stage[(y + 7) * 120 + 28 + j] = in[y * 64 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+    }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -14351,32 +14485,35 @@ static void Dw_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 904;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 904 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dw_kernels_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k15_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "k15_16": dwconv --------------------------------------
  * input 16x16x3 -> output 2x2x3 (NHWC, float32)
@@ -14397,14 +14534,15 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_k15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 48 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
@@ -14643,33 +14781,33 @@ static void Dw_k15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer k15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 678;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 678 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15_16: runs its stage */
 void dw_kernels_k15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15_16(in, out, packed);
+    Dw_k15_16_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_k15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "k1x7": dwconv --------------------------------------
  * input 9x15x32 -> output 9x15x32 (NHWC, float32)
@@ -14690,7 +14828,8 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][32], dw_b [32]
  */
-static void Dw_k1x7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k1x7_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
@@ -14803,7 +14942,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 3..11: kernel rows 0, cols 0..6 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 3; vx < 11; vx += 8) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 32 * ct;
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -15079,33 +15219,32 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its stage */
 void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7(in, out, packed);
+    Dw_k1x7_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "k7x1": dwconv --------------------------------------
  * input 15x9x3 -> output 15x9x3 (NHWC, float32)
@@ -15126,14 +15265,16 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][1][3], dw_b [3]
  */
-static void Dw_k7x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15150,10 +15291,11 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..8: kernel rows 2..6, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15171,10 +15313,11 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..8: kernel rows 1..6, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15196,7 +15339,7 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     for (int vy = 3; vy < 12; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15216,10 +15359,11 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..8: kernel rows 0..5, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15238,10 +15382,11 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..8: kernel rows 0..4, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15259,10 +15404,11 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0..8: kernel rows 0..3, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 27 * vy + 3 * vx;
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
@@ -15280,33 +15426,33 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k7x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 24;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 24 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7x1: runs its stage */
 void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7x1(in, out, packed);
+    Dw_k7x1_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k7x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "k5x3": dwconv --------------------------------------
  * input 13x7x33 -> output 13x7x33 (NHWC, float32)
@@ -15327,11 +15473,13 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][33], dw_b [33]
  */
-static void Dw_k5x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15371,18 +15519,20 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15390,7 +15540,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15498,21 +15649,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15520,7 +15672,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15560,18 +15713,20 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15579,7 +15734,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15627,20 +15783,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15648,7 +15806,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15780,24 +15939,25 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15805,7 +15965,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -15853,20 +16014,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -15930,22 +16093,24 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16109,27 +16274,28 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16193,22 +16359,24 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16216,7 +16384,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16264,20 +16433,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16285,7 +16456,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1..5: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16417,24 +16589,25 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16442,7 +16615,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 6: kernel rows 0..3, cols 0..1 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16490,20 +16664,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16511,7 +16687,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16551,18 +16728,20 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16570,7 +16749,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 1..5: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16678,21 +16858,22 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16700,7 +16881,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6: kernel rows 0..2, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -16740,18 +16922,20 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16760,42 +16944,41 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k5x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3: runs its stage */
 void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3(in, out, packed);
+    Dw_k5x3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "k3x5": dwconv --------------------------------------
  * input 7x13x1 -> output 7x13x1 (NHWC, float32)
@@ -16816,25 +16999,29 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][1], dw_b [1]
  */
-static void Dw_k3x5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
+static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16842,23 +17029,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16866,25 +17056,27 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16892,23 +17084,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16916,21 +17111,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16941,21 +17139,23 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16966,24 +17166,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -16994,27 +17196,28 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17025,24 +17228,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17053,21 +17258,23 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17075,21 +17282,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17097,23 +17307,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17121,25 +17334,27 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17147,23 +17362,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17171,21 +17389,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17194,33 +17415,33 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k3x5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3x5: runs its stage */
 void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3x5(in, out, packed);
+    Dw_k3x5_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
 static void Run_k3x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3x5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "k2x4": dwconv --------------------------------------
  * input 8x9x17 -> output 8x9x17 (NHWC, float32)
@@ -17241,7 +17462,8 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][4][17], dw_b [17]
  */
-static void Dw_k2x4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
@@ -17285,18 +17507,20 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 187 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17417,20 +17641,21 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 187 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17478,18 +17703,20 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17529,16 +17756,18 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17546,7 +17775,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -17574,15 +17804,17 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17590,7 +17822,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -17667,16 +17900,17 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17684,7 +17918,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -17712,15 +17947,17 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17728,7 +17965,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -17752,14 +17990,16 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -17768,42 +18008,41 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k2x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k2x4: runs its stage */
 void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2x4(in, out, packed);
+    Dw_k2x4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
 static void Run_k2x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2x4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "k15x1": dwconv --------------------------------------
  * input 16x3x8 -> output 16x3x8 (NHWC, float32)
@@ -17824,11 +18063,13 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][1][8], dw_b [8]
  */
-static void Dw_k15x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k15x1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17902,7 +18143,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 6..14, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17982,7 +18224,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0..2: kernel rows 5..14, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18068,7 +18311,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 4..14, cols 0 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18160,7 +18404,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0..2: kernel rows 3..14, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18258,7 +18503,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0..2: kernel rows 2..14, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18362,7 +18608,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0..2: kernel rows 1..14, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18588,7 +18835,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 9 x cols 0..2: kernel rows 0..13, cols 0 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18698,7 +18946,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 10 x cols 0..2: kernel rows 0..12, cols 0 */
-    for (int vy = 10; vy < 11; ++vy) {
+    {
+        const int vy = 10;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18802,7 +19051,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0..2: kernel rows 0..11, cols 0 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18900,7 +19150,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0..2: kernel rows 0..10, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18992,7 +19243,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..2: kernel rows 0..9, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19078,7 +19330,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0..2: kernel rows 0..8, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19158,7 +19411,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..2: kernel rows 0..7, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -19233,33 +19487,32 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k15x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15x1: runs its stage */
 void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15x1(in, out, packed);
+    Dw_k15x1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "k1x15": dwconv --------------------------------------
  * input 2x17x5 -> output 2x3x5 (NHWC, float32)
@@ -19280,7 +19533,8 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][15][5], dw_b [5]
  */
-static void Dw_k1x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k1x15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
@@ -19400,27 +19654,28 @@ static void Dw_k1x15(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 85 * vy + 5 * vx + 4;
                 const int ob = 15 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 10 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 15 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 20 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 25 + j]; /* tap 0,5 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 30 + j]; /* tap 0,6 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 35 + j]; /* tap 0,7 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 40 + j]; /* tap 0,8 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 45 + j]; /* tap 0,9 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 50 + j]; /* tap 0,10 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 55 + j]; /* tap 0,11 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 60 + j]; /* tap 0,12 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 65 + j]; /* tap 0,13 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,14 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 10 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 15 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 20 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 25 + j]; } /* tap 0,5 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 0,6 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 0,7 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 0,8 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 45 + j]; } /* tap 0,9 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 50 + j]; } /* tap 0,10 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 55 + j]; } /* tap 0,11 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 60 + j]; } /* tap 0,12 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 65 + j]; } /* tap 0,13 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 70 + j]; } /* tap 0,14 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19429,42 +19684,42 @@ static void Dw_k1x15(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k1x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 64 + ct * 16;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 64;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1x15: runs its stage */
 void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x15(in, out, packed);
+    Dw_k1x15_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "k9v": dwconv --------------------------------------
  * input 13x9x16 -> output 5x1x16 (NHWC, float32)
@@ -19485,7 +19740,8 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_k9v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k9v_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
@@ -19830,33 +20086,32 @@ static void Dw_k9v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k9v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 328;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 328 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9v: runs its stage */
 void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9v(in, out, packed);
+    Dw_k9v_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
 static void Run_k9v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k11x3s2": dwconv --------------------------------------
  * input 17x8x9 -> output 9x4x9 (NHWC, float32)
@@ -19877,11 +20132,13 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][3][9], dw_b [9]
  */
-static void Dw_k11x3s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 5..10, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20015,30 +20272,31 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * in[ib + 234 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * in[ib + 306 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[33 + j] * in[ib + 378 + j]; /* tap 10,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20046,7 +20304,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 5..10, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20110,24 +20369,26 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20135,7 +20396,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0..2: kernel rows 3..10, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20305,36 +20567,37 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * in[ib + 234 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * in[ib + 306 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[33 + j] * in[ib + 378 + j]; /* tap 10,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20342,7 +20605,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 3: kernel rows 3..10, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20422,28 +20686,30 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20451,7 +20717,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 0..2: kernel rows 1..10, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20657,42 +20924,43 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 270 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 198 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * in[ib + 234 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * in[ib + 306 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[33 + j] * in[ib + 378 + j]; /* tap 10,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20700,7 +20968,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 2 x cols 3: kernel rows 1..10, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -20796,32 +21065,34 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21053,45 +21324,46 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 342 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 270 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 198 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * in[ib + 234 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * in[ib + 306 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[33 + j] * in[ib + 378 + j]; /* tap 10,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21203,34 +21475,36 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * in[ib + 360 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * in[ib + 369 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21238,7 +21512,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..2: kernel rows 0..9, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -21444,42 +21719,43 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 342 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 270 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 198 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * in[ib + 234 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * in[ib + 306 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21487,7 +21763,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 3: kernel rows 0..9, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -21583,32 +21860,34 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * in[ib + 225 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * in[ib + 288 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * in[ib + 297 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21616,7 +21895,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0..2: kernel rows 0..7, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -21786,36 +22066,37 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 342 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 270 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 198 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 162 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21823,7 +22104,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 3: kernel rows 0..7, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -21903,28 +22185,30 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 72 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 81 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 144 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 153 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -21932,7 +22216,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0..2: kernel rows 0..5, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -22066,30 +22351,31 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 342 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 270 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 198 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 126 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 54 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 18 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -22097,7 +22383,8 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 3: kernel rows 0..5, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 136 * ct;
             {
@@ -22161,24 +22448,26 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 272;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 360 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 351 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 279 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 216 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 135 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 63 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 9 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -22187,42 +22476,41 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k11x3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 272 + ct * 34;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 34 * ct + 272;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k11x3s2: runs its stage */
 void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11x3s2(in, out, packed);
+    Dw_k11x3s2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k11x3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11x3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k6x7": dwconv --------------------------------------
  * input 14x14x64 -> output 14x14x64 (NHWC, float32)
@@ -22246,18 +22534,20 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][7][64], dw_b [64]
  */
-static void Dw_k6x7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_k6x7_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 3006 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 896; ++j)
-            stage[(y + 2) * 1280 + 192 + j] = in[y * 896 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+    }
     for (int cb = 0; cb < 16; cb += 8) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
         for (int vy = 0; vy < 14; vy += 2) {
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 172 * ct;
                     const int ib = 1280 * vy + 64 * vx + 4 * ct;
@@ -23844,32 +24134,34 @@ static void Dw_k6x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k6x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 172;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 172 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6x7: runs its stage */
 void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6x7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6x7_4c8p2r(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "k3f": dwconv --------------------------------------
  * input 7x7x8 -> output 7x7x8 (NHWC, float32)
@@ -23890,11 +24182,13 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_k3f(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k3f_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -23926,7 +24220,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24010,7 +24305,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24230,7 +24526,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24262,7 +24559,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24346,7 +24644,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -24379,33 +24678,32 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k3f: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3f: runs its stage */
 void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3f(in, out, packed);
+    Dw_k3f_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */
 static void Run_k3f(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3f(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
     {
@@ -24739,4 +25037,3 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .pack = dw_kernels_k3f_pack, .run = Run_k3f
     },
 };
-

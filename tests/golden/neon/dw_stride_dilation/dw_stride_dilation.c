@@ -27,11 +27,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -63,7 +65,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -125,7 +128,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -317,7 +321,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -349,7 +354,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -411,7 +417,8 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -444,33 +451,32 @@ static void Dw_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2(in, out, packed);
+    Dw_s2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2e": dwconv --------------------------------------
  * input 8x16x16 -> output 4x8x16 (NHWC, float32)
@@ -491,7 +497,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s2e(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2e_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -671,7 +678,8 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -777,7 +785,8 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 3 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -810,33 +819,32 @@ static void Dw_s2e(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s2e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2e: runs its stage */
 void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2e(in, out, packed);
+    Dw_s2e_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
 static void Run_s2e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwconv --------------------------------------
  * input 13x14x16 -> output 5x5x16 (NHWC, float32)
@@ -857,11 +865,13 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -934,7 +944,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1100,7 +1111,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1173,7 +1185,8 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1206,33 +1219,32 @@ static void Dw_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3(in, out, packed);
+    Dw_s3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s1x2": dwconv --------------------------------------
  * input 9x17x9 -> output 9x9x9 (NHWC, float32)
@@ -1253,11 +1265,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_s1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s1x2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1289,16 +1303,18 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 162 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1306,7 +1322,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1412,18 +1429,19 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 162 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1431,7 +1449,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1463,16 +1482,18 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1520,18 +1541,20 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 162 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1675,21 +1698,22 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 162 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1737,18 +1761,20 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1756,7 +1782,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1788,16 +1815,18 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1805,7 +1834,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1911,18 +1941,19 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1930,7 +1961,8 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1962,16 +1994,18 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 153 * vy + 18 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1980,42 +2014,41 @@ static void Dw_s1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s1x2: runs its stage */
 void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1x2(in, out, packed);
+    Dw_s1x2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2x1": dwconv --------------------------------------
  * input 15x8x17 -> output 8x8x17 (NHWC, float32)
@@ -2036,11 +2069,13 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
  */
-static void Dw_s2x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2x1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2092,21 +2127,23 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2114,7 +2151,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2178,24 +2216,26 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2203,7 +2243,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2339,27 +2380,28 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2367,7 +2409,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2431,24 +2474,26 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2456,7 +2501,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2508,21 +2554,23 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2606,27 +2654,29 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2730,32 +2780,34 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2969,37 +3021,38 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 306 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3103,32 +3156,34 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3212,27 +3267,29 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3240,7 +3297,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3292,21 +3350,23 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3314,7 +3374,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3378,24 +3439,26 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3403,7 +3466,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 2..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3539,27 +3603,28 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3567,7 +3632,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3631,24 +3697,26 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3656,7 +3724,8 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3708,21 +3777,23 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 272 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3731,42 +3802,41 @@ static void Dw_s2x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 26;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s2x1: runs its stage */
 void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x1(in, out, packed);
+    Dw_s2x1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s3x2": dwconv --------------------------------------
  * input 16x13x7 -> output 6x7x7 (NHWC, float32)
@@ -3787,11 +3857,13 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Dw_s3x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s3x2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -3823,7 +3895,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -3840,7 +3913,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -3924,7 +3998,7 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -3943,7 +4017,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -3975,7 +4050,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4032,7 +4108,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4159,7 +4236,7 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4221,7 +4298,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4240,7 +4318,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -4272,7 +4351,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4289,7 +4369,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -4373,7 +4454,7 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4392,7 +4473,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -4424,7 +4506,8 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 273 * vy + 14 * vx + 4;
                 const int ob = 49 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -4442,42 +4525,42 @@ static void Dw_s3x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 30;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 40;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3x2: runs its stage */
 void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3x2(in, out, packed);
+    Dw_s3x2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s2x3": dwconv --------------------------------------
  * input 14x17x33 -> output 7x6x33 (NHWC, float32)
@@ -4498,7 +4581,8 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_s2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
@@ -4566,24 +4650,26 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 1155 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 1188 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 1221 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 1188 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 1221 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4727,27 +4813,28 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 1089 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 1155 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 1188 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 1221 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 1089 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 1188 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 1221 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4807,21 +4894,23 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 1089 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 1155 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 1089 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4829,7 +4918,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -4877,20 +4967,22 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4898,7 +4990,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..4: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -4999,22 +5092,23 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5022,7 +5116,8 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -5062,18 +5157,20 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 512;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 1122 * vy + 99 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5082,42 +5179,41 @@ static void Dw_s2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s2x3: runs its stage */
 void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2x3(in, out, packed);
+    Dw_s2x3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s4": dwconv --------------------------------------
  * input 17x17x4 -> output 5x5x4 (NHWC, float32)
@@ -5138,11 +5234,13 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_s4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -5194,7 +5292,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -5310,7 +5409,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             {
@@ -5690,7 +5790,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -5742,7 +5843,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             {
@@ -5858,7 +5960,8 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -5911,33 +6014,33 @@ static void Dw_s4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s4: runs its stage */
 void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4(in, out, packed);
+    Dw_s4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s8": dwconv --------------------------------------
  * input 16x15x5 -> output 2x2x5 (NHWC, float32)
@@ -5958,7 +6061,8 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_s8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s8_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
@@ -6028,21 +6132,22 @@ static void Dw_s8(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 600 * vy + 40 * vx + 4;
                 const int ob = 10 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 10 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 75 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 85 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 150 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 155 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 10 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 75 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 80 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 85 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 150 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 155 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 160 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6051,42 +6156,42 @@ static void Dw_s8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s8: runs its stage */
 void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s8(in, out, packed);
+    Dw_s8_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
 static void Run_s8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "s3k2": dwconv --------------------------------------
  * input 13x13x15 -> output 5x5x15 (NHWC, float32)
@@ -6107,7 +6212,8 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][15], dw_b [15]
  */
-static void Dw_s3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s3k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
@@ -6170,7 +6276,7 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 60;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -6211,7 +6317,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 60;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -6226,7 +6333,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 20 * ct;
             {
@@ -6271,7 +6379,7 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 60;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -6286,7 +6394,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 20 * ct;
             {
@@ -6306,7 +6415,8 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 60;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 585 * vy + 45 * vx + 12;
                 const int ob = 75 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -6321,42 +6431,41 @@ static void Dw_s3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 20;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 12 */
-        float *restrict d = packed + 60 + ct * 15;
-        const int o0 = (12 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 12 */
+        const int ct = 0;
+        float *restrict d = packed + 15 * ct + 60;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3k2: runs its stage */
 void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k2(in, out, packed);
+    Dw_s3k2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3k1v": dwconv --------------------------------------
  * input 9x7x8 -> output 3x3x8 (NHWC, float32)
@@ -6377,7 +6486,8 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][8], dw_b [8]
  */
-static void Dw_s3k1v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s3k1v_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
@@ -6414,33 +6524,33 @@ static void Dw_s3k1v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3k1v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 8;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 8 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s3k1v: runs its stage */
 void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3k1v(in, out, packed);
+    Dw_s3k1v_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k1v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d2": dwconv --------------------------------------
  * input 13x13x8 -> output 13x13x8 (NHWC, float32)
@@ -6461,7 +6571,8 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6507,7 +6618,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 104 * vy + 8 * vx + 4 * ct;
@@ -6752,7 +6864,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 104 * vy + 8 * vx + 4 * ct;
@@ -7042,7 +7155,8 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 11..12 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 104 * vy + 8 * vx + 4 * ct;
@@ -7236,33 +7350,32 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed);
+    Dw_d2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d3": dwconv --------------------------------------
  * input 15x14x9 -> output 15x14x9 (NHWC, float32)
@@ -7283,7 +7396,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_d3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
@@ -7337,16 +7451,17 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 405 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7357,7 +7472,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 3; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 3; vx < 11; vx += 8) {
+            {
+                const int vx = 3;
                 const int ib = 126 * vy + 9 * vx + 4 * ct;
                 const int ob = 126 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7470,18 +7586,19 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 11; vx += 1) {
+            for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 405 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7539,16 +7656,17 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 11; vx < 14; vx += 1) {
+            for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7618,18 +7736,19 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 405 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7640,7 +7759,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     for (int vy = 3; vy < 12; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 3; vx < 11; vx += 8) {
+            {
+                const int vx = 3;
                 const int ib = 126 * vy + 9 * vx + 4 * ct;
                 const int ob = 126 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7786,21 +7906,22 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 11; vx += 1) {
+            for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 405 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7870,18 +7991,19 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 11; vx < 14; vx += 1) {
+            for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7939,16 +8061,17 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7959,7 +8082,8 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     for (int vy = 12; vy < 15; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 3; vx < 11; vx += 8) {
+            {
+                const int vx = 3;
                 const int ib = 126 * vy + 9 * vx + 4 * ct;
                 const int ob = 126 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -8072,18 +8196,19 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 3; vx < 11; vx += 1) {
+            for (int vx = 3; vx < 11; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8141,16 +8266,17 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 11; vx < 14; vx += 1) {
+            for (int vx = 11; vx < 14; ++vx) {
                 const int ib = 126 * vy + 9 * vx + 8;
                 const int ob = 126 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8159,42 +8285,41 @@ static void Dw_d3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its stage */
 void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3(in, out, packed);
+    Dw_d3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d2s2": dwconv --------------------------------------
  * input 16x17x16 -> output 8x9x16 (NHWC, float32)
@@ -8215,11 +8340,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_d2s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8251,7 +8378,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8357,7 +8485,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8605,7 +8734,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8637,7 +8767,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8743,7 +8874,8 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8776,33 +8908,32 @@ static void Dw_d2s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2: runs its stage */
 void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2(in, out, packed);
+    Dw_d2s2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "d3s2k5": dwconv --------------------------------------
  * input 17x16x3 -> output 9x8x3 (NHWC, float32)
@@ -8823,14 +8954,16 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_d3s2k5_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8855,7 +8988,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8883,7 +9016,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 5; vx += 1) {
+            for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8914,7 +9047,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8942,7 +9076,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 6; vx < 8; vx += 1) {
+            for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8964,10 +9098,12 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -8992,10 +9128,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1..2: kernel rows 1..4, cols 1..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9024,10 +9161,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 3..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 5; vx += 1) {
+            for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9060,10 +9198,12 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9092,10 +9232,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 6..7: kernel rows 1..4, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const float *restrict vw = w;
-            for (int vx = 6; vx < 8; vx += 1) {
+            for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9123,7 +9264,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 3; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9154,7 +9296,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 3; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9190,7 +9332,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 3; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 5; vx += 1) {
+            for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9231,7 +9373,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 3; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9267,7 +9410,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 3; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 6; vx < 8; vx += 1) {
+            for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9295,10 +9438,12 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9323,10 +9468,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..2: kernel rows 0..3, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9355,10 +9501,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 3..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 5; vx += 1) {
+            for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9391,10 +9538,12 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9423,10 +9572,11 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6..7: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 6; vx < 8; vx += 1) {
+            for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9454,7 +9604,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 7; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9479,7 +9630,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 7; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9507,7 +9658,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 7; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 5; vx += 1) {
+            for (int vx = 3; vx < 5; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9538,7 +9689,8 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 7; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9566,7 +9718,7 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     for (int vy = 7; vy < 9; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 6; vx < 8; vx += 1) {
+            for (int vx = 6; vx < 8; ++vx) {
                 const int ib = 96 * vy + 6 * vx;
                 const int ob = 24 * vy + 3 * vx;
                 float vacc[3];
@@ -9589,33 +9741,33 @@ static void Dw_d3s2k5(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer d3s2k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 78;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2k5: runs its stage */
 void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2k5(in, out, packed);
+    Dw_d3s2k5_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s2k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "d1x2": dwconv --------------------------------------
  * input 9x9x31 -> output 9x9x31 (NHWC, float32)
@@ -9636,11 +9788,13 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Dw_d1x2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d1x2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -9681,7 +9835,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -9698,7 +9852,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -9782,7 +9937,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 2; vx < 7; vx += 1) {
+            for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -9801,7 +9956,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7..8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -9842,7 +9998,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 7; vx < 9; vx += 1) {
+            for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -9910,7 +10066,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10037,7 +10193,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 2; vx < 7; vx += 1) {
+            for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10110,7 +10266,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 7; vx < 9; vx += 1) {
+            for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10129,7 +10285,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0..1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -10170,7 +10327,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10187,7 +10344,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 2..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -10271,7 +10429,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 2; vx < 7; vx += 1) {
+            for (int vx = 2; vx < 7; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10290,7 +10448,8 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 7..8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -10331,7 +10490,7 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 7; vx < 9; vx += 1) {
+            for (int vx = 7; vx < 9; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -10349,42 +10508,41 @@ static void Dw_d1x2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d1x2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 280 + ct * 30;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 280;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d1x2: runs its stage */
 void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1x2(in, out, packed);
+    Dw_d1x2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
 static void Run_d1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "d2x3": dwconv --------------------------------------
  * input 13x17x4 -> output 13x17x4 (NHWC, float32)
@@ -10405,7 +10563,8 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][4], dw_b [4]
  */
-static void Dw_d2x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
@@ -11698,33 +11857,33 @@ static void Dw_d2x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d2x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2x3: runs its stage */
 void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2x3(in, out, packed);
+    Dw_d2x3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "d2s3v": dwconv --------------------------------------
  * input 14x14x17 -> output 4x4x17 (NHWC, float32)
@@ -11745,7 +11904,8 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_d2s3v(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2s3v_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
@@ -11843,21 +12003,22 @@ static void Dw_d2s3v(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 68 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 34 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 68 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 476 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 510 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 544 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 952 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 986 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1020 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 34 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 68 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 476 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 510 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 544 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 952 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 986 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1020 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11866,42 +12027,41 @@ static void Dw_d2s3v(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s3v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer d2s3v: runs its stage */
 void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s3v(in, out, packed);
+    Dw_d2s3v_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s3v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "d8k2": dwconv --------------------------------------
  * input 9x9x4 -> output 9x9x4 (NHWC, float32)
@@ -11922,7 +12082,8 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][4], dw_b [4]
  */
-static void Dw_d8k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d8k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
@@ -12026,7 +12187,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             {
@@ -12071,7 +12233,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 (interior) */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             {
@@ -12103,7 +12266,8 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 5..8: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             {
@@ -12249,33 +12413,33 @@ static void Dw_d8k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d8k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 20;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d8k2: runs its stage */
 void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d8k2(in, out, packed);
+    Dw_d8k2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
 static void Run_d8k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d8k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "d3x1s13": dwconv --------------------------------------
  * input 15x16x8 -> output 13x6x8 (NHWC, float32)
@@ -12296,7 +12460,8 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d3x1s13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d3x1s13_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
@@ -12653,33 +12818,32 @@ static void Dw_d3x1s13(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3x1s13: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d3x1s13: runs its stage */
 void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3x1s13(in, out, packed);
+    Dw_d3x1s13_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
 static void Run_d3x1s13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3x1s13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "d2s2t": dwconv --------------------------------------
  * input 13x9x5 -> output 7x4x5 (NHWC, float32)
@@ -12700,11 +12864,13 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_d2s2t(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2s2t_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12748,15 +12914,16 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 20 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 20 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12764,7 +12931,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 3: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12788,14 +12956,16 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12803,7 +12973,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -12865,18 +13036,19 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 20 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 90 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 80 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 70 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 20 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12884,7 +13056,8 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -12916,16 +13089,18 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 90 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 80 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13013,21 +13188,22 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 180 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 170 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 160 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 20 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 180 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 170 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 160 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 90 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 80 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 70 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 20 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13075,18 +13251,20 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 90 * vy + 10 * vx + 4;
                 const int ob = 20 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 180 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 170 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 180 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 170 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 90 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 80 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 10 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13095,42 +13273,42 @@ static void Dw_d2s2t(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2s2t: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer d2s2t: runs its stage */
 void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2s2t(in, out, packed);
+    Dw_d2s2t_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
 static void Run_d2s2t(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "d3s3": dwconv --------------------------------------
  * input 16x16x65 -> output 6x6x65 (NHWC, float32)
@@ -13151,11 +13329,13 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
  */
-static void Dw_d3s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d3s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13187,16 +13367,18 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 3315 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13204,7 +13386,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13277,18 +13460,19 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 3315 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13296,7 +13480,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13328,16 +13513,18 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13385,18 +13572,20 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 3315 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13498,21 +13687,22 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 3315 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13560,18 +13750,20 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13579,7 +13771,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13611,16 +13804,18 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13628,7 +13823,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13701,18 +13897,19 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13720,7 +13917,8 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13752,16 +13950,18 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 3120 * vy + 195 * vx + 64;
                 const int ob = 390 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13770,42 +13970,41 @@ static void Dw_d3s3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer d3s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 10;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 65 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer d3s3: runs its stage */
 void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s3(in, out, packed);
+    Dw_d3s3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
     {
@@ -14139,4 +14338,3 @@ const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT] = {
         .pack = dw_stride_dilation_d3s3_pack, .run = Run_d3s3
     },
 };
-

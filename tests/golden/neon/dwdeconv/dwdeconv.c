@@ -27,11 +27,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -63,7 +65,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -147,7 +150,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -367,7 +371,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -399,7 +404,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -483,7 +489,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -516,33 +523,32 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its stage */
 void dwdeconv_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1(in, out, packed);
+    Up_s1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2": dwdeconv --------------------------------------
  * input 7x9x16 -> output 14x18x16 (NHWC, float32)
@@ -563,11 +569,13 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -587,8 +595,10 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..16 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -659,8 +669,10 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..17 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -762,7 +774,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 2..16 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -856,7 +869,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 1..17 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -969,7 +983,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 2..16 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -1041,7 +1056,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 1..17 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 144 * vy + 16 * vx + 4 * ct;
@@ -1119,33 +1135,32 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dwdeconv_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2(in, out, packed);
+    Up_s2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwdeconv --------------------------------------
  * input 5x5x9 -> output 15x15x9 (NHWC, float32)
@@ -1166,7 +1181,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Up_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -1214,13 +1230,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1272,13 +1289,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 17;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1330,13 +1348,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 26;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1388,13 +1407,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 143;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1446,13 +1466,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 152;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1504,13 +1525,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 161;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1562,13 +1584,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 278;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1620,13 +1643,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 287;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1678,13 +1702,14 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 296;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1693,42 +1718,41 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dwdeconv_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3(in, out, packed);
+    Up_s3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s23": dwdeconv --------------------------------------
  * input 4x5x17 -> output 8x15x17 (NHWC, float32)
@@ -1749,11 +1773,13 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][17], dw_b [17]
  */
-static void Up_s23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s23_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -1773,13 +1799,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1787,7 +1815,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 3..12 step 3: kernel rows 0, cols 1,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -1832,14 +1861,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1847,7 +1877,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..13 step 3: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -1891,13 +1922,14 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1905,7 +1937,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..11 step 3: kernel rows 0, cols 0,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -1950,14 +1983,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1965,7 +1999,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -1985,13 +2020,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2023,14 +2060,16 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 85 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2097,16 +2136,17 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 85 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 102 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 102 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2166,14 +2206,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 85 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 85 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2240,16 +2281,17 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 68 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 85 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 68 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2281,14 +2323,16 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 85 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2316,13 +2360,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2375,14 +2421,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 17 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 17 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2434,13 +2481,14 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 288;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2493,14 +2541,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2528,13 +2577,15 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 256;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2543,42 +2594,41 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s23_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 256 + ct * 16;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 256;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s23: runs its stage */
 void dwdeconv_s23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s23(in, out, packed);
+    Up_s23_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2k4": dwdeconv --------------------------------------
  * input 8x8x4 -> output 16x16x4 (NHWC, float32)
@@ -2599,11 +2649,13 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][4], dw_b [4]
  */
-static void Up_s2k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2623,7 +2675,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -2689,7 +2742,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -2755,7 +2809,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             {
@@ -3215,7 +3270,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3235,7 +3291,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 2..14 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -3301,7 +3358,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -3367,7 +3425,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 15: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             {
@@ -3388,33 +3447,33 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 68;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 68 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2k4: runs its stage */
 void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2k4(in, out, packed);
+    Up_s2k4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s2out": dwdeconv --------------------------------------
  * input 7x7x15 -> output 13x14x15 (NHWC, float32)
@@ -3435,7 +3494,8 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Up_s2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
@@ -3459,7 +3519,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 12;
                 float vacc[3];
@@ -3532,7 +3593,7 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 12;
                 float vacc[3];
@@ -3603,7 +3664,7 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 27;
                 float vacc[3];
@@ -3641,7 +3702,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 222;
                 float vacc[3];
@@ -3733,7 +3795,7 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 222;
                 float vacc[3];
@@ -3816,7 +3878,7 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 420 * vy + 30 * vx + 237;
                 float vacc[3];
@@ -3832,42 +3894,41 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 12 */
-        float *restrict d = packed + 120 + ct * 30;
-        const int o0 = (12 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 12 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 120;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2out: runs its stage */
 void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2out(in, out, packed);
+    Up_s2out_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
 static void Run_s2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3out": dwdeconv --------------------------------------
  * input 5x4x33 -> output 13x10x33 (NHWC, float32)
@@ -3888,7 +3949,8 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Up_s3out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
@@ -3930,13 +3992,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3976,13 +4039,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 65;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4022,13 +4086,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 98;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 33 + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4074,13 +4139,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 362;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4120,13 +4186,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 395;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4166,13 +4233,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 428;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4218,13 +4286,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 692;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 132 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 132 + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4264,13 +4333,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 725;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 132 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 132 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4310,13 +4380,14 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 758;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 165 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 165 + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4325,42 +4396,41 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3out: runs its stage */
 void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3out(in, out, packed);
+    Up_s3out_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s1d2": dwdeconv --------------------------------------
  * input 9x9x8 -> output 9x9x8 (NHWC, float32)
@@ -4381,7 +4451,8 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s1d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
@@ -4928,33 +4999,32 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1d2: runs its stage */
 void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1d2(in, out, packed);
+    Up_s1d2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s2d2": dwdeconv --------------------------------------
  * input 7x7x16 -> output 14x14x16 (NHWC, float32)
@@ -4975,7 +5045,8 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_s2d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
@@ -5089,7 +5160,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..12 step 2: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5134,7 +5206,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5166,7 +5239,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 3..11 step 2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5250,7 +5324,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 13: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5515,7 +5590,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..12 step 2: kernel rows 1..2, cols none */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5560,7 +5636,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5592,7 +5669,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 3..11 step 2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5676,7 +5754,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 13: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5709,33 +5788,32 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2d2: runs its stage */
 void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2d2(in, out, packed);
+    Up_s2d2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "v2": dwdeconv --------------------------------------
  * input 7x7x8 -> output 15x15x8 (NHWC, float32)
@@ -5756,11 +5834,13 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_v2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5780,7 +5860,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5839,7 +5920,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -5859,7 +5941,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6106,7 +6189,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6126,7 +6210,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6185,7 +6270,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6205,7 +6291,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6417,33 +6504,32 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2: runs its stage */
 void dwdeconv_v2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2(in, out, packed);
+    Up_v2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
 static void Run_v2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "v2out": dwdeconv --------------------------------------
  * input 7x7x8 -> output 16x15x8 (NHWC, float32)
@@ -6464,11 +6550,13 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_v2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6488,7 +6576,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6547,7 +6636,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6567,7 +6657,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6814,7 +6905,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6834,7 +6926,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6893,7 +6986,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -6913,7 +7007,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7124,7 +7219,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows none, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7139,7 +7235,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 2..12 step 2: kernel rows none, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7179,7 +7276,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 14: kernel rows none, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7194,7 +7292,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows none, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -7240,33 +7339,32 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer v2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2out: runs its stage */
 void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2out(in, out, packed);
+    Up_v2out_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "v3k2": dwdeconv --------------------------------------
  * input 5x5x5 -> output 14x14x5 (NHWC, float32)
@@ -7287,7 +7385,8 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -7335,13 +7434,14 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7393,13 +7493,14 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7437,11 +7538,12 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 14;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7493,13 +7595,14 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 74;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7551,13 +7654,14 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 79;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7595,11 +7699,12 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 84;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7642,11 +7747,12 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7689,11 +7795,12 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 149;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7731,11 +7838,12 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 154;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7744,42 +7852,42 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer v3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 20;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 20 + ct * 5;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 5 * ct + 20;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2: runs its stage */
 void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2(in, out, packed);
+    Up_v3k2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "v3k2out": dwdeconv --------------------------------------
  * input 5x5x5 -> output 16x15x5 (NHWC, float32)
@@ -7800,7 +7908,8 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
+static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -7848,13 +7957,14 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7906,13 +8016,14 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7955,11 +8066,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7967,7 +8079,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 0..12 step 3: kernel rows none, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -8002,11 +8115,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8014,7 +8128,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 1..13 step 3: kernel rows none, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -8049,11 +8164,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8061,7 +8177,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 2..14 step 3: kernel rows none, cols none */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -8096,11 +8213,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8152,13 +8270,14 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 79;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8210,13 +8329,14 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 84;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8259,11 +8379,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 89;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8306,11 +8427,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 154;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8353,11 +8475,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 159;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8400,11 +8523,12 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 20;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 164;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8413,42 +8537,42 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer v3k2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 20;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 20 + ct * 5;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 5 * ct + 20;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2out: runs its stage */
 void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2out(in, out, packed);
+    Up_v3k2out_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "vd23": dwdeconv --------------------------------------
  * input 5x6x7 -> output 13x12x7 (NHWC, float32)
@@ -8469,11 +8593,13 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_vd23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -8505,7 +8631,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8519,7 +8645,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..5: kernel rows 0, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -8557,7 +8684,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8572,7 +8699,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6..8: kernel rows 0, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -8610,7 +8738,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8625,7 +8753,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 9..11: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -8657,7 +8786,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8671,7 +8800,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..2: kernel rows 0..1, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -8709,7 +8839,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8724,7 +8854,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 3..5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -8774,7 +8905,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8791,7 +8922,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 6..8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -8841,7 +8973,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8858,7 +8990,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 9..11: kernel rows 0..1, cols 2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const float *restrict vw = w;
             {
@@ -8896,7 +9029,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -8955,7 +9088,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9033,7 +9166,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9114,7 +9247,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9177,7 +9310,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9193,7 +9326,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0..2: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -9231,7 +9365,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9246,7 +9380,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -9296,7 +9431,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9313,7 +9448,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 6..8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -9363,7 +9499,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9380,7 +9516,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 9..11: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
             {
@@ -9418,7 +9555,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9433,7 +9570,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..2: kernel rows 2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -9465,7 +9603,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9479,7 +9617,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 3..5: kernel rows 2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -9517,7 +9656,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9532,7 +9671,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6..8: kernel rows 2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -9570,7 +9710,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9585,7 +9725,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 9..11: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -9617,7 +9758,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ib = 42 * vy + 7 * vx + 4;
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -9656,7 +9797,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -9693,7 +9834,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 6; vx += 1) {
+            for (int vx = 3; vx < 6; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -9730,7 +9871,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 9; vx += 1) {
+            for (int vx = 6; vx < 9; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -9767,7 +9908,7 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 9; vx < 12; vx += 1) {
+            for (int vx = 9; vx < 12; ++vx) {
                 const int ob = 168 * vy + 7 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -9780,42 +9921,42 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer vd23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 30;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 40;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer vd23: runs its stage */
 void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_vd23(in, out, packed);
+    Up_vd23_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
 static void Run_vd23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_vd23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "v8": dwdeconv --------------------------------------
  * input 2x2x3 -> output 16x16x3 (NHWC, float32)
@@ -9836,14 +9977,15 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [8][8][3], dw_b [3]
  */
-static void Up_v8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c8p, 3 channels x 8 pixels */
+static void Up_v8_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx;
                 float vacc[3];
@@ -9860,7 +10002,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 3;
                 float vacc[3];
@@ -9877,7 +10019,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 6;
                 float vacc[3];
@@ -9894,7 +10036,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 9;
                 float vacc[3];
@@ -9911,7 +10053,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 12;
                 float vacc[3];
@@ -9928,7 +10070,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 15;
                 float vacc[3];
@@ -9945,7 +10087,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 18;
                 float vacc[3];
@@ -9962,7 +10104,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 21;
                 float vacc[3];
@@ -9979,7 +10121,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 48;
                 float vacc[3];
@@ -9996,7 +10138,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 51;
                 float vacc[3];
@@ -10013,7 +10155,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 54;
                 float vacc[3];
@@ -10030,7 +10172,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 57;
                 float vacc[3];
@@ -10047,7 +10189,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 60;
                 float vacc[3];
@@ -10064,7 +10206,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 63;
                 float vacc[3];
@@ -10081,7 +10223,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 66;
                 float vacc[3];
@@ -10098,7 +10240,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 69;
                 float vacc[3];
@@ -10115,7 +10257,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 96;
                 float vacc[3];
@@ -10132,7 +10274,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 99;
                 float vacc[3];
@@ -10149,7 +10291,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 102;
                 float vacc[3];
@@ -10166,7 +10308,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 105;
                 float vacc[3];
@@ -10183,7 +10325,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 108;
                 float vacc[3];
@@ -10200,7 +10342,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 111;
                 float vacc[3];
@@ -10217,7 +10359,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 114;
                 float vacc[3];
@@ -10234,7 +10376,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 117;
                 float vacc[3];
@@ -10251,7 +10393,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 144;
                 float vacc[3];
@@ -10268,7 +10410,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 147;
                 float vacc[3];
@@ -10285,7 +10427,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 150;
                 float vacc[3];
@@ -10302,7 +10444,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 153;
                 float vacc[3];
@@ -10319,7 +10461,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 156;
                 float vacc[3];
@@ -10336,7 +10478,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 159;
                 float vacc[3];
@@ -10353,7 +10495,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 162;
                 float vacc[3];
@@ -10370,7 +10512,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 165;
                 float vacc[3];
@@ -10387,7 +10529,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 192;
                 float vacc[3];
@@ -10404,7 +10546,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 195;
                 float vacc[3];
@@ -10421,7 +10563,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 198;
                 float vacc[3];
@@ -10438,7 +10580,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 201;
                 float vacc[3];
@@ -10455,7 +10597,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 204;
                 float vacc[3];
@@ -10472,7 +10614,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 207;
                 float vacc[3];
@@ -10489,7 +10631,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 210;
                 float vacc[3];
@@ -10506,7 +10648,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 213;
                 float vacc[3];
@@ -10523,7 +10665,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 240;
                 float vacc[3];
@@ -10540,7 +10682,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 243;
                 float vacc[3];
@@ -10557,7 +10699,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 246;
                 float vacc[3];
@@ -10574,7 +10716,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 249;
                 float vacc[3];
@@ -10591,7 +10733,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 252;
                 float vacc[3];
@@ -10608,7 +10750,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 255;
                 float vacc[3];
@@ -10625,7 +10767,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 258;
                 float vacc[3];
@@ -10642,7 +10784,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 261;
                 float vacc[3];
@@ -10659,7 +10801,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 288;
                 float vacc[3];
@@ -10676,7 +10818,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 291;
                 float vacc[3];
@@ -10693,7 +10835,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 294;
                 float vacc[3];
@@ -10710,7 +10852,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 297;
                 float vacc[3];
@@ -10727,7 +10869,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 300;
                 float vacc[3];
@@ -10744,7 +10886,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 303;
                 float vacc[3];
@@ -10761,7 +10903,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 306;
                 float vacc[3];
@@ -10778,7 +10920,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 309;
                 float vacc[3];
@@ -10795,7 +10937,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 336;
                 float vacc[3];
@@ -10812,7 +10954,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 339;
                 float vacc[3];
@@ -10829,7 +10971,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 342;
                 float vacc[3];
@@ -10846,7 +10988,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 345;
                 float vacc[3];
@@ -10863,7 +11005,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 348;
                 float vacc[3];
@@ -10880,7 +11022,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 351;
                 float vacc[3];
@@ -10897,7 +11039,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 354;
                 float vacc[3];
@@ -10914,7 +11056,7 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 2; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 2; vx += 1) {
+            for (int vx = 0; vx < 2; ++vx) {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 384 * vy + 24 * vx + 357;
                 float vacc[3];
@@ -10929,33 +11071,33 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 195;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 195 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v8: runs its stage */
 void dwdeconv_v8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v8(in, out, packed);
+    Up_v8_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "p1": dwdeconv --------------------------------------
  * input 7x9x5 -> output 13x17x5 (NHWC, float32)
@@ -10976,14 +11118,16 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_p1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 170 * vy + 10 * vx;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11055,13 +11199,14 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11072,7 +11217,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 170 * vy + 10 * vx + 5;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11141,14 +11287,15 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11159,7 +11306,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 170 * vy + 10 * vx + 85;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11246,14 +11394,15 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 89;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 45 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 45 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11264,7 +11413,8 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 170 * vy + 10 * vx + 90;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11355,16 +11505,17 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 94;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 50 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 50 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11373,42 +11524,42 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer p1: runs its stage */
 void dwdeconv_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1(in, out, packed);
+    Up_p1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
 static void Run_p1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "p1out": dwdeconv --------------------------------------
  * input 7x9x5 -> output 14x18x5 (NHWC, float32)
@@ -11429,14 +11580,16 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1out(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11508,13 +11661,14 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11525,7 +11679,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 5;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11594,14 +11749,15 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11629,13 +11785,15 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11646,7 +11804,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 90;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11733,14 +11892,15 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 45 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 45 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11751,7 +11911,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 95;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11842,16 +12003,17 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 50 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 50 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11883,14 +12045,16 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11898,10 +12062,12 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..16 step 2: kernel rows 2, cols 1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 90;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -11973,13 +12139,14 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 9; vx += 1) {
+            for (int vx = 0; vx < 9; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11987,10 +12154,12 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..15 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 95;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -12059,14 +12228,15 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 8; vx += 1) {
+            for (int vx = 0; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12074,7 +12244,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 17: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const float *restrict vw = w;
             {
@@ -12094,13 +12265,15 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -12109,42 +12282,42 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer p1out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer p1out: runs its stage */
 void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1out(in, out, packed);
+    Up_p1out_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
 static void Run_p1out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "ptab": dwdeconv --------------------------------------
  * input 6x5x3 -> output 12x10x3 (NHWC, float32)
@@ -12165,14 +12338,17 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Up_ptab(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
+static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12187,10 +12363,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12207,10 +12385,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4..8 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12229,10 +12408,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 0,2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12247,10 +12428,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..9 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12270,7 +12452,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12289,7 +12472,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12311,7 +12495,7 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12336,7 +12520,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12355,7 +12540,7 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 1; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12374,10 +12559,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0: kernel rows 2,4, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12392,10 +12579,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 2: kernel rows 2,4, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12412,10 +12601,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 4..8 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
@@ -12434,10 +12624,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 1: kernel rows 2,4, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12452,10 +12644,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..9 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
@@ -12475,7 +12668,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12493,7 +12687,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12513,7 +12708,7 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12535,7 +12730,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
@@ -12553,7 +12749,7 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 5; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
@@ -12570,10 +12766,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 3, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12587,10 +12785,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 2: kernel rows 3, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12605,10 +12805,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 4..8 step 2: kernel rows 3, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
@@ -12624,10 +12825,12 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1: kernel rows 3, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
@@ -12641,10 +12844,11 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 3..9 step 2: kernel rows 3, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
@@ -12660,33 +12864,33 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer ptab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 78;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer ptab: runs its stage */
 void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_ptab(in, out, packed);
+    Up_ptab_3c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_ptab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "pd3": dwdeconv --------------------------------------
  * input 4x4x7 -> output 12x12x7 (NHWC, float32)
@@ -12707,7 +12911,8 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_pd3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
@@ -12741,7 +12946,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12768,7 +12973,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ob = 252 * vy + 21 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12800,7 +13006,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12827,7 +13033,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ob = 252 * vy + 21 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12869,7 +13076,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 18;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12881,7 +13088,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0..9 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12911,7 +13119,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -12923,7 +13131,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -12955,7 +13164,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -12972,7 +13182,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 4..7 step 3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -13023,7 +13234,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13042,7 +13253,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 10: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -13074,7 +13286,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13091,7 +13304,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..11 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -13121,7 +13335,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13163,7 +13377,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13215,7 +13429,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13300,7 +13515,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13362,7 +13577,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13411,7 +13627,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13423,7 +13639,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 0..9 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
             {
@@ -13453,7 +13670,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 88;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13465,7 +13682,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
             {
@@ -13497,7 +13715,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13514,7 +13733,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 4..7 step 3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
             {
@@ -13565,7 +13785,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13584,7 +13804,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 10: kernel rows 1..2, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
             {
@@ -13616,7 +13837,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 28 * vy + 7 * vx + 4;
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
@@ -13633,7 +13855,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 2..11 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
             {
@@ -13663,7 +13886,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 102;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13705,7 +13928,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 172;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13732,7 +13955,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ob = 252 * vy + 21 * vx + 179;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13764,7 +13988,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 179;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13791,7 +14015,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ob = 252 * vy + 21 * vx + 179;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13833,7 +14058,7 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 4; vx += 1) {
+            for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 252 * vy + 21 * vx + 186;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
@@ -13846,42 +14071,42 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pd3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 30;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 40;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer pd3: runs its stage */
 void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_pd3(in, out, packed);
+    Up_pd3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_pd3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k1s2": dwdeconv --------------------------------------
  * input 7x7x1 -> output 13x13x1 (NHWC, float32)
@@ -13902,20 +14127,22 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Up_k1s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
+static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 7 * vy + vx;
                 const int ob = 26 * vy + 2 * vx;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13926,11 +14153,12 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 7; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 1;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13941,11 +14169,12 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 13;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13956,11 +14185,12 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     for (int vy = 0; vy < 6; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 14;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13969,33 +14199,34 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 2;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1s2: runs its stage */
 void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1s2(in, out, packed);
+    Up_k1s2_1c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k1px": dwdeconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -14016,11 +14247,13 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Up_k1px(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k1px_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 8 * ct;
             {
@@ -14040,13 +14273,15 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 33 * vy + 33 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -14055,42 +14290,43 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1px: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 8;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 8 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 2;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1px: runs its stage */
 void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1px(in, out, packed);
+    Up_k1px_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
 static void Run_k1px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "px_s3": dwdeconv --------------------------------------
  * input 1x1x16 -> output 3x3x16 (NHWC, float32)
@@ -14111,11 +14347,13 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_px_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_px_s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14135,7 +14373,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14155,7 +14394,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14175,7 +14415,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14195,7 +14436,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14215,7 +14457,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14235,7 +14478,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14255,7 +14499,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14275,7 +14520,8 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -14296,33 +14542,32 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s3: runs its stage */
 void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_s3(in, out, packed);
+    Up_px_s3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "px_k7": dwdeconv --------------------------------------
  * input 1x1x9 -> output 2x2x9 (NHWC, float32)
@@ -14343,11 +14588,13 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][9], dw_b [9]
  */
-static void Up_px_k7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
+static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -14367,13 +14614,15 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 400;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -14381,7 +14630,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -14401,13 +14651,15 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 400;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 17;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -14415,7 +14667,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 3, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -14435,13 +14688,15 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 400;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 26;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -14449,7 +14704,8 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 3, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 200 * ct;
             {
@@ -14469,13 +14725,15 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 400;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 35;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -14484,42 +14742,41 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 50;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct + 400;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer px_k7: runs its stage */
 void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_k7(in, out, packed);
+    Up_px_k7_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "k15": dwdeconv --------------------------------------
  * input 3x3x4 -> output 3x3x4 (NHWC, float32)
@@ -14540,11 +14797,13 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Up_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
+static void Up_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -14596,7 +14855,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 5..7, cols 6..8 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -14648,7 +14908,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 5..7, cols 7..9 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             {
@@ -14700,7 +14961,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 6..8, cols 5..7 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             {
@@ -14752,7 +15014,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 6..8, cols 6..8 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             {
@@ -14804,7 +15067,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2: kernel rows 6..8, cols 7..9 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             {
@@ -14856,7 +15120,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 0: kernel rows 7..9, cols 5..7 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             {
@@ -14908,7 +15173,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 1: kernel rows 7..9, cols 6..8 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             {
@@ -14960,7 +15226,8 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 2: kernel rows 7..9, cols 7..9 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             {
@@ -15013,33 +15280,33 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 904;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 904 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dwdeconv_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k15(in, out, packed);
+    Up_k15_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "nobias": dwdeconv --------------------------------------
  * input 5x7x17 -> output 10x14x17 (NHWC, float32)
@@ -15061,11 +15328,13 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][17], dw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -15087,13 +15356,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15102,7 +15373,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -15173,14 +15445,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15189,7 +15462,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 36 * ct;
             {
@@ -15259,13 +15533,14 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15300,14 +15575,16 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15405,16 +15682,17 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15503,14 +15781,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 119 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15541,13 +15820,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15627,14 +15908,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15713,13 +15995,14 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 144;
-            for (int vx = 0; vx < 7; vx += 1) {
+            for (int vx = 0; vx < 7; ++vx) {
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 271;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -15729,40 +16012,39 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dwdeconv_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_nobias(in, out, packed);
+    Up_nobias_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "amm": dwdeconv --------------------------------------
  * input 6x3x31 -> output 6x9x31 (NHWC, float32)
@@ -15783,11 +16065,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Up_amm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_amm_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -15831,7 +16115,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
@@ -15847,7 +16131,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..7 step 3: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -15891,7 +16176,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
@@ -15907,7 +16192,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..8 step 3: kernel rows 0..1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -15951,7 +16237,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
@@ -16017,7 +16303,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
@@ -16084,7 +16370,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
@@ -16151,7 +16437,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
@@ -16168,7 +16454,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 0..6 step 3: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -16212,7 +16499,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
@@ -16228,7 +16515,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 1..7 step 3: kernel rows 1..2, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -16272,7 +16560,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
@@ -16288,7 +16576,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 2..8 step 3: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -16332,7 +16621,7 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 3; vx += 1) {
+            for (int vx = 0; vx < 3; ++vx) {
                 const int ib = 93 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
@@ -16349,42 +16638,41 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer amm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_amm_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 280 + ct * 30;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 280;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer amm: runs its stage */
 void dwdeconv_amm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_amm(in, out, packed);
+    Up_amm_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
 static void Run_amm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_amm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "res": dwdeconv --------------------------------------
  * input 9x13x16 -> output 9x13x16 (NHWC, float32)
@@ -16405,11 +16693,13 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
  */
-static void Up_res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Up_res_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16463,7 +16753,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 0..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16529,8 +16820,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -16835,7 +17128,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 11: kernel rows 0..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 11;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16901,7 +17195,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -16955,7 +17250,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -17021,7 +17317,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..3, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -17103,8 +17400,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -17484,7 +17783,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 11: kernel rows 0..3, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 11;
             for (int ct = 0; ct < 4; ++ct) {
@@ -17566,7 +17866,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -17809,7 +18110,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 2..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -18440,7 +18742,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 0: kernel rows 1..4, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18506,7 +18809,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 1: kernel rows 1..4, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18588,8 +18892,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -18969,7 +19275,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 11: kernel rows 1..4, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 11;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19051,7 +19358,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 12: kernel rows 1..4, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19117,7 +19425,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 0: kernel rows 2..4, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19171,7 +19480,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 1: kernel rows 2..4, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19237,8 +19547,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -19543,7 +19855,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 11: kernel rows 2..4, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 11;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19609,7 +19922,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 12: kernel rows 2..4, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -19664,33 +19978,32 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer res: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_res_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer res: runs its stage */
 void dwdeconv_res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_res(in, out, packed, in);
+    Up_res_4c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "resout": dwdeconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -19712,11 +20025,13 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *   dw_w [4][4][9], dw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_resout(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Up_resout_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -19749,16 +20064,18 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -19767,7 +20084,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -19808,18 +20126,20 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -19828,7 +20148,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -19919,20 +20240,21 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -19941,7 +20263,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -19982,18 +20305,20 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20002,7 +20327,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20043,18 +20369,20 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20063,7 +20391,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20116,21 +20445,23 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20139,7 +20470,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20258,24 +20590,25 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20284,7 +20617,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 0..2, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20337,21 +20671,23 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20409,20 +20745,22 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20496,24 +20834,26 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20669,28 +21009,29 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20764,24 +21105,26 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20790,7 +21133,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 1..3, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20831,18 +21175,20 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20851,7 +21197,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1: kernel rows 1..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -20904,21 +21251,23 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -20927,7 +21276,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -21046,24 +21396,25 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 2; vx < 6; vx += 1) {
+            for (int vx = 2; vx < 6; ++vx) {
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -21072,7 +21423,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 1..3, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 64 * ct;
             {
@@ -21125,21 +21477,23 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -21149,40 +21503,39 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer resout: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 128 + ct * 16;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 128;
+        const int o0 = ct + 8;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer resout: runs its stage */
 void dwdeconv_resout(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_resout(in, out, packed, in);
+    Up_resout_4c8p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */
 static void Run_resout(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_resout(in, out, packed, scratch);
 }
-
 
 const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
     {
@@ -21606,4 +21959,3 @@ const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
         .pack = dwdeconv_resout_pack, .run = Run_resout
     },
 };
-

@@ -39,11 +39,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][64], pw_b [64]
  */
-static void Dw_f1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -75,7 +77,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -283,7 +286,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -663,7 +667,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -695,7 +700,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -903,7 +909,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -936,8 +943,8 @@ static void Dw_f1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 1024 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1020; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -1153,45 +1160,46 @@ static void Pw_f1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 520;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 4160 * g + 520 * n + 640;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f1: runs its 2 stages */
 void fact_f1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f1_S1(in, scratch, packed);
-    Pw_f1_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f1_S1_4c8p(in, scratch, packed);
+    Pw_f1_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f1: the entry point with the arguments of every sg_layer's run */
 static void Run_f1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "f2": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -1226,11 +1234,13 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [64][128], pw_b [64]
  */
-static void Dw_f2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -1274,7 +1284,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -1734,7 +1745,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 32; ++ct) {
@@ -2540,7 +2552,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -2584,7 +2597,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -3044,7 +3058,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 32; ++ct) {
@@ -3089,8 +3104,8 @@ static void Dw_f2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f2, stage 2 (projection 128 -> 64, 1024 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 384; p += 6) {
@@ -3429,45 +3444,46 @@ static void Pw_f2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1280 + g * 8256 + n * 1032;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 8256 * g + 1032 * n + 1280;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f2: runs its 2 stages */
 void fact_f2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f2_S1(in, scratch, packed);
-    Pw_f2_S2(scratch, out, packed + 1280, in);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_f2_S1_4c8p(in, scratch, packed);
+    Pw_f2_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f2: the entry point with the arguments of every sg_layer's run */
 static void Run_f2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "f3": pwconv --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -3502,7 +3518,8 @@ static const int Src_f3_S1[192] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_f3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f3, stage 1 (projection 64 -> 64, 1024 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f3_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_f3_S1 + 24 * g;
@@ -3723,35 +3740,35 @@ static void Pw_f3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f3: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 200 + n * 200;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 200 * g + 200 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f3: runs its stage */
 void fact_f3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f3(in, out, packed, in);
+    Pw_f3_6x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
 static void Run_f3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "f4": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -3784,11 +3801,13 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][12], pw_b [64]
  */
-static void Dw_f4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -3820,7 +3839,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -4028,7 +4048,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -4408,7 +4429,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -4440,7 +4462,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -4648,7 +4671,8 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 31 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = 31; vy < 32; ++vy) {
+    {
+        const int vy = 31;
         {
             const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
@@ -4681,8 +4705,7 @@ static void Dw_f4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f4_S2[768] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20,
@@ -4750,7 +4773,8 @@ static const int Src_f4_S2[768] = {
     0, 1, 2, 7, 8, 9, 10, 15, 56, 57, 58, 63,
 };
 
-static void Pw_f4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 1024 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1024; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -4768,7 +4792,7 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -4805,45 +4829,46 @@ static void Pw_f4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 832 + n * 52;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 832 * g + 52 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f4: runs its 2 stages */
 void fact_f4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f4_S1(in, scratch, packed);
-    Pw_f4_S2(scratch, out, packed + 640, in);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f4_S1_4c8p(in, scratch, packed);
+    Pw_f4_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f4: the entry point with the arguments of every sg_layer's run */
 static void Run_f4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b1": bottleneck --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -4887,12 +4912,14 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *   pw_w [64][64], pw_b [64]
  *   up_w [3][3][64], up_b [64]
  */
-static void Dw_b1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 4096 * vy + 128 * vx + 4 * ct;
@@ -5213,8 +5240,10 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 4096 * vy + 128 * vx + 4 * ct;
@@ -5432,7 +5461,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
@@ -5465,8 +5495,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 2 (projection 64 -> 64, 256 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -5642,12 +5672,13 @@ static void Pw_b1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_b1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -5669,8 +5700,10 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..30 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 64 * vx + 4 * ct;
@@ -5834,7 +5867,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..31 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 16; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -5938,7 +5972,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..30 step 2 x cols 2..30 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 64 * vx + 4 * ct;
@@ -6255,7 +6290,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..31 step 2 x cols 2..30 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 64 * vx + 4 * ct;
@@ -6497,56 +6533,57 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 520;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 4160 * g + 520 * n + 640;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 4800 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 4800;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 3 stages */
 void fact_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_S1(in, scratch, packed);
-    Pw_b1_S2(scratch, scratch + 16384, packed + 640);
-    Up_b1_S3(scratch + 16384, out, packed + 4800, in);
+    enum {
+        S2_OUT = 16384,   /* stage 2's output in scratch */
+        S2_W = 640,   /* stage 2's packed weights */
+        S3_W = 4800,   /* stage 3's packed weights */
+    };
+    Dw_b1_S1_4c8p(in, scratch, packed);
+    Pw_b1_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b1_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "t2": separable --------------------------------------
  * input 32x32x64 -> output 16x16x128 (NHWC, float32)
@@ -6580,12 +6617,14 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_t2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_t2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 4096 * vy + 128 * vx + 4 * ct;
@@ -6906,8 +6945,10 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 4096 * vy + 128 * vx + 4 * ct;
@@ -7125,7 +7166,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
@@ -7158,8 +7200,8 @@ static void Dw_t2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 256 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_t2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         for (int p = 0; p < 252; p += 6) {
@@ -7353,45 +7395,46 @@ static void Pw_t2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 520;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 8320 * g + 520 * n + 640;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2: runs its 2 stages */
 void fact_t2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t2_S1(in, scratch, packed);
-    Pw_t2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_t2_S1_4c8p(in, scratch, packed);
+    Pw_t2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t2: the entry point with the arguments of every sg_layer's run */
 static void Run_t2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "f5": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -7428,11 +7471,13 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [128][48], pw_b [128]
  */
-static void Dw_f5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f5_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -7476,8 +7521,10 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 2048 * vy + 128 * vx + 2 * ct;
@@ -7936,7 +7983,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             for (int ct = 0; ct < 64; ++ct) {
@@ -8039,7 +8087,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 2048 * vy + 128 * vx + 2 * ct;
@@ -8742,7 +8791,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -8786,8 +8836,10 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 2048 * vy + 128 * vx + 2 * ct;
@@ -9246,7 +9298,8 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 64; ++ct) {
@@ -9291,7 +9344,6 @@ static void Dw_f5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f5_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87,
@@ -9312,7 +9364,8 @@ static const int Src_f5_S2[768] = {
     128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f5, stage 2 (projection 256 -> 128, 256 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f5_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f5_S2 + 48 * g;
@@ -9531,45 +9584,46 @@ static void Pw_f5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2560 + g * 392 + n * 392;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 392 * g + 392 * n + 2560;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f5: runs its 2 stages */
 void fact_f5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f5_S1(in, scratch, packed);
-    Pw_f5_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f5_S1_4c8p(in, scratch, packed);
+    Pw_f5_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f5: the entry point with the arguments of every sg_layer's run */
 static void Run_f5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "f6": pwconv --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -9590,7 +9644,7 @@ static void Run_f5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [128][12], pw_b [128]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f6_S1[1536] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23,
@@ -9722,7 +9776,8 @@ static const int Src_f6_S1[1536] = {
     68, 69, 70, 71, 76, 77, 78, 79, 124, 125, 126, 127,
 };
 
-static void Pw_f6(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f6, stage 1 (projection 128 -> 128, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -9740,7 +9795,7 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -9777,35 +9832,35 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f6: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 0 + g * 1664 + n * 52;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 1664 * g + 52 * n;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f6: runs its stage */
 void fact_f6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f6(in, out, packed, in);
+    Pw_f6_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f6: the entry point with the arguments of every sg_layer's run */
 static void Run_f6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b2": bottleneck --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -9850,7 +9905,8 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *   pw_w [128][128], pw_b [128]
  *   up_w [3][3][128], up_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -10030,7 +10086,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -10136,7 +10193,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -10169,8 +10227,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 128 -> 128, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         for (int p = 0; p < 60; p += 6) {
@@ -10344,12 +10402,13 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_b2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -10371,7 +10430,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 32; ++ct) {
@@ -10451,8 +10511,10 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..15 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 128 * vx + 4 * ct;
@@ -10655,7 +10717,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..14 step 2 x cols 1..15 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 128 * vx + 4 * ct;
@@ -10845,7 +10908,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..15 step 2 x cols 1..15 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1024 * vy + 128 * vx + 4 * ct;
@@ -10922,56 +10986,57 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 1032;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 16512 * g + 1032 * n + 1280;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 17792 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 17792;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 3 stages */
 void fact_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, scratch + 8192, packed + 1280);
-    Up_b2_S3(scratch + 8192, out, packed + 17792, in);
+    enum {
+        S2_OUT = 8192,   /* stage 2's output in scratch */
+        S2_W = 1280,   /* stage 2's packed weights */
+        S3_W = 17792,   /* stage 3's packed weights */
+    };
+    Dw_b2_S1_4c8p(in, scratch, packed);
+    Pw_b2_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "f7": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -11008,14 +11073,15 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_f7_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_f7_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 20x20x128 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 51200; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 2048; ++j)
-            stage[(y + 2) * 2560 + 256 + j] = in[y * 2048 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 2048; ++j) stage[2560 * y + 5376 + j] = in[2048 * y + j];
+    }
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 32 channels */
         /* rows 0..15 x cols 0..15: kernel rows 0..4, cols 0..4 (interior) */
         for (int vy = 0; vy < 16; vy += 2) {
@@ -11585,8 +11651,8 @@ static void Dw_f7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f7_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f7, stage 2 (projection 128 -> 128, 256 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f7_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 16; ++n) {
         for (int p = 0; p < 252; p += 6) {
@@ -11800,45 +11866,47 @@ static void Pw_f7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 3328 + g * 16512 + n * 1032;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 16512 * g + 1032 * n + 3328;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f7: runs its 2 stages */
 void fact_f7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f7_S1(in, scratch, packed, scratch + 32768);
-    Pw_f7_S2(scratch, out, packed + 3328, in);
+    enum {
+        S1_STAGE = 32768,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 3328,   /* stage 2's packed weights */
+    };
+    Dw_f7_S1_4c8p2r(in, scratch, packed, scratch + S1_STAGE);
+    Pw_f7_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f7: the entry point with the arguments of every sg_layer's run */
 static void Run_f7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t3": separable --------------------------------------
  * input 16x16x128 -> output 8x8x256 (NHWC, float32)
@@ -11872,7 +11940,8 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_t3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_t3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -12052,7 +12121,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12158,7 +12228,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
@@ -12191,8 +12262,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3, stage 2 (projection 128 -> 256, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_t3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         for (int p = 0; p < 60; p += 6) {
@@ -12386,45 +12457,46 @@ static void Pw_t3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 1032;
-            const int o0 = g * 256 + 0 + n * 8;
+            float *restrict d = packed + 33024 * g + 1032 * n + 1280;
+            const int o0 = 256 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3: runs its 2 stages */
 void fact_t3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t3_S1(in, scratch, packed);
-    Pw_t3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_t3_S1_4c8p(in, scratch, packed);
+    Pw_t3_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t3: the entry point with the arguments of every sg_layer's run */
 static void Run_t3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "f8": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -12460,11 +12532,13 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][48], pw_b [256]
  */
-static void Dw_f8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f8_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12496,7 +12570,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12591,7 +12666,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12825,7 +12901,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12857,7 +12934,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12952,7 +13030,8 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
@@ -12985,7 +13064,6 @@ static void Dw_f8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
 /* source channels of each class of outputs (a window of the topology), increasing */
 static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
@@ -13006,7 +13084,8 @@ static const int Src_f8_S2[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f8_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_f8_S2 + 48 * g;
@@ -13225,45 +13304,45 @@ static void Pw_f8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 2560 + g * 784 + n * 392;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 784 * g + 392 * n + 2560;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f8: runs its 2 stages */
 void fact_f8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f8_S1(in, scratch, packed);
-    Pw_f8_S2(scratch, out, packed + 2560, in);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f8_S1_4c8p(in, scratch, packed);
+    Pw_f8_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f8: the entry point with the arguments of every sg_layer's run */
 static void Run_f8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b3": bottleneck --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -13308,7 +13387,8 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *   pw_w [256][256], pw_b [256]
  *   up_w [3][3][256], up_b [256]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -13432,7 +13512,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13494,7 +13575,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13527,8 +13609,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 256 -> 256, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         for (int p = 0; p < 12; p += 6) {
@@ -13702,12 +13784,13 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_b3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13729,7 +13812,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 64; ++ct) {
@@ -13773,7 +13857,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -14067,56 +14152,57 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 2056;
-            const int o0 = g * 256 + 0 + n * 8;
+            float *restrict d = packed + 65792 * g + 2056 * n + 2560;
+            const int o0 = 256 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 68352 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 68352;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[256 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 3 stages */
 void fact_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, scratch + 4096, packed + 2560);
-    Up_b3_S3(scratch + 4096, out, packed + 68352, in);
+    enum {
+        S2_OUT = 4096,   /* stage 2's output in scratch */
+        S2_W = 2560,   /* stage 2's packed weights */
+        S3_W = 68352,   /* stage 3's packed weights */
+    };
+    Dw_b3_S1_4c8p(in, scratch, packed);
+    Pw_b3_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b3_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "f9": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -14151,11 +14237,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_f9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f9_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
@@ -14199,7 +14287,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 128; ++ct) {
@@ -14402,7 +14491,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 128; ++ct) {
@@ -14846,7 +14936,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
@@ -14890,7 +14981,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 128; ++ct) {
@@ -15093,7 +15185,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 128; ++ct) {
@@ -15138,8 +15231,8 @@ static void Dw_f9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f9_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer f9, stage 2 (projection 512 -> 256, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_f9_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 8; ++n) {
@@ -15355,45 +15448,45 @@ static void Pw_f9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer f9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 5120 + g * 8256 + n * 1032;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 8256 * g + 1032 * n + 5120;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f9: runs its 2 stages */
 void fact_f9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f9_S1(in, scratch, packed);
-    Pw_f9_S2(scratch, out, packed + 5120, in);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_f9_S1_4c8p(in, scratch, packed);
+    Pw_f9_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer f9: the entry point with the arguments of every sg_layer's run */
 static void Run_f9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f9(in, out, packed, scratch);
 }
-
 
 const sg_layer fact_layers[FACT_LAYER_COUNT] = {
     {
@@ -15637,4 +15730,3 @@ const sg_layer fact_layers[FACT_LAYER_COUNT] = {
         .pack = fact_f9_pack, .run = Run_f9
     },
 };
-

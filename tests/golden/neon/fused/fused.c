@@ -40,11 +40,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [72][16], pw_b [72]
  */
-static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f72_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -77,8 +79,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -313,8 +316,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 4; ++ct) {
@@ -349,8 +353,8 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f72_R2N12_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -735,8 +739,8 @@ static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f72_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -1121,12 +1125,13 @@ static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_f72_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1159,8 +1164,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -1395,8 +1401,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1431,8 +1438,8 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 40 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_f72_P40_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 36; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -1608,8 +1615,8 @@ static void Pw_f72_P40(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f72_P480(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 480 pixels), band of 12 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_f72_P480_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 480; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -1714,8 +1721,8 @@ static void Pw_f72_P480(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 80 pixels), band of 2 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_f72_P80_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 8) {
         for (int n = 0; n < 9; ++n) {
@@ -1850,53 +1857,55 @@ static void Pw_f72_P80(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer f72: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_f72_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 160 + g * 1224 + n * 136;
-            const int o0 = g * 72 + 0 + n * 8;
+            float *restrict d = packed + 1224 * g + 136 * n + 160;
+            const int o0 = 72 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f72: runs its 2 stages in bands */
 void fused_f72(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f72_R1N1(in, scratch, packed, 0);
-    Pw_f72_P40(scratch, out, packed + 160);
+    enum {
+        OUT_ROW = 2880,   /* floats of an output row */
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_f72_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_f72_P40_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 12) {   /* bands of 12 rows */
-        Dw_f72_R2N12(in, scratch, packed, y);
-        Pw_f72_P480(scratch, out + y * 2880, packed + 160);
+        Dw_f72_R2N12_4c8p(in, scratch, packed, y);
+        Pw_f72_P480_6x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_f72_R2N2(in, scratch, packed, 37);
-    Pw_f72_P80(scratch, out + 106560, packed + 160);
-    Dw_f72_R3N1(in, scratch, packed, 39);
-    Pw_f72_P40(scratch, out + 112320, packed + 160);
+    Dw_f72_R2N2_4c8p(in, scratch, packed, 37);
+    Pw_f72_P80_8x8(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_f72_R3N1_4c8p(in, scratch, packed, 39);
+    Pw_f72_P40_6x8(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_f72(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "small_w": separable --------------------------------------
  * input 40x40x48 -> output 40x40x40 (NHWC, float32)
@@ -1930,11 +1939,13 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [40][48], pw_b [40]
  */
-static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_small_w_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1967,8 +1978,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -2203,8 +2215,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 12; ++ct) {
@@ -2239,8 +2252,8 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_small_w_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -2625,8 +2638,8 @@ static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_small_w_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -3011,12 +3024,13 @@ static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_small_w_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -3049,8 +3063,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 33; vx += 8) {
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -3285,8 +3300,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 39;
             for (int ct = 0; ct < 12; ++ct) {
@@ -3321,8 +3337,8 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 40 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_small_w_P40_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 36; p += 6) {
         for (int n = 0; n < 5; ++n) {
@@ -3538,8 +3554,8 @@ static void Pw_small_w_P40(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_small_w_P160(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 160 pixels), band of 4 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_small_w_P160_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 156; p += 6) {
         for (int n = 0; n < 5; ++n) {
@@ -3755,8 +3771,8 @@ static void Pw_small_w_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 80 pixels), band of 2 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_small_w_P80_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 8) {
         for (int n = 0; n < 5; ++n) {
@@ -3923,53 +3939,55 @@ static void Pw_small_w_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer small_w: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_small_w_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 480 + g * 1960 + n * 392;
-            const int o0 = g * 40 + 0 + n * 8;
+            float *restrict d = packed + 1960 * g + 392 * n + 480;
+            const int o0 = 40 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer small_w: runs its 2 stages in bands */
 void fused_small_w(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_small_w_R1N1(in, scratch, packed, 0);
-    Pw_small_w_P40(scratch, out, packed + 480);
+    enum {
+        OUT_ROW = 1600,   /* floats of an output row */
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_small_w_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_small_w_P40_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 4) {   /* bands of 4 rows */
-        Dw_small_w_R2N4(in, scratch, packed, y);
-        Pw_small_w_P160(scratch, out + y * 1600, packed + 480);
+        Dw_small_w_R2N4_4c8p(in, scratch, packed, y);
+        Pw_small_w_P160_6x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_small_w_R2N2(in, scratch, packed, 37);
-    Pw_small_w_P80(scratch, out + 59200, packed + 480);
-    Dw_small_w_R3N1(in, scratch, packed, 39);
-    Pw_small_w_P40(scratch, out + 62400, packed + 480);
+    Dw_small_w_R2N2_4c8p(in, scratch, packed, 37);
+    Pw_small_w_P80_8x8(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_small_w_R3N1_4c8p(in, scratch, packed, 39);
+    Pw_small_w_P40_6x8(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
 static void Run_small_w(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_small_w(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "odd": separable --------------------------------------
  * input 23x37x90 -> output 23x37x100 (NHWC, float32)
@@ -4003,14 +4021,15 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *   dw_w [5][5][90], dw_b [90]
  *   pw_w [100][90], pw_b [100]
  */
-static void Dw_odd_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_odd_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 23; ++y)
-        for (int j = 0; j < 3330; ++j)
-            stage[(y + 2) * 3690 + 180 + j] = in[y * 3330 + j];
+    for (int y = 0; y < 23; ++y) {
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+    }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 23; ++vy) {
         for (int ct = 0; ct < 22; ++ct) {
@@ -4580,7 +4599,7 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 2288;
-            for (int vx = 0; vx < 37; vx += 1) {
+            for (int vx = 0; vx < 37; ++vx) {
                 const int ib = 3690 * vy + 90 * vx + 88;
                 const int ob = 3330 * vy + 90 * vx + 88;
                 float vacc[2];
@@ -4620,8 +4639,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 851 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         for (int p = 0; p < 848; p += 8) {
@@ -4876,7 +4895,7 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 90; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 90 + s];
                 const float vi2 = in[ib + 180 + s];
@@ -4950,7 +4969,7 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 90; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 90 + s];
                 const float vi2 = in[ib + 180 + s];
@@ -4979,65 +4998,68 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_odd_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 22; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 88 */
-        float *restrict d = packed + 2288 + ct * 52;
-        const int o0 = (88 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 88 */
+        const int ct = 0;
+        float *restrict d = packed + 52 * ct + 2288;
+        const int o0 = 2 * ct + 88;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 2340 + g * 9100 + n * 728;
-            const int o0 = g * 100 + 0 + n * 8;
+            float *restrict d = packed + 9100 * g + 728 * n + 2340;
+            const int o0 = 100 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 90 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 11076 + g * 9100 + n * 364;
-            const int o0 = g * 100 + 96 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 9100 * g + 364 * n + 11076;
+            const int o0 = 100 * g + 4 * n + 96;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 90 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer odd: runs its 2 stages */
 void fused_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_odd_S1(in, scratch, packed, scratch + 76590);
-    Pw_odd_S2(scratch, out, packed + 2340);
+    enum {
+        S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 2340,   /* stage 2's packed weights */
+    };
+    Dw_odd_S1_4c8p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_odd_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
 static void Run_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "mult2": separable --------------------------------------
  * input 30x30x51 -> output 15x15x33 (NHWC, float32)
@@ -5072,14 +5094,16 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][102], dw_b [102]
  *   pw_w [33][102], pw_b [33]
  */
-static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         for (int ct = 0; ct < 25; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 3060 * vy + 102 * vx + 2 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -5719,46 +5743,55 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 0; vx < 14; vx += 1) {
+            for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5826,34 +5859,41 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5864,15 +5904,16 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         for (int ct = 0; ct < 25; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 3060 * vy + 102 * vx + 2 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -6512,46 +6553,55 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 0; vx < 14; vx += 1) {
+            for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -6619,34 +6669,41 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -6657,15 +6714,17 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int ct = 0; ct < 25; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 const int ib = 3060 * vy + 102 * vx + 2 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7119,34 +7178,40 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 0; vx < 14; vx += 1) {
+            for (int vx = 0; vx < 14; ++vx) {
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7155,8 +7220,9 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 14: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         for (int ct = 0; ct < 25; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7200,26 +7266,31 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 1000;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 3060 * vy + 102 * vx + 50;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 100;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7230,8 +7301,8 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_mult2_P75(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 75 pixels), band of 5 rows: tile 5x8, 5 pixels x 8 channels */
+static void Pw_mult2_P75_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 75; p += 5) {
         for (int n = 0; n < 4; ++n) {
@@ -7337,7 +7408,8 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -7345,13 +7417,14 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
                 const float vi3 = in[ib + 306 + s];
                 const float vi4 = in[ib + 408 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -7359,27 +7432,32 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
@@ -7388,8 +7466,8 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P60(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 60 pixels), band of 4 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_mult2_P60_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -7513,7 +7591,8 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -7522,14 +7601,15 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
                 const float vi3 = in[ib + 306 + s];
                 const float vi4 = in[ib + 408 + s];
                 const float vi5 = in[ib + 510 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -7538,32 +7618,38 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165 + j] = v;
@@ -7572,10 +7658,11 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 15 pixels), band of 1 row: tile 8x8, 8 pixels x 8 channels */
+static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 4; ++n) {
             const float *restrict vw = w + 824 * n;
             const int ib = 102 * p;
@@ -7733,7 +7820,8 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -7744,7 +7832,7 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -7753,7 +7841,8 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 const float vi5 = in[ib + 510 + s];
                 const float vi6 = in[ib + 612 + s];
                 const float vi7 = in[ib + 714 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -7764,42 +7853,50 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231 + j] = v;
@@ -7946,7 +8043,8 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
             float vacc4[1];
             float vacc5[1];
             float vacc6[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -7956,7 +8054,7 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 vacc6[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -7964,7 +8062,8 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 const float vi4 = in[ib + 408 + s];
                 const float vi5 = in[ib + 510 + s];
                 const float vi6 = in[ib + 612 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -7974,37 +8073,44 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                     vacc6[j] += vi6 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198 + j] = v;
@@ -8013,71 +8119,74 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer mult2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_mult2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 25; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 50 */
-        float *restrict d = packed + 1000 + ct * 20;
-        const int o0 = (50 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 50 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 1000;
+        const int o0 = 2 * ct + 100;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1020 + g * 3399 + n * 824;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 3399 * g + 824 * n + 1020;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 102 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4316 + g * 3399 + n * 103;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3399 * g + 103 * n + 4316;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 102 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 102 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mult2: runs its 2 stages in bands */
 void fused_mult2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 495,   /* floats of an output row */
+        S2_W = 1020,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
-        Dw_mult2_R1N5(in, scratch, packed, y);
-        Pw_mult2_P75(scratch, out + y * 495, packed + 1020);
+        Dw_mult2_R1N5_4c8p(in, scratch, packed, y);
+        Pw_mult2_P75_5x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_mult2_R1N4(in, scratch, packed, 10);
-    Pw_mult2_P60(scratch, out + 4950, packed + 1020);
-    Dw_mult2_R2N1(in, scratch, packed, 14);
-    Pw_mult2_P15(scratch, out + 6930, packed + 1020);
+    Dw_mult2_R1N4_4c8p(in, scratch, packed, 10);
+    Pw_mult2_P60_6x8(scratch, out + 10 * OUT_ROW, packed + S2_W);
+    Dw_mult2_R2N1_4c8p(in, scratch, packed, 14);
+    Pw_mult2_P15_8x8(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_mult2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "dil": separable --------------------------------------
  * input 45x45x40 -> output 23x23x72 (NHWC, float32)
@@ -8112,11 +8221,13 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *   pw_w [72][40], pw_b [72]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dil_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
@@ -8147,8 +8258,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 36 * ct;
@@ -8344,8 +8456,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 10; ++ct) {
@@ -8378,8 +8491,8 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dil_R2N8_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -8718,8 +8831,8 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dil_R2N5_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -9058,12 +9171,13 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dil_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
@@ -9094,8 +9208,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 10; ++ct) {
                 const float *restrict vw = w + 36 * ct;
@@ -9291,8 +9406,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 22: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 10; ++ct) {
@@ -9325,8 +9441,8 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P23(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 23 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_dil_P23_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 18; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -9517,8 +9633,8 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dil_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 184 pixels), band of 8 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_dil_P184_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 180; p += 6) {
         for (int n = 0; n < 9; ++n) {
@@ -9694,8 +9810,8 @@ static void Pw_dil_P184(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P115(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 115 pixels), band of 5 rows: tile 5x8, 5 pixels x 8 channels */
+static void Pw_dil_P115_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 115; p += 5) {
         for (int n = 0; n < 9; ++n) {
@@ -9785,51 +9901,53 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer dil: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_dil_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 10; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 40 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[40 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 360 + g * 2880 + n * 320;
-            const int o0 = g * 72 + 0 + n * 8;
+            float *restrict d = packed + 2880 * g + 320 * n + 360;
+            const int o0 = 72 * g + 8 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer dil: runs its 2 stages in bands */
 void fused_dil(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dil_R1N1(in, scratch, packed, 0);
-    Pw_dil_P23(scratch, out, packed + 360);
+    enum {
+        OUT_ROW = 1656,   /* floats of an output row */
+        S2_W = 360,   /* stage 2's packed weights */
+    };
+    Dw_dil_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_dil_P23_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 17; y += 8) {   /* bands of 8 rows */
-        Dw_dil_R2N8(in, scratch, packed, y);
-        Pw_dil_P184(scratch, out + y * 1656, packed + 360);
+        Dw_dil_R2N8_4c8p(in, scratch, packed, y);
+        Pw_dil_P184_6x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_dil_R2N5(in, scratch, packed, 17);
-    Pw_dil_P115(scratch, out + 28152, packed + 360);
-    Dw_dil_R3N1(in, scratch, packed, 22);
-    Pw_dil_P23(scratch, out + 36432, packed + 360);
+    Dw_dil_R2N5_4c8p(in, scratch, packed, 17);
+    Pw_dil_P115_5x8(scratch, out + 17 * OUT_ROW, packed + S2_W);
+    Dw_dil_R3N1_4c8p(in, scratch, packed, 22);
+    Pw_dil_P23_6x8(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
 static void Run_dil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_dil(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "band14": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -9867,12 +9985,14 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_band14_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -9905,9 +10025,11 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -10115,8 +10237,9 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -10152,8 +10275,8 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_band14_R2N7_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
@@ -10212,7 +10335,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+        {
+            const int vy = y0 + 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -10255,7 +10379,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
         }
         /* rows y0..y0 + 6 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = y0; vy < y0 + 6; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -10709,8 +10834,10 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = y0 + 6;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -11027,7 +11154,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 6; vy < y0 + 7; ++vy) {
+        {
+            const int vy = y0 + 6;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -11071,8 +11199,8 @@ static void Dw_band14_R2N7(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_band14_R2N5_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
@@ -11131,7 +11259,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+        {
+            const int vy = y0 + 4;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -11174,7 +11303,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
         }
         /* rows y0..y0 + 4 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -11628,8 +11758,10 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = y0 + 4;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -11946,7 +12078,8 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        for (int vy = y0 + 4; vy < y0 + 5; ++vy) {
+        {
+            const int vy = y0 + 4;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -11990,13 +12123,14 @@ static void Dw_band14_R2N5(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_band14_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12029,9 +12163,11 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -12239,8 +12375,9 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12276,11 +12413,12 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_band14_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 8x8, 8 pixels x 8 channels */
+static void Pw_band14_P14_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             const float *restrict vw = w + 3080 * n;
             const int ib = 384 * p;
             const int ob = 64 * p + 8 * n;
@@ -12511,8 +12649,8 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P98(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 98 pixels), band of 7 rows: tile 5x8, 5 pixels x 8 channels */
+static void Pw_band14_P98_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 95; p += 5) {
@@ -12656,8 +12794,8 @@ static void Pw_band14_P98(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P70(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 70 pixels), band of 5 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_band14_P70_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 66; p += 6) {
@@ -12831,53 +12969,56 @@ static void Pw_band14_P70(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer band14: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_band14_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 96; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 3080;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer band14: runs its 2 stages in bands */
 void fused_band14(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_band14_R1N1(in, scratch, packed, 0);
-    Pw_band14_P14(scratch, out, packed + 3840);
-    for (int y = 1; y < 8; y += 7) {   /* bands of 7 rows */
-        Dw_band14_R2N7(in, scratch, packed, y);
-        Pw_band14_P98(scratch, out + y * 896, packed + 3840);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_band14_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_band14_P14_8x8(scratch, out, packed + S2_W);
+    {   /* bands of 7 rows */
+        const int y = 1;
+        Dw_band14_R2N7_4c8p2r(in, scratch, packed, y);
+        Pw_band14_P98_5x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_band14_R2N5(in, scratch, packed, 8);
-    Pw_band14_P70(scratch, out + 7168, packed + 3840);
-    Dw_band14_R3N1(in, scratch, packed, 13);
-    Pw_band14_P14(scratch, out + 11648, packed + 3840);
+    Dw_band14_R2N5_4c8p2r(in, scratch, packed, 8);
+    Pw_band14_P70_6x8(scratch, out + 8 * OUT_ROW, packed + S2_W);
+    Dw_band14_R3N1_4c8p(in, scratch, packed, 13);
+    Pw_band14_P14_8x8(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
 static void Run_band14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_band14(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pairs": separable --------------------------------------
  * input 24x24x232 -> output 24x24x24 (NHWC, float32)
@@ -12912,11 +13053,13 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][232], dw_b [232]
  *   pw_w [24][232], pw_b [24]
  */
-static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pairs_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
@@ -12949,8 +13092,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -13185,8 +13329,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 58; ++ct) {
@@ -13221,12 +13366,13 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pairs_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
@@ -13267,8 +13413,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -13563,8 +13710,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 58; ++ct) {
@@ -13607,12 +13755,13 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pairs_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
@@ -13645,8 +13794,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -13881,8 +14031,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 23: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 23;
             for (int ct = 0; ct < 58; ++ct) {
@@ -13917,8 +14068,8 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pairs_P24(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pairs, stage 2 (projection 232 -> 24, 24 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_pairs_P24_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -14023,51 +14174,53 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer pairs: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pairs_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 58; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 2320 + g * 5592 + n * 1864;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 5592 * g + 1864 * n + 2320;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 232; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 232 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 232 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pairs: runs its 2 stages in bands */
 void fused_pairs(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pairs_R1N1(in, scratch, packed, 0);
-    Pw_pairs_P24(scratch, out, packed + 2320);
-    for (int y = 1; y < 23; y += 1) {   /* bands of 1 rows */
-        Dw_pairs_R2N1(in, scratch, packed, y);
-        Pw_pairs_P24(scratch, out + y * 576, packed + 2320);
+    enum {
+        OUT_ROW = 576,   /* floats of an output row */
+        S2_W = 2320,   /* stage 2's packed weights */
+    };
+    Dw_pairs_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_pairs_P24_6x8(scratch, out, packed + S2_W);
+    for (int y = 1; y < 23; ++y) {   /* bands of 1 rows */
+        Dw_pairs_R2N1_4c8p(in, scratch, packed, y);
+        Pw_pairs_P24_6x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_pairs_R3N1(in, scratch, packed, 23);
-    Pw_pairs_P24(scratch, out + 13248, packed + 2320);
+    Dw_pairs_R3N1_4c8p(in, scratch, packed, 23);
+    Pw_pairs_P24_6x8(scratch, out + 23 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
 static void Run_pairs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pairs(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "pf_pair": separable --------------------------------------
  * input 80x80x24 -> output 80x80x24 (NHWC, float32)
@@ -14101,11 +14254,13 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_pair_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -14138,8 +14293,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 73; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -14374,8 +14530,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             for (int ct = 0; ct < 6; ++ct) {
@@ -14410,8 +14567,8 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_pair_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -14796,8 +14953,8 @@ static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_pair_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -15182,12 +15339,13 @@ static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_pair_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -15220,8 +15378,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 73; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -15456,8 +15615,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 79: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 79;
             for (int ct = 0; ct < 6; ++ct) {
@@ -15492,8 +15652,8 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 80 pixels), band of 1 row: tile 8x8, 8 pixels x 8 channels */
+static void Pw_pf_pair_P80_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 8) {
         for (int n = 0; n < 3; ++n) {
@@ -15644,8 +15804,8 @@ static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 320 pixels), band of 4 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_pf_pair_P320_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 320; p += 8) {
         for (int n = 0; n < 3; ++n) {
@@ -15796,8 +15956,8 @@ static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 160 pixels), band of 2 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_pf_pair_P160_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 156; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -15993,53 +16153,55 @@ static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
+/* layer.c.in: layer pf_pair: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_pair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 200;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 600 * g + 200 * n + 240;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_pair: runs its 2 stages in bands */
 void fused_pf_pair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_pair_R1N1(in, scratch, packed, 0);
-    Pw_pf_pair_P80(scratch, out, packed + 240, in);
+    enum {
+        OUT_ROW = 1920,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_pf_pair_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_pf_pair_P80_8x8(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 77; y += 4) {   /* bands of 4 rows */
-        Dw_pf_pair_R2N4(in, scratch, packed, y);
-        Pw_pf_pair_P320(scratch, out + y * 1920, packed + 240, in + y * 1920);
+        Dw_pf_pair_R2N4_4c8p(in, scratch, packed, y);
+        Pw_pf_pair_P320_8x8(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_pf_pair_R2N2(in, scratch, packed, 77);
-    Pw_pf_pair_P160(scratch, out + 147840, packed + 240, in + 147840);
-    Dw_pf_pair_R3N1(in, scratch, packed, 79);
-    Pw_pf_pair_P80(scratch, out + 151680, packed + 240, in + 151680);
+    Dw_pf_pair_R2N2_4c8p(in, scratch, packed, 77);
+    Pw_pf_pair_P160_6x8(scratch, out + 77 * OUT_ROW, packed + S2_W, in + 77 * OUT_ROW);
+    Dw_pf_pair_R3N1_4c8p(in, scratch, packed, 79);
+    Pw_pf_pair_P80_8x8(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW);
 }
 
+/* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_pair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "pf_s2": separable --------------------------------------
  * input 91x91x20 -> output 46x46x40 (NHWC, float32)
@@ -16073,11 +16235,13 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][20], dw_b [20]
  *   pw_w [40][20], pw_b [40]
  */
-static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_s2_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -16108,8 +16272,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 41; vx += 8) {
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -16294,8 +16459,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             for (int ct = 0; ct < 5; ++ct) {
@@ -16328,8 +16494,8 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_s2_R2N8_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -16654,8 +16820,8 @@ static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_s2_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -16980,12 +17146,13 @@ static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pf_s2_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
@@ -17016,8 +17183,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 41; vx += 8) {
             for (int ct = 0; ct < 5; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -17202,8 +17370,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 45: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 45;
             for (int ct = 0; ct < 5; ++ct) {
@@ -17236,8 +17405,8 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 46 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_pf_s2_P46_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 6) {
         for (int n = 0; n < 5; ++n) {
@@ -17433,8 +17602,8 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 368 pixels), band of 8 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_pf_s2_P368_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 368; p += 8) {
         for (int n = 0; n < 5; ++n) {
@@ -17585,8 +17754,8 @@ static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 184 pixels), band of 4 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_pf_s2_P184_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 180; p += 6) {
         for (int n = 0; n < 5; ++n) {
@@ -17782,53 +17951,55 @@ static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer pf_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 20 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[20 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 200 + g * 840 + n * 168;
-            const int o0 = g * 40 + 0 + n * 8;
+            float *restrict d = packed + 840 * g + 168 * n + 200;
+            const int o0 = 40 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 20 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_s2: runs its 2 stages in bands */
 void fused_pf_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_s2_R1N1(in, scratch, packed, 0);
-    Pw_pf_s2_P46(scratch, out, packed + 200);
+    enum {
+        OUT_ROW = 1840,   /* floats of an output row */
+        S2_W = 200,   /* stage 2's packed weights */
+    };
+    Dw_pf_s2_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_pf_s2_P46_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 41; y += 8) {   /* bands of 8 rows */
-        Dw_pf_s2_R2N8(in, scratch, packed, y);
-        Pw_pf_s2_P368(scratch, out + y * 1840, packed + 200);
+        Dw_pf_s2_R2N8_4c8p(in, scratch, packed, y);
+        Pw_pf_s2_P368_8x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_pf_s2_R2N4(in, scratch, packed, 41);
-    Pw_pf_s2_P184(scratch, out + 75440, packed + 200);
-    Dw_pf_s2_R3N1(in, scratch, packed, 45);
-    Pw_pf_s2_P46(scratch, out + 82800, packed + 200);
+    Dw_pf_s2_R2N4_4c8p(in, scratch, packed, 41);
+    Pw_pf_s2_P184_6x8(scratch, out + 41 * OUT_ROW, packed + S2_W);
+    Dw_pf_s2_R3N1_4c8p(in, scratch, packed, 45);
+    Pw_pf_s2_P46_6x8(scratch, out + 45 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pad1024": separable --------------------------------------
  * input 5x9x512 -> output 5x9x24 (NHWC, float32)
@@ -17867,12 +18038,14 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [24][1024], pw_b [24]
  */
-static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pad1024_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -17915,8 +18088,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..7: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18147,8 +18321,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18194,13 +18369,14 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_pad1024_R2N3_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18286,7 +18462,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18344,7 +18521,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18955,7 +19133,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19280,7 +19459,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
             }
         }
         /* rows y0..y0 + 2 x cols 8: kernel rows 0..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19366,7 +19546,8 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        for (int vy = y0 + 2; vy < y0 + 3; ++vy) {
+        {
+            const int vy = y0 + 2;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19426,13 +19607,14 @@ static void Dw_pad1024_R2N3(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_pad1024_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19475,8 +19657,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..7: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19707,8 +19890,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 8: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 8: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 8;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -19754,11 +19938,12 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 9 pixels), band of 1 row: tile 5x8, 5 pixels x 8 channels */
+static void Pw_pad1024_P9_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 3; ++n) {
-        for (int p = 0; p < 5; p += 5) {
+        {
+            const int p = 0;
             const float *restrict vw = w + 8200 * n;
             const int ib = 1024 * p;
             const int ob = 24 * p + 8 * n;
@@ -19914,8 +20099,8 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 27 pixels), band of 3 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_pad1024_P27_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 3; ++n) {
         for (int p = 0; p < 24; p += 6) {
@@ -20074,49 +20259,51 @@ static void Pw_pad1024_P27(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer pad1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pad1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 256; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 10240 + g * 24600 + n * 8200;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 24600 * g + 8200 * n + 10240;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pad1024: runs its 2 stages in bands */
 void fused_pad1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pad1024_R1N1(in, scratch, packed, 0);
-    Pw_pad1024_P9(scratch, out, packed + 10240);
-    Dw_pad1024_R2N3(in, scratch, packed, 1);
-    Pw_pad1024_P27(scratch, out + 216, packed + 10240);
-    Dw_pad1024_R3N1(in, scratch, packed, 4);
-    Pw_pad1024_P9(scratch, out + 864, packed + 10240);
+    enum {
+        OUT_ROW = 216,   /* floats of an output row */
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_pad1024_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_pad1024_P9_5x8(scratch, out, packed + S2_W);
+    Dw_pad1024_R2N3_4c8p2r(in, scratch, packed, 1);
+    Pw_pad1024_P27_6x8(scratch, out + 1 * OUT_ROW, packed + S2_W);
+    Dw_pad1024_R3N1_4c8p(in, scratch, packed, 4);
+    Pw_pad1024_P9_5x8(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pad1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "e1": pwconv --------------------------------------
  * input 26x26x24 -> output 26x26x144 (NHWC, float32)
@@ -20137,7 +20324,8 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e1, stage 1 (projection 24 -> 144, 676 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 672; p += 6) {
         for (int n = 0; n < 18; ++n) {
@@ -20353,35 +20541,35 @@ static void Pw_e1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer e1: the weights of its stage in the order the kernels read them (once, at load time) */
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 200;
-            const int o0 = g * 144 + 0 + n * 8;
+            float *restrict d = packed + 3600 * g + 200 * n;
+            const int o0 = 144 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e1: runs its stage */
 void fused_e1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e1(in, out, packed);
+    Pw_e1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
 static void Run_e1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_e1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "s1": separable --------------------------------------
  * input 26x26x144 -> output 26x26x24 (NHWC, float32)
@@ -20418,12 +20606,14 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -20456,8 +20646,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 1..2, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 1..2, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -20588,8 +20779,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 1..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 1..2, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -20625,13 +20817,14 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
         /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -20686,7 +20879,8 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows y0..y0 + 1 x cols 1..24: kernel rows 0..2, cols 0..2 (interior) */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -20979,7 +21173,8 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows y0..y0 + 1 x cols 25: kernel rows 0..2, cols 0..1 */
-        for (int vy = y0; vy < y0 + 2; vy += 2) {
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -21036,13 +21231,14 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
-        /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+        {
+            const int vy = y0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -21075,8 +21271,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 1..24: kernel rows 0..1, cols 0..2 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 1..24: kernel rows 0..1, cols 0..2 */
+        {
+            const int vy = y0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 18; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -21207,8 +21404,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        /* rows y0..y0 + 0 x cols 25: kernel rows 0..1, cols 0..1 */
-        for (int vy = y0; vy < y0 + 1; ++vy) {
+        /* rows y0 x cols 25: kernel rows 0..1, cols 0..1 */
+        {
+            const int vy = y0;
             {
                 const int vx = 25;
                 for (int ct = cb; ct < cb + 18; ++ct) {
@@ -21244,8 +21442,8 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s1_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 26 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_s1_P26_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -21407,8 +21605,8 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s1_P52(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 52 pixels), band of 2 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_s1_P52_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 48; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -21604,50 +21802,52 @@ static void Pw_s1_P52(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 1160;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 3480 * g + 1160 * n + 1440;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its 2 stages in bands */
 void fused_s1(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_R1N1(in, scratch, packed, 0);
-    Pw_s1_P26(scratch, out, packed + 1440, skip);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s1_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_s1_P26_6x8(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 25; y += 2) {   /* bands of 2 rows */
-        Dw_s1_R2N2(in, scratch, packed, y);
-        Pw_s1_P52(scratch, out + y * 624, packed + 1440, skip + y * 624);
+        Dw_s1_R2N2_4c8p2r(in, scratch, packed, y);
+        Pw_s1_P52_6x8(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s1_R3N1(in, scratch, packed, 25);
-    Pw_s1_P26(scratch, out + 15600, packed + 1440, skip + 15600);
+    Dw_s1_R3N1_4c8p(in, scratch, packed, 25);
+    Pw_s1_P26_6x8(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     fused_s1(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s2": separable --------------------------------------
  * input 26x26x24 -> output 26x26x24 (NHWC, float32)
@@ -21681,7 +21881,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2_R1N13_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
@@ -21903,8 +22104,8 @@ static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2_R1N11_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
@@ -22126,12 +22327,13 @@ static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22154,8 +22356,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22186,8 +22389,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -22304,12 +22508,13 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0, cols 2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22328,8 +22533,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1: kernel rows 0, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
@@ -22352,8 +22558,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; vx += 8) {
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -22437,8 +22644,8 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P338(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 338 pixels), band of 13 rows: tile 5x8, 5 pixels x 8 channels */
+static void Pw_s2_P338_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 335; p += 5) {
         for (int n = 0; n < 3; ++n) {
@@ -22616,8 +22823,8 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P286(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 286 pixels), band of 11 rows: tile 6x8, 6 pixels x 8 channels */
+static void Pw_s2_P286_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 282; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -22833,8 +23040,8 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 26 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_s2_P26_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -23012,53 +23219,56 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 200;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 600 * g + 200 * n + 240;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its 2 stages in bands */
 void fused_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 13; y += 13) {   /* bands of 13 rows */
-        Dw_s2_R1N13(in, scratch, packed, y);
-        Pw_s2_P338(scratch, out + y * 624, packed + 240, in + y * 624);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    {   /* bands of 13 rows */
+        const int y = 0;
+        Dw_s2_R1N13_4c8p(in, scratch, packed, y);
+        Pw_s2_P338_5x8(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_s2_R1N11(in, scratch, packed, 13);
-    Pw_s2_P286(scratch, out + 8112, packed + 240, in + 8112);
-    Dw_s2_R2N1(in, scratch, packed, 24);
-    Pw_s2_P26(scratch, out + 14976, packed + 240, in + 14976);
-    Dw_s2_R3N1(in, scratch, packed, 25);
-    Pw_s2_P26(scratch, out + 15600, packed + 240, in + 15600);
+    Dw_s2_R1N11_4c8p(in, scratch, packed, 13);
+    Pw_s2_P286_6x8(scratch, out + 13 * OUT_ROW, packed + S2_W, in + 13 * OUT_ROW);
+    Dw_s2_R2N1_4c8p(in, scratch, packed, 24);
+    Pw_s2_P26_6x8(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
+    Dw_s2_R3N1_4c8p(in, scratch, packed, 25);
+    Pw_s2_P26_6x8(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_s2(in, out, packed, scratch);
 }
-
 
 const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
     {
@@ -23257,4 +23467,3 @@ const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
         .pack = fused_s2_pack, .run = Run_s2
     },
 };
-

@@ -179,4 +179,3 @@ extern const sg_layer fused_layers[FUSED_LAYER_COUNT];
 #endif
 
 #endif /* FUSED_GENERATED_H */
-

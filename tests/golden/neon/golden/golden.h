@@ -71,4 +71,3 @@ extern const sg_layer golden_layers[GOLDEN_LAYER_COUNT];
 #endif
 
 #endif /* GOLDEN_GENERATED_H */
-

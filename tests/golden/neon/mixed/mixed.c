@@ -28,11 +28,13 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][14], dw_b [14]
  */
-static void Dw_m1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -77,26 +79,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -107,10 +114,12 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 91 * vy + 7 * vx + 2 * ct;
                 const int ob = 182 * vy + 14 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -488,34 +497,40 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -526,7 +541,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -571,26 +587,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -660,34 +681,41 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -701,7 +729,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     for (int vy = 1; vy < 14; ++vy) {
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 91 * vy + 7 * vx + 2 * ct;
                 const int ob = 182 * vy + 14 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -1229,46 +1258,55 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1338,34 +1376,41 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1376,7 +1421,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1421,26 +1467,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1451,10 +1502,12 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 91 * vy + 7 * vx + 2 * ct;
                 const int ob = 182 * vy + 14 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -1832,34 +1885,40 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1870,7 +1929,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1915,26 +1975,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 91 * vy + 7 * vx + 6;
                 const int ob = 182 * vy + 14 * vx + 12;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1946,42 +2011,41 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 6 */
-        float *restrict d = packed + 120 + ct * 20;
-        const int o0 = (6 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 6 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 120;
+        const int o0 = 2 * ct + 12;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m1: runs its stage */
 void mixed_m1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1(in, out, packed);
+    Dw_m1_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": pwconv --------------------------------------
  * input 15x13x14 -> output 15x13x17 (NHWC, float32)
@@ -2002,7 +2066,8 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
  */
-static void Pw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 1 (projection 14 -> 17, 195 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_m2_4x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 4) {
         {
@@ -2164,41 +2229,47 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
                 const float vi3 = in[ib + 42 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 51 + j] = v;
@@ -2329,33 +2400,38 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34 + j] = v;
@@ -2364,46 +2440,48 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 255 + n * 240;
-            const int o0 = g * 17 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 240 * n;
+            const int o0 = 17 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 14 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 255 + n * 15;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 15 * n + 240;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 14 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 14 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void mixed_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m2(in, out, packed);
+    Pw_m2_4x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": separable --------------------------------------
  * input 15x13x17 -> output 8x7x24 (NHWC, float32)
@@ -2436,11 +2514,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [24][17], pw_b [24]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2493,21 +2573,23 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -2516,7 +2598,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2677,27 +2760,28 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -2706,7 +2790,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -2759,21 +2844,23 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -2859,27 +2946,29 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3129,37 +3218,38 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3245,27 +3335,29 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3274,7 +3366,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3327,21 +3420,23 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3350,7 +3445,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3511,27 +3607,28 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3540,7 +3637,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -3593,21 +3691,23 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -3617,8 +3717,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 17 -> 24, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_m3_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 3; ++n) {
@@ -3753,54 +3853,55 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 26;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 442 + g * 432 + n * 144;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 432 * g + 144 * n + 442;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void mixed_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 442);
+    enum {
+        S2_W = 442,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_4c8p(in, scratch, packed);
+    Pw_m3_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": bottleneck --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -3844,7 +3945,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   pw_w [24][24], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_m4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -3994,7 +4096,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4026,7 +4129,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 1;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4077,7 +4181,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const int vx = 3;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4110,8 +4215,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m4, stage 2 (projection 24 -> 24, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_m4_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -4307,12 +4412,13 @@ static void Pw_m4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_m4_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_m4_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4354,7 +4460,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
@@ -4581,56 +4688,57 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 200;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 600 * g + 200 * n + 240;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 840 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 840;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its 3 stages */
 void mixed_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4_S1(in, scratch, packed);
-    Pw_m4_S2(scratch, scratch + 384, packed + 240);
-    Up_m4_S3(scratch + 384, out, packed + 840, in);
+    enum {
+        S2_OUT = 384,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 840,   /* stage 3's packed weights */
+    };
+    Dw_m4_S1_4c8p(in, scratch, packed);
+    Pw_m4_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m4_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m5": pwconv --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -4651,7 +4759,7 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][6], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_m5_S1[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -4679,7 +4787,8 @@ static const int Src_m5_S1[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_m5(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m5, stage 1 (projection 24 -> 24, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -4697,7 +4806,7 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -4734,35 +4843,35 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m5: runs its stage */
 void mixed_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m5(in, out, packed, in);
+    Pw_m5_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer m5: the entry point with the arguments of every sg_layer's run */
 static void Run_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m6": dwdeconv --------------------------------------
  * input 8x7x24 -> output 15x13x24 (NHWC, float32)
@@ -4783,7 +4892,8 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
  */
-static void Up_m6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_m6_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -5046,33 +5156,32 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m6: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m6: runs its stage */
 void mixed_m6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_m6(in, out, packed);
+    Up_m6_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m6: the entry point with the arguments of every sg_layer's run */
 static void Run_m6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m7": separable --------------------------------------
  * input 15x13x24 -> output 15x13x16 (NHWC, float32)
@@ -5102,7 +5211,8 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [16][3], pw_b [16]
  */
-static void Dw_m7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -5148,7 +5258,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 312 * vy + 24 * vx + 4 * ct;
@@ -5393,7 +5504,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 312 * vy + 24 * vx + 4 * ct;
@@ -5683,7 +5795,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 13..14 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 13; vy < 15; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 6; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 312 * vy + 24 * vx + 4 * ct;
@@ -5877,8 +5990,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m7, stage 2 (projection 24 -> 16, 195 pixels): tile 12x2, 12 pixels x 2 channels (scalar code) */
+static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         for (int p = 0; p < 192; p += 12) {
@@ -5913,7 +6026,7 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
                     vacc11[j] = vw[j];
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 24 + s];
                     const float vi2 = in[ib + 48 + s];
@@ -6017,7 +6130,7 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
                     vacc2[j] = vw[j];
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 24 + s];
                     const float vi2 = in[ib + 48 + s];
@@ -6047,45 +6160,46 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 8 + n * 8;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8 * g + 8 * n + 240;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m7: runs its 2 stages */
 void mixed_m7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m7_S1(in, scratch, packed);
-    Pw_m7_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_m7_S1_4c8p(in, scratch, packed);
+    Pw_m7_S2_12x2(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m7: the entry point with the arguments of every sg_layer's run */
 static void Run_m7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m8": separable --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -6119,11 +6233,13 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m8_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6155,8 +6271,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 36 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -6330,7 +6448,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6403,7 +6522,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 x cols 1..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 36 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -6668,7 +6788,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6700,8 +6821,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 36 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -6875,7 +6998,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         {
             const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6908,8 +7032,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m8, stage 2 (projection 16 -> 16, 195 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_m8_S2_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 192; p += 4) {
         {
@@ -7156,43 +7280,45 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 256 + n * 256;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 256 * g + 256 * n + 144;
+            const int o0 = 16 * g + 16 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void mixed_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 144, in);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_4c8p(in, scratch, packed);
+    Pw_m8_S2_4x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m9": pwconv --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -7213,7 +7339,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_m9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer m9, stage 1 (projection 16 -> 16, 195 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_m9_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 192; p += 4) {
         {
@@ -7488,34 +7615,35 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m9: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m9: runs its stage */
 void mixed_m9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m9(in, out, packed, skip);
+    Pw_m9_4x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer m9: the entry point with the arguments of every sg_layer's run */
 static void Run_m9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mixed_m9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m10": dwconv --------------------------------------
  * input 15x13x16 -> output 13x9x16 (NHWC, float32)
@@ -7536,12 +7664,14 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][16], dw_b [16]
  */
-static void Dw_m10(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m10_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 64 * ct;
                 const int ib = 208 * vy + 16 * vx + 4 * ct;
@@ -7829,33 +7959,32 @@ static void Dw_m10(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m10: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m10: runs its stage */
 void mixed_m10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m10(in, out, packed);
+    Dw_m10_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m10: the entry point with the arguments of every sg_layer's run */
 static void Run_m10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m11": dwconv --------------------------------------
  * input 13x9x16 -> output 5x3x16 (NHWC, float32)
@@ -7876,11 +8005,13 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][16], dw_b [16]
  */
-static void Dw_m11(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m11_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -7976,7 +8107,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8104,7 +8236,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8724,7 +8857,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8820,7 +8954,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -8948,7 +9083,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 2: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9045,33 +9181,32 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m11: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m11: runs its stage */
 void mixed_m11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m11(in, out, packed);
+    Dw_m11_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m11: the entry point with the arguments of every sg_layer's run */
 static void Run_m11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m12": bottleneck --------------------------------------
  * input 5x3x16 -> output 5x3x16 (NHWC, float32)
@@ -9116,11 +9251,13 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *   up_w [3][3][16], up_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9174,7 +9311,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9228,7 +9366,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9282,7 +9421,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9360,7 +9500,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9438,7 +9579,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 0..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9516,7 +9658,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9570,7 +9713,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1: kernel rows 0..2, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9624,7 +9768,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9679,10 +9824,11 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_m12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m12, stage 2 (projection 16 -> 16, 9 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_m12_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 128 * n;
             const int ib = 16 * p;
@@ -9841,8 +9987,8 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_m12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_m12_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
@@ -10033,53 +10179,54 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer m12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 100;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 100 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 400 + g * 256 + n * 128;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 256 * g + 128 * n + 400;
+            const int o0 = 16 * g + 8 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 656 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct + 656;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m12: runs its 3 stages */
 void mixed_m12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m12_S1(in, scratch, packed);
-    Pw_m12_S2(scratch, scratch + 144, packed + 400);
-    Up_m12_S3(scratch + 144, out, packed + 656);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 400,   /* stage 2's packed weights */
+        S3_W = 656,   /* stage 3's packed weights */
+    };
+    Dw_m12_S1_4c8p(in, scratch, packed);
+    Pw_m12_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m12_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer m12: the entry point with the arguments of every sg_layer's run */
 static void Run_m12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m13": pwconv --------------------------------------
  * input 5x3x16 -> output 5x3x65 (NHWC, float32)
@@ -10100,9 +10247,11 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
  */
-static void Pw_m13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m13, stage 1 (projection 16 -> 65, 15 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_m13_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 8; ++n) {
             const float *restrict vw = w + 136 * n;
             const int ib = 16 * p;
@@ -10260,7 +10409,8 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -10271,7 +10421,7 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -10280,7 +10430,8 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 const float vi5 = in[ib + 80 + s];
                 const float vi6 = in[ib + 96 + s];
                 const float vi7 = in[ib + 112 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -10291,42 +10442,50 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 260 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 325 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 390 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 455 + j] = v;
@@ -10473,7 +10632,8 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
             float vacc4[1];
             float vacc5[1];
             float vacc6[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -10483,7 +10643,7 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 vacc6[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -10491,7 +10651,8 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 const float vi4 = in[ib + 64 + s];
                 const float vi5 = in[ib + 80 + s];
                 const float vi6 = in[ib + 96 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -10501,37 +10662,44 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                     vacc6[j] += vi6 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 260 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 325 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 390 + j] = v;
@@ -10540,46 +10708,47 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m13: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1105 + n * 136;
-            const int o0 = g * 65 + 0 + n * 8;
+            float *restrict d = packed + 1105 * g + 136 * n;
+            const int o0 = 65 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1088 + g * 1105 + n * 17;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1105 * g + 17 * n + 1088;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m13: runs its stage */
 void mixed_m13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m13(in, out, packed);
+    Pw_m13_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m13: the entry point with the arguments of every sg_layer's run */
 static void Run_m13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m13(in, out, packed, scratch);
 }
-
 
 const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
     {
@@ -10790,4 +10959,3 @@ const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
         .pack = mixed_m13_pack, .run = Run_m13
     },
 };
-

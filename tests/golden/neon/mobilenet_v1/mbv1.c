@@ -43,11 +43,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -80,8 +82,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -316,8 +319,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -352,12 +356,13 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -412,7 +417,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -932,7 +938,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -988,12 +995,13 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1026,8 +1034,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -1262,8 +1271,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1298,8 +1308,8 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 112 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_b1_P112_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 108; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -1515,8 +1525,8 @@ static void Pw_b1_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P224(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 224 pixels), band of 2 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_b1_P224_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 8) {
         for (int n = 0; n < 8; ++n) {
@@ -1683,51 +1693,53 @@ static void Pw_b1_P224(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 320 + g * 2112 + n * 264;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 2112 * g + 264 * n + 320;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 2 stages in bands */
 void mbv1_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_R1N1(in, scratch, packed, 0);
-    Pw_b1_P112(scratch, out, packed + 320);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_b1_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_b1_P112_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_b1_R2N2(in, scratch, packed, y);
-        Pw_b1_P224(scratch, out + y * 7168, packed + 320);
+        Dw_b1_R2N2_4c8p2r(in, scratch, packed, y);
+        Pw_b1_P224_8x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b1_R3N1(in, scratch, packed, 111);
-    Pw_b1_P112(scratch, out + 795648, packed + 320);
+    Dw_b1_R3N1_4c8p(in, scratch, packed, 111);
+    Pw_b1_P112_6x8(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "b2": separable --------------------------------------
  * input 112x112x64 -> output 56x56x128 (NHWC, float32)
@@ -1765,7 +1777,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -2320,7 +2333,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -2686,7 +2700,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         {
             const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
@@ -2728,7 +2743,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -2977,7 +2993,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
@@ -3012,8 +3029,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b2, stage 2 (projection 64 -> 128, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2304; pb += 768) {
         for (int n = 0; n < 16; ++n) {
@@ -3354,45 +3371,46 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 520;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 8320 * g + 520 * n + 640;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void mbv1_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_4c8p2r(in, scratch, packed);
+    Pw_b2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "b3": separable --------------------------------------
  * input 56x56x128 -> output 56x56x128 (NHWC, float32)
@@ -3430,11 +3448,13 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -3468,7 +3488,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -3704,7 +3725,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 32; ++ct) {
@@ -4368,7 +4390,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
@@ -4402,7 +4425,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -4638,7 +4662,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 32; ++ct) {
@@ -4673,8 +4698,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 2 (projection 128 -> 128, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 2688; pb += 384) {
         for (int n = 0; n < 16; ++n) {
@@ -5015,45 +5040,46 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 1032;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 16512 * g + 1032 * n + 1280;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 2 stages */
 void mbv1_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b3_S1_4c8p2r(in, scratch, packed);
+    Pw_b3_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": separable --------------------------------------
  * input 56x56x128 -> output 28x28x256 (NHWC, float32)
@@ -5090,7 +5116,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b4_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -5517,7 +5544,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -5819,7 +5847,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         {
             const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
@@ -5861,7 +5890,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 32; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -6058,7 +6088,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
@@ -6093,8 +6124,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b4, stage 2 (projection 128 -> 256, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b4_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 32; ++n) {
         for (int p = 0; p < 384; p += 6) {
@@ -6433,45 +6464,46 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 1032;
-            const int o0 = g * 256 + 0 + n * 8;
+            float *restrict d = packed + 33024 * g + 1032 * n + 1280;
+            const int o0 = 256 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void mbv1_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_4c8p2r(in, scratch, packed);
+    Pw_b4_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b5": separable --------------------------------------
  * input 28x28x256 -> output 28x28x256 (NHWC, float32)
@@ -6509,11 +6541,13 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][256], pw_b [256]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b5_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -6547,7 +6581,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -6731,7 +6766,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 64; ++ct) {
@@ -7267,7 +7303,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
@@ -7301,7 +7338,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -7485,7 +7523,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 64; ++ct) {
@@ -7520,8 +7559,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b5, stage 2 (projection 256 -> 256, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b5_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 576; pb += 192) {
         for (int n = 0; n < 32; ++n) {
@@ -7862,45 +7901,46 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 2056;
-            const int o0 = g * 256 + 0 + n * 8;
+            float *restrict d = packed + 65792 * g + 2056 * n + 2560;
+            const int o0 = 256 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void mbv1_b5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed);
-    Pw_b5_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_4c8p2r(in, scratch, packed);
+    Pw_b5_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b6": separable --------------------------------------
  * input 28x28x256 -> output 14x14x512 (NHWC, float32)
@@ -7937,12 +7977,14 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [512][256], pw_b [512]
  */
-static void Dw_b6_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b6_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 14336 * vy + 512 * vx + 4 * ct;
@@ -8428,8 +8470,10 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 14336 * vy + 512 * vx + 4 * ct;
@@ -8762,7 +8806,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
@@ -8804,8 +8849,10 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 14336 * vy + 512 * vx + 4 * ct;
@@ -9027,7 +9074,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
@@ -9062,8 +9110,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b6_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b6, stage 2 (projection 256 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b6_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -9277,45 +9325,46 @@ static void Pw_b6_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b6: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 2560 + g * 131584 + n * 2056;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 131584 * g + 2056 * n + 2560;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b6: runs its 2 stages */
 void mbv1_b6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b6_S1(in, scratch, packed);
-    Pw_b6_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b6_S1_4c8p2r(in, scratch, packed);
+    Pw_b6_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b6: the entry point with the arguments of every sg_layer's run */
 static void Run_b6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b7": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -9352,12 +9401,14 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b7_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -9391,8 +9442,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -9601,7 +9654,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -9691,7 +9745,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -10201,7 +10256,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -10235,8 +10291,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -10445,7 +10503,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -10481,8 +10540,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b7, stage 2 (projection 512 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b7_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 96; p += 6) {
@@ -10821,45 +10880,46 @@ static void Pw_b7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 4104;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b7: runs its 2 stages */
 void mbv1_b7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b7_S1(in, scratch, packed);
-    Pw_b7_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b7_S1_4c8p2r(in, scratch, packed);
+    Pw_b7_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b7: the entry point with the arguments of every sg_layer's run */
 static void Run_b7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b8": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -10896,12 +10956,14 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b8_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -10935,8 +10997,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -11145,7 +11209,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -11235,7 +11300,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -11745,7 +11811,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -11779,8 +11846,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -11989,7 +12058,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12025,8 +12095,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b8, stage 2 (projection 512 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b8_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 96; p += 6) {
@@ -12365,45 +12435,46 @@ static void Pw_b8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 4104;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b8: runs its 2 stages */
 void mbv1_b8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b8_S1(in, scratch, packed);
-    Pw_b8_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b8_S1_4c8p2r(in, scratch, packed);
+    Pw_b8_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b8: the entry point with the arguments of every sg_layer's run */
 static void Run_b8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b9": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -12440,12 +12511,14 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b9_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12479,8 +12552,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -12689,7 +12764,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12779,7 +12855,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -13289,7 +13366,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13323,8 +13401,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -13533,7 +13613,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13569,8 +13650,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b9_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b9, stage 2 (projection 512 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b9_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 96; p += 6) {
@@ -13909,45 +13990,46 @@ static void Pw_b9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 4104;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b9: runs its 2 stages */
 void mbv1_b9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b9_S1(in, scratch, packed);
-    Pw_b9_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b9_S1_4c8p2r(in, scratch, packed);
+    Pw_b9_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b9: the entry point with the arguments of every sg_layer's run */
 static void Run_b9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "b10": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -13984,12 +14066,14 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b10_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -14023,8 +14107,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -14233,7 +14319,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -14323,7 +14410,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -14833,7 +14921,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -14867,8 +14956,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -15077,7 +15168,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15113,8 +15205,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b10, stage 2 (projection 512 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b10_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 96; p += 6) {
@@ -15453,45 +15545,46 @@ static void Pw_b10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 4104;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b10: runs its 2 stages */
 void mbv1_b10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b10_S1(in, scratch, packed);
-    Pw_b10_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b10_S1_4c8p2r(in, scratch, packed);
+    Pw_b10_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b10: the entry point with the arguments of every sg_layer's run */
 static void Run_b10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "b11": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -15528,12 +15621,14 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b11_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b11_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15567,8 +15662,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -15777,7 +15874,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15867,7 +15965,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -16377,7 +16476,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -16411,8 +16511,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 7168 * vy + 512 * vx + 4 * ct;
@@ -16621,7 +16723,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -16657,8 +16760,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b11_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b11, stage 2 (projection 512 -> 512, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_b11_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 64; ++n) {
         for (int p = 0; p < 96; p += 6) {
@@ -16997,45 +17100,46 @@ static void Pw_b11_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b11: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 4104;
-            const int o0 = g * 512 + 0 + n * 8;
+            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
+            const int o0 = 512 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b11: runs its 2 stages */
 void mbv1_b11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b11_S1(in, scratch, packed);
-    Pw_b11_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b11_S1_4c8p2r(in, scratch, packed);
+    Pw_b11_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b11: the entry point with the arguments of every sg_layer's run */
 static void Run_b11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "b12": separable --------------------------------------
  * input 14x14x512 -> output 7x7x1024 (NHWC, float32)
@@ -17070,7 +17174,8 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [1024][512], pw_b [1024]
  */
-static void Dw_b12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
@@ -17251,7 +17356,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17358,7 +17464,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17394,8 +17501,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b12, stage 2 (projection 512 -> 1024, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b12_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 128; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -17590,45 +17697,46 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 525312 + n * 4104;
-            const int o0 = g * 1024 + 0 + n * 8;
+            float *restrict d = packed + 525312 * g + 4104 * n + 5120;
+            const int o0 = 1024 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b12: runs its 2 stages */
 void mbv1_b12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b12_S1(in, scratch, packed);
-    Pw_b12_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b12_S1_4c8p(in, scratch, packed);
+    Pw_b12_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b12: the entry point with the arguments of every sg_layer's run */
 static void Run_b12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b13": separable --------------------------------------
  * input 7x7x1024 -> output 7x7x1024 (NHWC, float32)
@@ -17665,12 +17773,14 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [1024][1024], pw_b [1024]
  */
-static void Dw_b13_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_b13_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -17704,7 +17814,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -17798,7 +17909,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -17886,7 +17998,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18125,7 +18238,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18297,7 +18411,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18339,7 +18454,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18373,7 +18489,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18467,7 +18584,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -18503,8 +18621,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b13_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b13, stage 2 (projection 1024 -> 1024, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b13_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 128; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -18699,45 +18817,46 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b13: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 256; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 10240 + g * 1049600 + n * 8200;
-            const int o0 = g * 1024 + 0 + n * 8;
+            float *restrict d = packed + 1049600 * g + 8200 * n + 10240;
+            const int o0 = 1024 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b13: runs its 2 stages */
 void mbv1_b13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b13_S1(in, scratch, packed);
-    Pw_b13_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_b13_S1_4c8p2r(in, scratch, packed);
+    Pw_b13_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b13: the entry point with the arguments of every sg_layer's run */
 static void Run_b13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b13(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
     {
@@ -18936,4 +19055,3 @@ const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
         .pack = mbv1_b13_pack, .run = Run_b13
     },
 };
-

@@ -43,11 +43,13 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [16][32], pw_b [16]
  */
-static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s1_1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -80,8 +82,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -316,8 +319,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -352,12 +356,13 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s1_1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -412,7 +417,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 1..110: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -932,7 +938,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 2; vy += 2) {
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -988,12 +995,13 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s1_1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1026,8 +1034,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 105; vx += 8) {
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -1262,8 +1271,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
         {
             const int vx = 111;
             for (int ct = 0; ct < 8; ++ct) {
@@ -1298,8 +1308,8 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 112 pixels), band of 1 row: tile 6x8, 6 pixels x 8 channels */
+static void Pw_s1_1_P112_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 108; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -1475,8 +1485,8 @@ static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 224 pixels), band of 2 rows: tile 8x8, 8 pixels x 8 channels */
+static void Pw_s1_1_P224_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -1611,51 +1621,53 @@ static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s1_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s1_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 320 + g * 528 + n * 264;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 528 * g + 264 * n + 320;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1_1: runs its 2 stages in bands */
 void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_1_R1N1(in, scratch, packed, 0);
-    Pw_s1_1_P112(scratch, out, packed + 320);
+    enum {
+        OUT_ROW = 1792,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_s1_1_R1N1_4c8p(in, scratch, packed, 0);
+    Pw_s1_1_P112_6x8(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_s1_1_R2N2(in, scratch, packed, y);
-        Pw_s1_1_P224(scratch, out + y * 1792, packed + 320);
+        Dw_s1_1_R2N2_4c8p2r(in, scratch, packed, y);
+        Pw_s1_1_P224_8x8(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s1_1_R3N1(in, scratch, packed, 111);
-    Pw_s1_1_P112(scratch, out + 198912, packed + 320);
+    Dw_s1_1_R3N1_4c8p(in, scratch, packed, 111);
+    Pw_s1_1_P112_6x8(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "e2_1": pwconv --------------------------------------
  * input 112x112x16 -> output 112x112x96 (NHWC, float32)
@@ -1676,7 +1688,8 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_e2_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_1, stage 1 (projection 16 -> 96, 12544 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e2_1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12540; p += 6) {
         for (int n = 0; n < 12; ++n) {
@@ -1892,35 +1905,35 @@ static void Pw_e2_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 136;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 1632 * g + 136 * n;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_1: runs its stage */
 void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_1(in, out, packed);
+    Pw_e2_1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2_1": separable --------------------------------------
  * input 112x112x96 -> output 56x56x24 (NHWC, float32)
@@ -1957,7 +1970,8 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [24][96], pw_b [24]
  */
-static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s2_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -2512,7 +2526,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -2878,7 +2893,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 54; vy < 55; ++vy) {
+    {
+        const int vy = 54;
         {
             const int vx = 55;
             for (int ct = 0; ct < 24; ++ct) {
@@ -2920,7 +2936,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 0; vx < 48; vx += 8) {
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -3169,7 +3186,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 24; ++ct) {
@@ -3204,8 +3222,8 @@ static void Dw_s2_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2_1, stage 2 (projection 96 -> 24, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s2_1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -3381,45 +3399,46 @@ static void Pw_s2_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s2_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 960 + g * 2328 + n * 776;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 2328 * g + 776 * n + 960;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_1: runs its 2 stages */
 void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_1_S1(in, scratch, packed);
-    Pw_s2_1_S2(scratch, out, packed + 960);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_s2_1_S1_4c8p2r(in, scratch, packed);
+    Pw_s2_1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "e2_2": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -3440,7 +3459,8 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e2_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e2_2, stage 1 (projection 24 -> 144, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e2_2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 18; ++n) {
@@ -3656,35 +3676,35 @@ static void Pw_e2_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 200;
-            const int o0 = g * 144 + 0 + n * 8;
+            float *restrict d = packed + 3600 * g + 200 * n;
+            const int o0 = 144 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_2: runs its stage */
 void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_2(in, out, packed);
+    Pw_e2_2_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2_2": separable --------------------------------------
  * input 56x56x144 -> output 56x56x24 (NHWC, float32)
@@ -3721,11 +3741,13 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s2_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 36; ++ct) {
@@ -3759,7 +3781,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 36; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -3995,7 +4018,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 55;
             for (int ct = 0; ct < 36; ++ct) {
@@ -4659,7 +4683,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 0;
             for (int ct = 0; ct < 36; ++ct) {
@@ -4693,7 +4718,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         for (int vx = 1; vx < 49; vx += 8) {
             for (int ct = 0; ct < 36; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -4929,7 +4955,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 55 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = 55; vy < 56; ++vy) {
+    {
+        const int vy = 55;
         {
             const int vx = 55;
             for (int ct = 0; ct < 36; ++ct) {
@@ -4964,8 +4991,8 @@ static void Dw_s2_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s2_2, stage 2 (projection 144 -> 24, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s2_2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 3; ++n) {
@@ -5161,44 +5188,45 @@ static void Pw_s2_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s2_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 1160;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 3480 * g + 1160 * n + 1440;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_2: runs its 2 stages */
 void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_2_S1(in, scratch, packed);
-    Pw_s2_2_S2(scratch, out, packed + 1440, skip);
+    enum {
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s2_2_S1_4c8p2r(in, scratch, packed);
+    Pw_s2_2_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s2_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "e3_1": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -5219,7 +5247,8 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e3_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_1, stage 1 (projection 24 -> 144, 3136 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e3_1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3132; p += 6) {
         for (int n = 0; n < 18; ++n) {
@@ -5435,35 +5464,35 @@ static void Pw_e3_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 200;
-            const int o0 = g * 144 + 0 + n * 8;
+            float *restrict d = packed + 3600 * g + 200 * n;
+            const int o0 = 144 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_1: runs its stage */
 void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_1(in, out, packed);
+    Pw_e3_1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3_1": separable --------------------------------------
  * input 56x56x144 -> output 28x28x32 (NHWC, float32)
@@ -5499,7 +5528,8 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [32][144], pw_b [32]
  */
-static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s3_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -5926,7 +5956,8 @@ static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 36; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -6228,7 +6259,8 @@ static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 26; vy < 27; ++vy) {
+    {
+        const int vy = 26;
         {
             const int vx = 27;
             for (int ct = 0; ct < 36; ++ct) {
@@ -6270,7 +6302,8 @@ static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 0; vx < 24; vx += 8) {
             for (int ct = 0; ct < 36; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -6467,7 +6500,8 @@ static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 36; ++ct) {
@@ -6502,8 +6536,8 @@ static void Dw_s3_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s3_1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 780; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -6679,45 +6713,46 @@ static void Pw_s3_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 36; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1440 + g * 4640 + n * 1160;
-            const int o0 = g * 32 + 0 + n * 8;
+            float *restrict d = packed + 4640 * g + 1160 * n + 1440;
+            const int o0 = 32 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_1: runs its 2 stages */
 void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_1_S1(in, scratch, packed);
-    Pw_s3_1_S2(scratch, out, packed + 1440);
+    enum {
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s3_1_S1_4c8p2r(in, scratch, packed);
+    Pw_s3_1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "e3_2": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -6739,7 +6774,8 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_2, stage 1 (projection 32 -> 192, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e3_2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         for (int p = 0; p < 780; p += 6) {
@@ -6953,35 +6989,35 @@ static void Pw_e3_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 264;
-            const int o0 = g * 192 + 0 + n * 8;
+            float *restrict d = packed + 6336 * g + 264 * n;
+            const int o0 = 192 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_2: runs its stage */
 void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_2(in, out, packed);
+    Pw_e3_2_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s3_2": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -7019,11 +7055,13 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s3_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
@@ -7057,7 +7095,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -7241,7 +7280,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 48; ++ct) {
@@ -7777,7 +7817,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
@@ -7811,7 +7852,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -7995,7 +8037,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 48; ++ct) {
@@ -8030,8 +8073,8 @@ static void Dw_s3_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_2, stage 2 (projection 192 -> 32, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s3_2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         for (int n = 0; n < 4; ++n) {
@@ -8340,44 +8383,45 @@ static void Pw_s3_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 1544;
-            const int o0 = g * 32 + 0 + n * 8;
+            float *restrict d = packed + 6176 * g + 1544 * n + 1920;
+            const int o0 = 32 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_2: runs its 2 stages */
 void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_2_S1(in, scratch, packed);
-    Pw_s3_2_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_2_S1_4c8p2r(in, scratch, packed);
+    Pw_s3_2_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "e3_3": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -8399,7 +8443,8 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e3_3, stage 1 (projection 32 -> 192, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e3_3_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         for (int p = 0; p < 780; p += 6) {
@@ -8613,35 +8658,35 @@ static void Pw_e3_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 264;
-            const int o0 = g * 192 + 0 + n * 8;
+            float *restrict d = packed + 6336 * g + 264 * n;
+            const int o0 = 192 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_3: runs its stage */
 void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_3(in, out, packed);
+    Pw_e3_3_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3_3": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -8679,11 +8724,13 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s3_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
@@ -8717,7 +8764,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -8901,7 +8949,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 48; ++ct) {
@@ -9437,7 +9486,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
@@ -9471,7 +9521,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -9655,7 +9706,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 48; ++ct) {
@@ -9690,8 +9742,8 @@ static void Dw_s3_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s3_3, stage 2 (projection 192 -> 32, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s3_3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int pb = 0; pb < 504; pb += 252) {
         for (int n = 0; n < 4; ++n) {
@@ -10000,44 +10052,45 @@ static void Pw_s3_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s3_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 1544;
-            const int o0 = g * 32 + 0 + n * 8;
+            float *restrict d = packed + 6176 * g + 1544 * n + 1920;
+            const int o0 = 32 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_3: runs its 2 stages */
 void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_3_S1(in, scratch, packed);
-    Pw_s3_3_S2(scratch, out, packed + 1920, skip);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_3_S1_4c8p2r(in, scratch, packed);
+    Pw_s3_3_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "e4_1": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -10059,7 +10112,8 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e4_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_1, stage 1 (projection 32 -> 192, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e4_1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         for (int p = 0; p < 780; p += 6) {
@@ -10273,35 +10327,35 @@ static void Pw_e4_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 264;
-            const int o0 = g * 192 + 0 + n * 8;
+            float *restrict d = packed + 6336 * g + 264 * n;
+            const int o0 = 192 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_1: runs its stage */
 void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_1(in, out, packed);
+    Pw_e4_1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s4_1": separable --------------------------------------
  * input 28x28x192 -> output 14x14x64 (NHWC, float32)
@@ -10338,12 +10392,14 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [64][192], pw_b [64]
  */
-static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s4_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 10752 * vy + 384 * vx + 4 * ct;
@@ -10829,8 +10885,10 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 10752 * vy + 384 * vx + 4 * ct;
@@ -11163,7 +11221,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         {
             const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
@@ -11205,8 +11264,10 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 10752 * vy + 384 * vx + 4 * ct;
@@ -11428,7 +11489,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
@@ -11463,8 +11525,8 @@ static void Dw_s4_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s4_1, stage 2 (projection 192 -> 64, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s4_1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -11638,45 +11700,46 @@ static void Pw_s4_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1920 + g * 12352 + n * 1544;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 12352 * g + 1544 * n + 1920;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_1: runs its 2 stages */
 void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_1_S1(in, scratch, packed);
-    Pw_s4_1_S2(scratch, out, packed + 1920);
+    enum {
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s4_1_S1_4c8p2r(in, scratch, packed);
+    Pw_s4_1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "e4_2": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -11698,7 +11761,8 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_2, stage 1 (projection 64 -> 384, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e4_2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 48; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -11912,35 +11976,35 @@ static void Pw_e4_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 520;
-            const int o0 = g * 384 + 0 + n * 8;
+            float *restrict d = packed + 24960 * g + 520 * n;
+            const int o0 = 384 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_2: runs its stage */
 void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_2(in, out, packed);
+    Pw_e4_2_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "s4_2": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -11977,12 +12041,14 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s4_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12016,8 +12082,10 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -12226,7 +12294,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12316,7 +12385,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -12826,7 +12896,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -12860,8 +12931,10 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -13070,7 +13143,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13106,8 +13180,8 @@ static void Dw_s4_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_2, stage 2 (projection 384 -> 64, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s4_2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -13301,44 +13375,45 @@ static void Pw_s4_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 96; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 3080;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_2: runs its 2 stages */
 void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_2_S1(in, scratch, packed);
-    Pw_s4_2_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_2_S1_4c8p2r(in, scratch, packed);
+    Pw_s4_2_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "e4_3": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -13360,7 +13435,8 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_3, stage 1 (projection 64 -> 384, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e4_3_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 48; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -13574,35 +13650,35 @@ static void Pw_e4_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 520;
-            const int o0 = g * 384 + 0 + n * 8;
+            float *restrict d = packed + 24960 * g + 520 * n;
+            const int o0 = 384 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_3: runs its stage */
 void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_3(in, out, packed);
+    Pw_e4_3_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "s4_3": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -13639,12 +13715,14 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s4_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13678,8 +13756,10 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -13888,7 +13968,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -13978,7 +14059,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -14488,7 +14570,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -14522,8 +14605,10 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -14732,7 +14817,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -14768,8 +14854,8 @@ static void Dw_s4_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_3, stage 2 (projection 384 -> 64, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s4_3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -14963,44 +15049,45 @@ static void Pw_s4_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 96; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 3080;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_3: runs its 2 stages */
 void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_3_S1(in, scratch, packed);
-    Pw_s4_3_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_3_S1_4c8p2r(in, scratch, packed);
+    Pw_s4_3_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "e4_4": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -15022,7 +15109,8 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e4_4, stage 1 (projection 64 -> 384, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e4_4_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 48; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -15236,35 +15324,35 @@ static void Pw_e4_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 520;
-            const int o0 = g * 384 + 0 + n * 8;
+            float *restrict d = packed + 24960 * g + 520 * n;
+            const int o0 = 384 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_4: runs its stage */
 void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_4(in, out, packed);
+    Pw_e4_4_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "s4_4": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -15301,12 +15389,14 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s4_4_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15340,8 +15430,10 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -15550,7 +15642,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -15640,7 +15733,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -16150,7 +16244,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -16184,8 +16279,10 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -16394,7 +16491,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -16430,8 +16528,8 @@ static void Dw_s4_4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s4_4, stage 2 (projection 384 -> 64, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s4_4_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 8; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -16625,44 +16723,45 @@ static void Pw_s4_4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s4_4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 96; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 3080;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_4: runs its 2 stages */
 void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_4_S1(in, scratch, packed);
-    Pw_s4_4_S2(scratch, out, packed + 3840, skip);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_4_S1_4c8p2r(in, scratch, packed);
+    Pw_s4_4_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "e5_1": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -16684,7 +16783,8 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e5_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_1, stage 1 (projection 64 -> 384, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e5_1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 48; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -16898,35 +16998,35 @@ static void Pw_e5_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 520;
-            const int o0 = g * 384 + 0 + n * 8;
+            float *restrict d = packed + 24960 * g + 520 * n;
+            const int o0 = 384 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_1: runs its stage */
 void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_1(in, out, packed);
+    Pw_e5_1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "s5_1": separable --------------------------------------
  * input 14x14x384 -> output 14x14x96 (NHWC, float32)
@@ -16963,12 +17063,14 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [96][384], pw_b [96]
  */
-static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s5_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17002,8 +17104,10 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -17212,7 +17316,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17302,7 +17407,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -17812,7 +17918,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -17846,8 +17953,10 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 32; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 384 * vx + 4 * ct;
@@ -18056,7 +18165,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 32; ++ct) {
@@ -18092,8 +18202,8 @@ static void Dw_s5_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s5_1, stage 2 (projection 384 -> 96, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s5_1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -18267,45 +18377,46 @@ static void Pw_s5_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 96; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 3840 + g * 36960 + n * 3080;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 36960 * g + 3080 * n + 3840;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_1: runs its 2 stages */
 void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_1_S1(in, scratch, packed);
-    Pw_s5_1_S2(scratch, out, packed + 3840);
+    enum {
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s5_1_S1_4c8p2r(in, scratch, packed);
+    Pw_s5_1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "e5_2": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -18327,7 +18438,8 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_2, stage 1 (projection 96 -> 576, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e5_2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 72; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -18541,35 +18653,35 @@ static void Pw_e5_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 776;
-            const int o0 = g * 576 + 0 + n * 8;
+            float *restrict d = packed + 55872 * g + 776 * n;
+            const int o0 = 576 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_2: runs its stage */
 void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_2(in, out, packed);
+    Pw_e5_2_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "s5_2": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -18606,12 +18718,14 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s5_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -18645,8 +18759,10 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -18855,7 +18971,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -18945,7 +19062,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -19455,7 +19573,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -19489,8 +19608,10 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -19699,7 +19820,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -19735,8 +19857,8 @@ static void Dw_s5_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_2, stage 2 (projection 576 -> 96, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s5_2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 12; ++n) {
         for (int p = 0; p < 84; p += 6) {
@@ -20043,44 +20165,45 @@ static void Pw_s5_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 144; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 4616;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 55392 * g + 4616 * n + 5760;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_2: runs its 2 stages */
 void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_2_S1(in, scratch, packed);
-    Pw_s5_2_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_2_S1_4c8p2r(in, scratch, packed);
+    Pw_s5_2_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "e5_3": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -20102,7 +20225,8 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e5_3, stage 1 (projection 96 -> 576, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e5_3_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 72; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -20316,35 +20440,35 @@ static void Pw_e5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 776;
-            const int o0 = g * 576 + 0 + n * 8;
+            float *restrict d = packed + 55872 * g + 776 * n;
+            const int o0 = 576 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_3: runs its stage */
 void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_3(in, out, packed);
+    Pw_e5_3_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "s5_3": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -20381,12 +20505,14 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s5_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -20420,8 +20546,10 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -20630,7 +20758,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -20720,7 +20849,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 1; vy < 13; vy += 2) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -21230,7 +21360,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -21264,8 +21395,10 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 36; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 8064 * vy + 576 * vx + 4 * ct;
@@ -21474,7 +21607,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -21510,8 +21644,8 @@ static void Dw_s5_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s5_3, stage 2 (projection 576 -> 96, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s5_3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 12; ++n) {
         for (int p = 0; p < 84; p += 6) {
@@ -21818,44 +21952,45 @@ static void Pw_s5_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s5_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 144; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 4616;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 55392 * g + 4616 * n + 5760;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_3: runs its 2 stages */
 void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_3_S1(in, scratch, packed);
-    Pw_s5_3_S2(scratch, out, packed + 5760, skip);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_3_S1_4c8p2r(in, scratch, packed);
+    Pw_s5_3_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "e6_1": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -21877,7 +22012,8 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e6_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_1, stage 1 (projection 96 -> 576, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_e6_1_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 72; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -22091,35 +22227,35 @@ static void Pw_e6_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 776;
-            const int o0 = g * 576 + 0 + n * 8;
+            float *restrict d = packed + 55872 * g + 776 * n;
+            const int o0 = 576 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_1: runs its stage */
 void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_1(in, out, packed);
+    Pw_e6_1_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "s6_1": separable --------------------------------------
  * input 14x14x576 -> output 7x7x160 (NHWC, float32)
@@ -22154,7 +22290,8 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [160][576], pw_b [160]
  */
-static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s6_1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
@@ -22335,7 +22472,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -22442,7 +22580,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 36; ++ct) {
@@ -22478,8 +22617,8 @@ static void Dw_s6_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s6_1, stage 2 (projection 576 -> 160, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_s6_1_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 20; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -22638,45 +22777,46 @@ static void Pw_s6_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 144; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 5760 + g * 92320 + n * 4616;
-            const int o0 = g * 160 + 0 + n * 8;
+            float *restrict d = packed + 92320 * g + 4616 * n + 5760;
+            const int o0 = 160 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_1: runs its 2 stages */
 void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_1_S1(in, scratch, packed);
-    Pw_s6_1_S2(scratch, out, packed + 5760);
+    enum {
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s6_1_S1_4c8p(in, scratch, packed);
+    Pw_s6_1_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "e6_2": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -22698,7 +22838,8 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_2, stage 1 (projection 160 -> 960, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_e6_2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 120; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -22893,35 +23034,35 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 1288;
-            const int o0 = g * 960 + 0 + n * 8;
+            float *restrict d = packed + 154560 * g + 1288 * n;
+            const int o0 = 960 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_2: runs its stage */
 void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_2(in, out, packed);
+    Pw_e6_2_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "s6_2": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -22958,12 +23099,14 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s6_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -22997,7 +23140,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23091,7 +23235,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23179,7 +23324,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23418,7 +23564,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23590,7 +23737,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23632,7 +23780,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23666,7 +23815,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23760,7 +23910,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -23796,8 +23947,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_2, stage 2 (projection 960 -> 160, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_s6_2_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 20; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -23974,44 +24125,45 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 240; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 7688;
-            const int o0 = g * 160 + 0 + n * 8;
+            float *restrict d = packed + 153760 * g + 7688 * n + 9600;
+            const int o0 = 160 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_2: runs its 2 stages */
 void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_2_S1(in, scratch, packed);
-    Pw_s6_2_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_2_S1_4c8p2r(in, scratch, packed);
+    Pw_s6_2_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "e6_3": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -24033,7 +24185,8 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e6_3, stage 1 (projection 160 -> 960, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_e6_3_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 120; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -24228,35 +24381,35 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 1288;
-            const int o0 = g * 960 + 0 + n * 8;
+            float *restrict d = packed + 154560 * g + 1288 * n;
+            const int o0 = 960 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_3: runs its stage */
 void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_3(in, out, packed);
+    Pw_e6_3_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "s6_3": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -24293,12 +24446,14 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s6_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24332,7 +24487,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24426,7 +24582,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24514,7 +24671,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24753,7 +24911,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24925,7 +25084,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -24967,7 +25127,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25001,7 +25162,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25095,7 +25257,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25131,8 +25294,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer s6_3, stage 2 (projection 960 -> 160, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_s6_3_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int n = 0; n < 20; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -25309,44 +25472,45 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 240; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 7688;
-            const int o0 = g * 160 + 0 + n * 8;
+            float *restrict d = packed + 153760 * g + 7688 * n + 9600;
+            const int o0 = 160 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_3: runs its 2 stages */
 void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_3_S1(in, scratch, packed);
-    Pw_s6_3_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_3_S1_4c8p2r(in, scratch, packed);
+    Pw_s6_3_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "e7_1": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -25368,7 +25532,8 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e7_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer e7_1, stage 1 (projection 160 -> 960, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_e7_1_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 120; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -25563,35 +25728,35 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e7_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 1288;
-            const int o0 = g * 960 + 0 + n * 8;
+            float *restrict d = packed + 154560 * g + 1288 * n;
+            const int o0 = 960 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e7_1: runs its stage */
 void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e7_1(in, out, packed);
+    Pw_e7_1_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "s7_1": separable --------------------------------------
  * input 7x7x960 -> output 7x7x320 (NHWC, float32)
@@ -25628,12 +25793,14 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [320][960], pw_b [320]
  */
-static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_s7_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25667,7 +25834,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25761,7 +25929,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -25849,7 +26018,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26088,7 +26258,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26260,7 +26431,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
                 }
             }
         }
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26302,7 +26474,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26336,7 +26509,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26430,7 +26604,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
             }
         }
         /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 6; vy < 7; ++vy) {
+        {
+            const int vy = 6;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 60; ++ct) {
@@ -26466,8 +26641,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s7_1, stage 2 (projection 960 -> 320, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_s7_1_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 40; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -26626,45 +26801,46 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s7_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s7_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 240; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 9600 + g * 307520 + n * 7688;
-            const int o0 = g * 320 + 0 + n * 8;
+            float *restrict d = packed + 307520 * g + 7688 * n + 9600;
+            const int o0 = 320 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s7_1: runs its 2 stages */
 void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s7_1_S1(in, scratch, packed);
-    Pw_s7_1_S2(scratch, out, packed + 9600);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s7_1_S1_4c8p2r(in, scratch, packed);
+    Pw_s7_1_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "head": pwconv --------------------------------------
  * input 7x7x320 -> output 7x7x1280 (NHWC, float32)
@@ -26686,7 +26862,8 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
  */
-static void Pw_head(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer head, stage 1 (projection 320 -> 1280, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_head_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 160; ++n) {
         for (int p = 0; p < 45; p += 5) {
@@ -26881,35 +27058,35 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer head: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 160; ++n) {
-            float *restrict d = packed + 0 + g * 410880 + n * 2568;
-            const int o0 = g * 1280 + 0 + n * 8;
+            float *restrict d = packed + 410880 * g + 2568 * n;
+            const int o0 = 1280 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 320 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer head: runs its stage */
 void mbv2_head(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_head(in, out, packed);
+    Pw_head_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_head(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
     {
@@ -27423,4 +27600,3 @@ const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
         .pack = mbv2_head_pack, .run = Run_head
     },
 };
-

@@ -23,25 +23,31 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c1_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c1_1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -49,35 +55,37 @@ static void Pw_c1_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_1: runs its stage */
 void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_1(in, out, packed);
+    Pw_c1_1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "c1_8": pwconv --------------------------------------
  * input 1x3x1 -> output 1x3x8 (NHWC, float32)
@@ -98,9 +106,11 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
  */
-static void Pw_c1_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_8, stage 1 (projection 1 -> 8, 3 pixels): tile 3x8, 3 pixels x 8 channels */
+static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 3; p += 3) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
@@ -111,7 +121,8 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
             float32x4_t vacc1x1 = vld1q_f32(vw + 4);
             float32x4_t vacc2x0 = vld1q_f32(vw);
             float32x4_t vacc2x1 = vld1q_f32(vw + 4);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const float32x4_t vk0 = vld1q_f32(vw + 8 * s + 8);
                 const float32x4_t vk1 = vld1q_f32(vw + 8 * s + 12);
                 {
@@ -158,35 +169,37 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_8: runs its stage */
 void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_8(in, out, packed);
+    Pw_c1_8_3x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "c3_4": pwconv --------------------------------------
  * input 7x7x3 -> output 7x7x4 (NHWC, float32)
@@ -207,7 +220,8 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
  */
-static void Pw_c3_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c3_4, stage 1 (projection 3 -> 4, 49 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_c3_4_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 12) {
         {
@@ -348,35 +362,36 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c3_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3_4: runs its stage */
 void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c3_4(in, out, packed);
+    Pw_c3_4_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c3_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "c4_5": pwconv --------------------------------------
  * input 2x2x4 -> output 2x2x5 (NHWC, float32)
@@ -397,9 +412,11 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
  */
-static void Pw_c4_5(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c4_5, stage 1 (projection 4 -> 5, 4 pixels): tile 4x4, 4 pixels x 4 channels */
+static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -452,38 +469,44 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
                 const float vi3 = in[ib + 12 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
@@ -491,46 +514,48 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c4_5: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 20 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 20;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c4_5: runs its stage */
 void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c4_5(in, out, packed);
+    Pw_c4_5_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
 static void Run_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c4_5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "c5_3": pwconv --------------------------------------
  * input 1x5x5 -> output 1x5x3 (NHWC, float32)
@@ -547,9 +572,11 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
  */
-static void Pw_c5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c5_3, stage 1 (projection 5 -> 3, 5 pixels): tile 5x3, 5 pixels x 3 channels (scalar code) */
+static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -567,7 +594,7 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -605,35 +632,36 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 18 + n * 18;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 18 * g + 18 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c5_3: runs its stage */
 void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c5_3(in, out, packed);
+    Pw_c5_3_5x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_c5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "c7_9": pwconv --------------------------------------
  * input 3x3x7 -> output 3x3x9 (NHWC, float32)
@@ -654,9 +682,11 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
  */
-static void Pw_c7_9(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c7_9, stage 1 (projection 7 -> 9, 9 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -750,7 +780,8 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -758,13 +789,14 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
                 const float vi4 = in[ib + 28 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -772,23 +804,28 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 36 + j] = v;
             }
@@ -872,38 +909,44 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -911,46 +954,48 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c7_9: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 64;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 64 * n;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 64 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 64;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c7_9: runs its stage */
 void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c7_9(in, out, packed);
+    Pw_c7_9_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c7_9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "c8_8": pwconv --------------------------------------
  * input 4x4x8 -> output 4x4x8 (NHWC, float32)
@@ -971,7 +1016,8 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_c8_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c8_8, stage 1 (projection 8 -> 8, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c8_8_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         {
@@ -1147,35 +1193,36 @@ static void Pw_c8_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c8_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c8_8: runs its stage */
 void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c8_8(in, out, packed);
+    Pw_c8_8_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c8_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c8_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "c9_7": pwconv --------------------------------------
  * input 3x5x9 -> output 3x5x7 (NHWC, float32)
@@ -1196,9 +1243,11 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
  */
-static void Pw_c9_7(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c9_7, stage 1 (projection 9 -> 7, 15 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 12; p += 12) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 9 * p;
@@ -1346,7 +1395,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -1473,7 +1522,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -1499,46 +1548,48 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c9_7: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 70 + n * 40;
-            const int o0 = g * 7 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 70 * g + 40 * n;
+            const int o0 = 7 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 40 + g * 70 + n * 30;
-            const int o0 = g * 7 + 4 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 70 * g + 30 * n + 40;
+            const int o0 = 7 * g + 3 * n + 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c9_7: runs its stage */
 void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c9_7(in, out, packed);
+    Pw_c9_7_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c9_7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c15_16": pwconv --------------------------------------
  * input 7x2x15 -> output 7x2x16 (NHWC, float32)
@@ -1559,9 +1610,11 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
  */
-static void Pw_c15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c15_16, stage 1 (projection 15 -> 16, 14 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_c15_16_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 128 * n;
             const int ib = 15 * p;
@@ -1795,35 +1848,35 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 256 + n * 128;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 256 * g + 128 * n;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c15_16: runs its stage */
 void pw_dense_c15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c15_16(in, out, packed);
+    Pw_c15_16_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c16_17": pwconv --------------------------------------
  * input 13x1x16 -> output 13x1x17 (NHWC, float32)
@@ -1844,9 +1897,11 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
  */
-static void Pw_c16_17(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_17, stage 1 (projection 16 -> 17, 13 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 136 * n;
             const int ib = 16 * p;
@@ -1988,7 +2043,8 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -1999,7 +2055,7 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -2008,7 +2064,8 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 80 + s];
                 const float vi6 = in[ib + 96 + s];
                 const float vi7 = in[ib + 112 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -2019,35 +2076,43 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 102 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 119 + j] = v;
             }
@@ -2147,7 +2212,8 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -2155,13 +2221,14 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
                 const float vi4 = in[ib + 64 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -2169,23 +2236,28 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
@@ -2193,46 +2265,47 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 289 + n * 136;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 289 * g + 136 * n;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 272;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_17: runs its stage */
 void pw_dense_c16_17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_17(in, out, packed);
+    Pw_c16_17_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c17_15": pwconv --------------------------------------
  * input 1x13x17 -> output 1x13x15 (NHWC, float32)
@@ -2253,7 +2326,8 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
  */
-static void Pw_c17_15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c17_15, stage 1 (projection 17 -> 15, 13 pixels): tile 6x12, 6 pixels x 12 channels */
+static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         {
@@ -2411,7 +2485,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2494,7 +2568,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2508,46 +2582,48 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c17_15: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 270 + n * 216;
-            const int o0 = g * 15 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 270 * g + 216 * n;
+            const int o0 = 15 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[12 + s * 12 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 216 + g * 270 + n * 54;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 270 * g + 54 * n + 216;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_15: runs its stage */
 void pw_dense_c17_15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_15(in, out, packed);
+    Pw_c17_15_6x12(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "c31_33": pwconv --------------------------------------
  * input 9x9x31 -> output 9x9x33 (NHWC, float32)
@@ -2569,7 +2645,8 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
  */
-static void Pw_c31_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c31_33, stage 1 (projection 31 -> 33, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 78; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -2681,7 +2758,8 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -2690,14 +2768,15 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
                 const float vi3 = in[ib + 93 + s];
                 const float vi4 = in[ib + 124 + s];
                 const float vi5 = in[ib + 155 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -2706,27 +2785,33 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 165 + j] = v;
             }
@@ -2794,31 +2879,36 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
@@ -2826,46 +2916,47 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c31_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 256;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 1056 * g + 256 * n;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1024 + g * 1056 + n * 32;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1056 * g + 32 * n + 1024;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 31 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c31_33: runs its stage */
 void pw_dense_c31_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c31_33(in, out, packed);
+    Pw_c31_33_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c31_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "c32_32": pwconv --------------------------------------
  * input 14x2x32 -> output 14x2x32 (NHWC, float32)
@@ -2886,7 +2977,8 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
  */
-static void Pw_c32_32(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c32_32, stage 1 (projection 32 -> 32, 28 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c32_32_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -3062,35 +3154,35 @@ static void Pw_c32_32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c32_32: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 264;
-            const int o0 = g * 32 + 0 + n * 8;
+            float *restrict d = packed + 1056 * g + 264 * n;
+            const int o0 = 32 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c32_32: runs its stage */
 void pw_dense_c32_32(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c32_32(in, out, packed);
+    Pw_c32_32_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
 static void Run_c32_32(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c32_32(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c33_31": pwconv --------------------------------------
  * input 1x29x33 -> output 1x29x31 (NHWC, float32)
@@ -3111,7 +3203,8 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
  */
-static void Pw_c33_31(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c33_31, stage 1 (projection 33 -> 31, 29 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 12) {
         for (int n = 0; n < 7; ++n) {
@@ -3261,7 +3354,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -3410,7 +3503,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -3448,46 +3541,47 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c33_31: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 1054 + n * 136;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 1054 * g + 136 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 952 + g * 1054 + n * 102;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1054 * g + 102 * n + 952;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c33_31: runs its stage */
 void pw_dense_c33_31(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c33_31(in, out, packed);
+    Pw_c33_31_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c33_31(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c48_47": pwconv --------------------------------------
  * input 3x9x48 -> output 3x9x47 (NHWC, float32)
@@ -3509,7 +3603,8 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
  */
-static void Pw_c48_47(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c48_47, stage 1 (projection 48 -> 47, 27 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 12) {
         for (int n = 0; n < 11; ++n) {
@@ -3659,7 +3754,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -3786,7 +3881,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -3812,46 +3907,47 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c48_47: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 11; ++n) {
-            float *restrict d = packed + 0 + g * 2303 + n * 196;
-            const int o0 = g * 47 + 0 + n * 4;
+            float *restrict d = packed + 2303 * g + 196 * n;
+            const int o0 = 47 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2156 + g * 2303 + n * 147;
-            const int o0 = g * 47 + 44 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2303 * g + 147 * n + 2156;
+            const int o0 = 47 * g + 3 * n + 44;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c48_47: runs its stage */
 void pw_dense_c48_47(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c48_47(in, out, packed);
+    Pw_c48_47_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
 static void Run_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c48_47(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c47_49": pwconv --------------------------------------
  * input 5x3x47 -> output 5x3x49 (NHWC, float32)
@@ -3872,9 +3968,11 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
  */
-static void Pw_c47_49(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c47_49, stage 1 (projection 47 -> 49, 15 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 6; ++n) {
             const float *restrict vw = w + 384 * n;
             const int ib = 47 * p;
@@ -4016,7 +4114,8 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4027,7 +4126,7 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
@@ -4036,7 +4135,8 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 235 + s];
                 const float vi6 = in[ib + 282 + s];
                 const float vi7 = in[ib + 329 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4047,35 +4147,43 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 49 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 98 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 147 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 196 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 245 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 294 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 343 + j] = v;
             }
@@ -4207,7 +4315,8 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
             float vacc4[1];
             float vacc5[1];
             float vacc6[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4217,7 +4326,7 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 vacc6[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
@@ -4225,7 +4334,8 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 const float vi4 = in[ib + 188 + s];
                 const float vi5 = in[ib + 235 + s];
                 const float vi6 = in[ib + 282 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4235,31 +4345,38 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                     vacc6[j] += vi6 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 49 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 98 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 147 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 196 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 245 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 294 + j] = v;
             }
@@ -4267,46 +4384,47 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c47_49: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 2352 + n * 384;
-            const int o0 = g * 49 + 0 + n * 8;
+            float *restrict d = packed + 2352 * g + 384 * n;
+            const int o0 = 49 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 47 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2304 + g * 2352 + n * 48;
-            const int o0 = g * 49 + 48 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2352 * g + 48 * n + 2304;
+            const int o0 = 49 * g + n + 48;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 47 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 47 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c47_49: runs its stage */
 void pw_dense_c47_49(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c47_49(in, out, packed);
+    Pw_c47_49_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
 static void Run_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c47_49(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "c64_65": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x65 (NHWC, float32)
@@ -4328,7 +4446,8 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
  */
-static void Pw_c64_65(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c64_65, stage 1 (projection 64 -> 65, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -4440,7 +4559,8 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4449,14 +4569,15 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
                 const float vi4 = in[ib + 256 + s];
                 const float vi5 = in[ib + 320 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4465,27 +4586,33 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 195 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 260 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 325 + j] = v;
             }
@@ -4569,38 +4696,44 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 195 + j] = v;
             }
@@ -4608,46 +4741,47 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c64_65: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 4225 + n * 520;
-            const int o0 = g * 65 + 0 + n * 8;
+            float *restrict d = packed + 4225 * g + 520 * n;
+            const int o0 = 65 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4160 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 4160;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c64_65: runs its stage */
 void pw_dense_c64_65(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c64_65(in, out, packed);
+    Pw_c64_65_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c64_65(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "c65_64": pwconv --------------------------------------
  * input 13x17x65 -> output 13x17x64 (NHWC, float32)
@@ -4668,7 +4802,8 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
  */
-static void Pw_c65_64(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c65_64, stage 1 (projection 65 -> 64, 221 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c65_64_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 216; p += 6) {
         for (int n = 0; n < 8; ++n) {
@@ -4859,35 +4994,35 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c65_64: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 4224 + n * 528;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 4224 * g + 528 * n;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c65_64: runs its stage */
 void pw_dense_c65_64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c65_64(in, out, packed);
+    Pw_c65_64_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c65_64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "c16_96": pwconv --------------------------------------
  * input 7x6x16 -> output 7x6x96 (NHWC, float32)
@@ -4908,7 +5043,8 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_c16_96(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c16_96, stage 1 (projection 16 -> 96, 42 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c16_96_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 42; p += 6) {
         for (int n = 0; n < 12; ++n) {
@@ -5013,35 +5149,35 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_96: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 136;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 1632 * g + 136 * n;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_96: runs its stage */
 void pw_dense_c16_96(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_96(in, out, packed);
+    Pw_c16_96_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_96(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "c96_48": pwconv --------------------------------------
  * input 8x7x96 -> output 8x7x48 (NHWC, float32)
@@ -5062,7 +5198,8 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
  */
-static void Pw_c96_48(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c96_48, stage 1 (projection 96 -> 48, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_c96_48_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 6; ++n) {
@@ -5197,35 +5334,35 @@ static void Pw_c96_48(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c96_48: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 4656 + n * 776;
-            const int o0 = g * 48 + 0 + n * 8;
+            float *restrict d = packed + 4656 * g + 776 * n;
+            const int o0 = 48 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c96_48: runs its stage */
 void pw_dense_c96_48(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c96_48(in, out, packed);
+    Pw_c96_48_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
 static void Run_c96_48(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c96_48(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "c17_1": pwconv --------------------------------------
  * input 15x15x17 -> output 15x15x1 (NHWC, float32)
@@ -5243,7 +5380,8 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
  */
-static void Pw_c17_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c17_1, stage 1 (projection 17 -> 1, 225 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 216; p += 12) {
         {
@@ -5262,7 +5400,8 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5277,7 +5416,7 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -5290,7 +5429,8 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                 const float vi9 = in[ib + 153 + s];
                 const float vi10 = in[ib + 170 + s];
                 const float vi11 = in[ib + 187 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5305,51 +5445,63 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 4 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 6 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 7 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 8 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 11 + j] = v;
             }
@@ -5369,7 +5521,8 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
             float vacc6[1];
             float vacc7[1];
             float vacc8[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5381,7 +5534,7 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                 vacc8[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -5391,7 +5544,8 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                 const float vi6 = in[ib + 102 + s];
                 const float vi7 = in[ib + 119 + s];
                 const float vi8 = in[ib + 136 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5403,39 +5557,48 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
                     vacc8[j] += vi8 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 4 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 6 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 7 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 8 + j] = v;
             }
@@ -5443,35 +5606,36 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c17_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 18 + n * 18;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 18 * g + 18 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_1: runs its stage */
 void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_1(in, out, packed);
+    Pw_c17_1_12x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "c1_33": pwconv --------------------------------------
  * input 16x9x1 -> output 16x9x33 (NHWC, float32)
@@ -5492,7 +5656,8 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
  */
-static void Pw_c1_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1_33, stage 1 (projection 1 -> 33, 144 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c1_33_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 144; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -5511,7 +5676,8 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             float32x4_t vacc4x1 = vld1q_f32(vw + 4);
             float32x4_t vacc5x0 = vld1q_f32(vw);
             float32x4_t vacc5x1 = vld1q_f32(vw + 4);
-            for (int s = 0; s < 1; ++s) {
+            {
+                const int s = 0;
                 const float32x4_t vk0 = vld1q_f32(vw + 8 * s + 8);
                 const float32x4_t vk1 = vld1q_f32(vw + 8 * s + 12);
                 {
@@ -5604,7 +5770,8 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5612,15 +5779,17 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
                 vacc4[j] = vw[j];
                 vacc5[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
                 const float vi2 = in[ib + 2 + s];
                 const float vi3 = in[ib + 3 + s];
                 const float vi4 = in[ib + 4 + s];
                 const float vi5 = in[ib + 5 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5629,27 +5798,33 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 165 + j] = v;
             }
@@ -5657,46 +5832,49 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 66 + n * 16;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 66 * g + 16 * n;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 64 + g * 66 + n * 2;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 66 * g + 2 * n + 64;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_33: runs its stage */
 void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_33(in, out, packed);
+    Pw_c1_33_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "cdef": pwconv --------------------------------------
  * input 5x5x24 -> output 5x5x24 (NHWC, float32)
@@ -5717,7 +5895,8 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-static void Pw_cdef(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer cdef, stage 1 (projection 24 -> 24, 25 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_cdef_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 25; p += 5) {
         for (int n = 0; n < 3; ++n) {
@@ -5807,35 +5986,35 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer cdef: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 600 + n * 200;
-            const int o0 = g * 24 + 0 + n * 8;
+            float *restrict d = packed + 600 * g + 200 * n;
+            const int o0 = 24 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer cdef: runs its stage */
 void pw_dense_cdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_cdef(in, out, packed);
+    Pw_cdef_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
 static void Run_cdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_cdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "nobias": pwconv --------------------------------------
  * input 3x7x9 -> output 3x7x17 (NHWC, float32)
@@ -5857,7 +6036,8 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *   pw_w [17][9], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 1 (projection 9 -> 17, 21 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -6001,7 +6181,8 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -6012,7 +6193,7 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                 vacc7[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -6021,7 +6202,8 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 45 + s];
                 const float vi6 = in[ib + 54 + s];
                 const float vi7 = in[ib + 63 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6032,35 +6214,43 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 102 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 119 + j] = v;
             }
@@ -6160,7 +6350,8 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -6168,13 +6359,14 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                 vacc4[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
                 const float vi4 = in[ib + 36 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6182,23 +6374,28 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
@@ -6206,44 +6403,45 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 153 + n * 72;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 153 * g + 72 * n;
+            const int o0 = 17 * g + 8 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 153 + n * 9;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 153 * g + 9 * n + 144;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void pw_dense_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_nobias(in, out, packed);
+    Pw_nobias_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "a_relu": pwconv --------------------------------------
  * input 2x7x8 -> output 2x7x16 (NHWC, float32)
@@ -6264,9 +6462,11 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
  */
-static void Pw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_relu, stage 1 (projection 8 -> 16, 14 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_a_relu_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 72 * n;
             const int ib = 8 * p;
@@ -6528,35 +6728,35 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 72;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 144 * g + 72 * n;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void pw_dense_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_relu(in, out, packed);
+    Pw_a_relu_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "a_r6": pwconv --------------------------------------
  * input 7x2x5 -> output 7x2x9 (NHWC, float32)
@@ -6577,9 +6777,11 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
  */
-static void Pw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_r6, stage 1 (projection 5 -> 9, 14 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -6753,7 +6955,8 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6764,7 +6967,7 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -6773,7 +6976,8 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                 const float vi5 = in[ib + 25 + s];
                 const float vi6 = in[ib + 30 + s];
                 const float vi7 = in[ib + 35 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6784,42 +6988,50 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 45 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 54 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 63 + j] = v;
@@ -6960,7 +7172,8 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6969,14 +7182,15 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
                 const float vi3 = in[ib + 15 + s];
                 const float vi4 = in[ib + 20 + s];
                 const float vi5 = in[ib + 25 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6985,32 +7199,38 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 45 + j] = v;
@@ -7019,46 +7239,48 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 54 + n * 48;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 54 * g + 48 * n;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 48 + g * 54 + n * 6;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 54 * g + 6 * n + 48;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 5 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_r6(in, out, packed);
+    Pw_a_r6_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "a_mm": pwconv --------------------------------------
  * input 3x3x16 -> output 3x3x31 (NHWC, float32)
@@ -7079,9 +7301,11 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
  */
-static void Pw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_mm, stage 1 (projection 16 -> 31, 9 pixels): tile 9x4, 9 pixels x 4 channels */
+static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         for (int n = 0; n < 7; ++n) {
             const float *restrict vw = w + 68 * n;
             const int ib = 16 * p;
@@ -7214,7 +7438,7 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
                 vacc8[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -7285,46 +7509,47 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 527 + n * 68;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 527 * g + 68 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 476 + g * 527 + n * 51;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 527 * g + 51 * n + 476;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_mm(in, out, packed);
+    Pw_a_mm_9x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "a_max": pwconv --------------------------------------
  * input 1x15x31 -> output 1x15x8 (NHWC, float32)
@@ -7346,9 +7571,11 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *   pw_w [8][31], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer a_max, stage 1 (projection 31 -> 8, 15 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_a_max_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 31 * p;
@@ -7627,34 +7854,35 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 248 + n * 248;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 248 * g + 248 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void pw_dense_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_max(in, out, packed);
+    Pw_a_max_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "res8": pwconv --------------------------------------
  * input 4x5x8 -> output 4x5x8 (NHWC, float32)
@@ -7675,7 +7903,8 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_res8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res8, stage 1 (projection 8 -> 8, 20 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_res8_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 8) {
         {
@@ -7905,35 +8134,36 @@ static void Pw_res8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer res8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res8: runs its stage */
 void pw_dense_res8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res8(in, out, packed, in);
+    Pw_res8_8x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
 static void Run_res8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "res17": pwconv --------------------------------------
  * input 9x7x17 -> output 9x7x17 (NHWC, float32)
@@ -7954,7 +8184,8 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
  */
-static void Pw_res17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res17, stage 1 (projection 17 -> 17, 63 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_res17_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -8130,7 +8361,8 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -8141,7 +8373,7 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -8150,7 +8382,8 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 const float vi5 = in[ib + 85 + s];
                 const float vi6 = in[ib + 102 + s];
                 const float vi7 = in[ib + 119 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -8161,49 +8394,57 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 68 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 85 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v += res[ob + 102 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 102 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v += res[ob + 119 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -8365,7 +8606,8 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
             float vacc4[1];
             float vacc5[1];
             float vacc6[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -8375,7 +8617,7 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 vacc6[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -8383,7 +8625,8 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 const float vi4 = in[ib + 68 + s];
                 const float vi5 = in[ib + 85 + s];
                 const float vi6 = in[ib + 102 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -8393,43 +8636,50 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                     vacc6[j] += vi6 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 68 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 85 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v += res[ob + 102 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -8439,46 +8689,47 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 306 + n * 144;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 306 * g + 144 * n;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 306 + n * 18;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 18 * n + 288;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res17: runs its stage */
 void pw_dense_res17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res17(in, out, packed, in);
+    Pw_res17_8x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "pair_odd": pwconv --------------------------------------
  * input 11x9x48 -> output 11x9x24 (NHWC, float32)
@@ -8499,7 +8750,8 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
  */
-static void Pw_pair_odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair_odd, stage 1 (projection 48 -> 24, 99 pixels): tile 6x12, 6 pixels x 12 channels */
+static void Pw_pair_odd_6x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -8770,35 +9022,35 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer pair_odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 1176 + n * 588;
-            const int o0 = g * 24 + 0 + n * 12;
+            float *restrict d = packed + 1176 * g + 588 * n;
+            const int o0 = 24 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[12 + s * 12 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair_odd: runs its stage */
 void pw_dense_pair_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair_odd(in, out, packed);
+    Pw_pair_odd_6x12(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "pair40": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x40 (NHWC, float32)
@@ -8819,7 +9071,8 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
  */
-static void Pw_pair40(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair40, stage 1 (projection 64 -> 40, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_pair40_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 6) {
         for (int n = 0; n < 5; ++n) {
@@ -9015,35 +9268,35 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pair40: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 0 + g * 2600 + n * 520;
-            const int o0 = g * 40 + 0 + n * 8;
+            float *restrict d = packed + 2600 * g + 520 * n;
+            const int o0 = 40 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair40: runs its stage */
 void pw_dense_pair40(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair40(in, out, packed);
+    Pw_pair40_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair40(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "pair8": pwconv --------------------------------------
  * input 15x15x40 -> output 15x15x8 (NHWC, float32)
@@ -9065,7 +9318,8 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *   pw_w [8][40], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_pair8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pair8, stage 1 (projection 40 -> 8, 225 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_pair8_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 225; p += 5) {
         {
@@ -9155,34 +9409,35 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pair8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 320 + n * 320;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 320 * g + 320 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair8: runs its stage */
 void pw_dense_pair8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair8(in, out, packed);
+    Pw_pair8_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "res33": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -9204,9 +9459,11 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_res33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer res33, stage 1 (projection 33 -> 33, 1 pixels): tile 1x16, 1 pixels x 16 channels */
+static void Pw_res33_1x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 528 * n;
             const int ib = 33 * p;
@@ -9258,17 +9515,20 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -9278,44 +9538,45 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 528;
-            const int o0 = g * 33 + 0 + n * 16;
+            float *restrict d = packed + 1089 * g + 528 * n;
+            const int o0 = 33 * g + 16 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[0 + s * 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res33: runs its stage */
 void pw_dense_res33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res33(in, out, packed, in);
+    Pw_res33_1x16(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */
 static void Run_res33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res33(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
     {
@@ -9829,4 +10090,3 @@ const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
         .pack = pw_dense_res33_pack, .run = Run_res33
     },
 };
-

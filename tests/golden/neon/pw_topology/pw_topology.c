@@ -28,7 +28,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_g2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g2, stage 1 (projection 16 -> 8, 49 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_g2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 48; p += 12) {
@@ -171,35 +172,35 @@ static void Pw_g2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g2: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 36 + n * 36;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 36 * g + 36 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2: runs its stage */
 void pw_topology_g2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2(in, out, packed);
+    Pw_g2_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "g4": pwconv --------------------------------------
  * input 9x9x32 -> output 9x9x64 (NHWC, float32)
@@ -221,7 +222,8 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
  */
-static void Pw_g4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g4, stage 1 (projection 32 -> 64, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_g4_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 78; p += 6) {
@@ -384,35 +386,34 @@ static void Pw_g4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 72;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 144 * g + 72 * n;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4: runs its stage */
 void pw_topology_g4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4(in, out, packed);
+    Pw_g4_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
 static void Run_g4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "g4odd": pwconv --------------------------------------
  * input 5x3x36 -> output 5x3x12 (NHWC, float32)
@@ -430,10 +431,12 @@ static void Run_g4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][9], pw_b [12]
  */
-static void Pw_g4odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g4odd, stage 1 (projection 36 -> 12, 15 pixels): tile 12x3, 12 pixels x 3 channels (scalar code) */
+static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 30 * g;
                 const int ib = 36 * p + 9 * g;
@@ -465,7 +468,7 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
                     vacc11[j] = vw[j];
                 }
                 for (int s = 0; s < 9; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 36 + s];
                     const float vi2 = in[ib + 72 + s];
@@ -569,7 +572,7 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
                     vacc2[j] = vw[j];
                 }
                 for (int s = 0; s < 9; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 36 + s];
                     const float vi2 = in[ib + 72 + s];
@@ -599,35 +602,35 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer g4odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 30 + n * 30;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 30 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4odd: runs its stage */
 void pw_topology_g4odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4odd(in, out, packed);
+    Pw_g4odd_12x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
 static void Run_g4odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "g3": pwconv --------------------------------------
  * input 1x13x9 -> output 1x13x33 (NHWC, float32)
@@ -650,10 +653,12 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][3], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_g3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g3, stage 1 (projection 9 -> 33, 13 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 3; ++g) {
-        for (int p = 0; p < 8; p += 8) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 33 * g;
                 const int ib = 3 * g + 9 * p;
@@ -806,7 +811,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc7[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 3;
+                    const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 9 + s];
                     const float vi2 = in[ib + 18 + s];
@@ -962,7 +967,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc4[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 3;
+                    const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 9 + s];
                     const float vi2 = in[ib + 18 + s];
@@ -1001,44 +1006,44 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 33 + n * 24;
-            const int o0 = g * 11 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 33 * g + 24 * n;
+            const int o0 = 11 * g + 8 * n;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
     for (int g = 0; g < 3; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 24 + g * 33 + n * 9;
-            const int o0 = g * 11 + 8 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 33 * g + 9 * n + 24;
+            const int o0 = 11 * g + 3 * n + 8;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[0 + s * 3 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g3: runs its stage */
 void pw_topology_g3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g3(in, out, packed);
+    Pw_g3_8x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "gcin": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -1056,7 +1061,8 @@ static void Run_g3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][1], pw_b [17]
  */
-static void Pw_gcin(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gcin, stage 1 (projection 17 -> 17, 169 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 17; ++g) {
         for (int p = 0; p < 168; p += 12) {
@@ -1076,7 +1082,8 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 float vacc9[1];
                 float vacc10[1];
                 float vacc11[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -1090,8 +1097,9 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                     vacc10[j] = vw[j];
                     vacc11[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 17 + s];
                     const float vi2 = in[ib + 34 + s];
@@ -1104,7 +1112,8 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                     const float vi9 = in[ib + 153 + s];
                     const float vi10 = in[ib + 170 + s];
                     const float vi11 = in[ib + 187 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -1119,51 +1128,63 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                         vacc11[j] += vi11 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 17 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 34 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 51 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     out[ob + 68 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     out[ob + 85 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     out[ob + 102 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     out[ob + 119 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     out[ob + 136 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc9[j];
                     out[ob + 153 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc10[j];
                     out[ob + 170 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc11[j];
                     out[ob + 187 + j] = v;
                 }
@@ -1175,17 +1196,21 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 const int ib = g + 2856;
                 const int ob = g + 2856;
                 float vacc0[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
@@ -1194,35 +1219,36 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer gcin: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin: runs its stage */
 void pw_topology_gcin(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin(in, out, packed);
+    Pw_gcin_12x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "gcin3": pwconv --------------------------------------
  * input 3x5x8 -> output 3x5x24 (NHWC, float32)
@@ -1240,10 +1266,12 @@ static void Run_gcin(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][1], pw_b [24]
  */
-static void Pw_gcin3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gcin3, stage 1 (projection 8 -> 24, 15 pixels): tile 12x3, 12 pixels x 3 channels (scalar code) */
+static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 6 * g;
                 const int ib = 8 * p + g;
@@ -1274,8 +1302,9 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                     vacc10[j] = vw[j];
                     vacc11[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     const float vi2 = in[ib + 16 + s];
@@ -1366,8 +1395,9 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     const float vi2 = in[ib + 16 + s];
@@ -1394,35 +1424,36 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer gcin3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 6 + n * 6;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6 * g + 6 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin3: runs its stage */
 void pw_topology_gcin3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin3(in, out, packed);
+    Pw_gcin3_12x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "g16res": pwconv --------------------------------------
  * input 4x4x16 -> output 4x4x16 (NHWC, float32)
@@ -1440,10 +1471,12 @@ static void Run_gcin3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][1], pw_b [16]
  */
-static void Pw_g16res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer g16res, stage 1 (projection 16 -> 16, 16 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 2 * g;
                 const int ib = 16 * p + g;
@@ -1460,7 +1493,8 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                 float vacc9[1];
                 float vacc10[1];
                 float vacc11[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -1474,8 +1508,9 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                     vacc10[j] = vw[j];
                     vacc11[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -1488,7 +1523,8 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                     const float vi9 = in[ib + 144 + s];
                     const float vi10 = in[ib + 160 + s];
                     const float vi11 = in[ib + 176 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -1503,73 +1539,85 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                         vacc11[j] += vi11 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     v += res[ob + 16 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     v += res[ob + 32 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     v += res[ob + 48 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 48 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     v += res[ob + 64 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     v += res[ob + 80 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 80 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     v += res[ob + 96 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 96 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     v += res[ob + 112 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 112 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     v += res[ob + 128 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 128 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc9[j];
                     v += res[ob + 144 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 144 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc10[j];
                     v += res[ob + 160 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 160 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc11[j];
                     v += res[ob + 176 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1586,44 +1634,51 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
                     const float vi3 = in[ib + 48 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     v += res[ob + 16 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     v += res[ob + 32 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     v += res[ob + 48 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1634,35 +1689,36 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer g16res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g16res: runs its stage */
 void pw_topology_g16res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g16res(in, out, packed, in);
+    Pw_g16res_12x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g16res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "g2px": pwconv --------------------------------------
  * input 1x1x64 -> output 1x1x66 (NHWC, float32)
@@ -1684,10 +1740,12 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
  */
-static void Pw_g2px(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer g2px, stage 1 (projection 64 -> 66, 1 pixels): tile 1x16, 1 pixels x 16 channels */
+static void Pw_g2px_1x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int p = 0; p < 1; p += 1) {
+        {
+            const int p = 0;
             for (int n = 0; n < 2; ++n) {
                 const float *restrict vw = w + 1089 * g + 528 * n;
                 const int ib = 32 * g + 64 * p;
@@ -1731,17 +1789,20 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
                 const int ib = 32 * g + 64 * p;
                 const int ob = 33 * g + 66 * p + 32;
                 float vacc0[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 32; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
@@ -1750,46 +1811,45 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer g2px: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2px_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 528;
-            const int o0 = g * 33 + 0 + n * 16;
+            float *restrict d = packed + 1089 * g + 528 * n;
+            const int o0 = 33 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 32 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 32 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2px: runs its stage */
 void pw_topology_g2px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2px(in, out, packed);
+    Pw_g2px_1x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
 static void Run_g2px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "t1wrap": pwconv --------------------------------------
  * input 7x9x16 -> output 7x9x24 (NHWC, float32)
@@ -1810,7 +1870,7 @@ static void Run_g2px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][5], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 4,
     0, 1, 2, 3, 4,
@@ -1838,7 +1898,8 @@ static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 15,
 };
 
-static void Pw_t1wrap(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1wrap, stage 1 (projection 16 -> 24, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1856,7 +1917,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1897,7 +1958,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1921,35 +1982,35 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1wrap: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 24;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 24 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1wrap: runs its stage */
 void pw_topology_t1wrap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1wrap(in, out, packed);
+    Pw_t1wrap_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1wrap(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "t1down": pwconv --------------------------------------
  * input 3x3x32 -> output 3x3x8 (NHWC, float32)
@@ -1970,7 +2031,7 @@ static void Run_t1wrap(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][7], pw_b [8]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1down_S1[56] = {
     0, 1, 2, 3, 4, 5, 6,
     4, 5, 6, 7, 8, 9, 10,
@@ -1982,7 +2043,8 @@ static const int Src_t1down_S1[56] = {
     0, 1, 2, 28, 29, 30, 31,
 };
 
-static void Pw_t1down(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1down, stage 1 (projection 32 -> 8, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -2000,7 +2062,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2037,7 +2099,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2051,35 +2113,35 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1down: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 64 + n * 32;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 64 * g + 32 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1down: runs its stage */
 void pw_topology_t1down(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1down(in, out, packed);
+    Pw_t1down_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
 static void Run_t1down(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1down(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t1one": pwconv --------------------------------------
  * input 2x7x9 -> output 2x7x31 (NHWC, float32)
@@ -2100,7 +2162,7 @@ static void Run_t1down(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][1], pw_b [31]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1one_S1[31] = {
     0,
     0,
@@ -2135,7 +2197,8 @@ static const int Src_t1one_S1[31] = {
     8,
 };
 
-static void Pw_t1one(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1one, stage 1 (projection 9 -> 31, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -2152,8 +2215,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2193,8 +2257,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2232,8 +2297,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2259,8 +2325,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2279,46 +2346,49 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1one: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 62 + n * 8;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 62 * g + 8 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 56 + g * 62 + n * 6;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 62 * g + 6 * n + 56;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1one: runs its stage */
 void pw_topology_t1one(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1one(in, out, packed);
+    Pw_t1one_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1one(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "t1cls": pwconv --------------------------------------
  * input 3x3x4 -> output 3x3x20 (NHWC, float32)
@@ -2349,11 +2419,13 @@ static const int Src_t1cls_S1[12] = {
     0, 1, 3,
 };
 
-static void Pw_t1cls(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t1cls, stage 1 (projection 4 -> 20, 9 pixels): tile 9x4, 9 pixels x 4 channels */
+static void Pw_t1cls_9x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         const int *restrict src = Src_t1cls_S1 + 3 * g;
-        for (int p = 0; p < 9; p += 9) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 20 * g;
                 const int ib = 4 * p;
@@ -2457,7 +2529,8 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                 float vacc6[1];
                 float vacc7[1];
                 float vacc8[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -2469,7 +2542,7 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                     vacc8[j] = vw[j];
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                    const float *restrict vk = vw + s + 1;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
                     const float vi1 = in[ib + 4 + is];
@@ -2480,7 +2553,8 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                     const float vi6 = in[ib + 24 + is];
                     const float vi7 = in[ib + 28 + is];
                     const float vi8 = in[ib + 32 + is];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -2492,39 +2566,48 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                         vacc8[j] += vi8 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 20 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 40 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 60 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     out[ob + 80 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     out[ob + 100 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     out[ob + 120 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     out[ob + 140 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     out[ob + 160 + j] = v;
                 }
@@ -2533,46 +2616,46 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1cls: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 20 + n * 16;
-            const int o0 = g * 5 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 20 * g + 16 * n;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 16 + g * 20 + n * 4;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 20 * g + 4 * n + 16;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 3 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 3 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1cls: runs its stage */
 void pw_topology_t1cls(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1cls(in, out, packed);
+    Pw_t1cls_9x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1cls(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "t1full": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x9 (NHWC, float32)
@@ -2595,9 +2678,11 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
  */
-static void Pw_t1full(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t1full, stage 1 (projection 33 -> 9, 1 pixels): tile 1x8, 1 pixels x 8 channels */
+static void Pw_t1full_1x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 33 * p;
@@ -2627,17 +2712,20 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
             const int ib = 33 * p;
             const int ob = 9 * p + 8;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -2645,46 +2733,48 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1full: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 306 + n * 272;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 272 * n;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 306 + n * 34;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 34 * n + 272;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1full: runs its stage */
 void pw_topology_t1full(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1full(in, out, packed);
+    Pw_t1full_1x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
 static void Run_t1full(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1full(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "t2mix": pwconv --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -2705,7 +2795,7 @@ static void Run_t1full(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][15], pw_b [32]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2mix_S1[480] = {
     0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20,
     2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 18, 19, 20, 21, 22,
@@ -2741,7 +2831,8 @@ static const int Src_t2mix_S1[480] = {
     0, 1, 2, 6, 7, 8, 9, 10, 14, 15, 24, 25, 26, 30, 31,
 };
 
-static void Pw_t2mix(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2mix, stage 1 (projection 32 -> 32, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2759,7 +2850,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2796,7 +2887,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2810,35 +2901,35 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2mix: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 512 + n * 64;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 512 * g + 64 * n;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2mix: runs its stage */
 void pw_topology_t2mix(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2mix(in, out, packed);
+    Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
 static void Run_t2mix(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2mix(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t2res": pwconv --------------------------------------
  * input 9x8x15 -> output 9x8x15 (NHWC, float32)
@@ -2859,7 +2950,7 @@ static void Run_t2mix(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][8], pw_b [15]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2res_S1[120] = {
     0, 1, 2, 3, 5, 6, 7, 8,
     1, 2, 3, 4, 6, 7, 8, 9,
@@ -2878,7 +2969,8 @@ static const int Src_t2res_S1[120] = {
     0, 1, 3, 4, 10, 11, 13, 14,
 };
 
-static void Pw_t2res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t2res, stage 1 (projection 15 -> 15, 72 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 72; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -2896,7 +2988,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2945,7 +3037,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2982,46 +3074,47 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 135 + n * 36;
-            const int o0 = g * 15 + 0 + n * 4;
+            float *restrict d = packed + 135 * g + 36 * n;
+            const int o0 = 15 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 108 + g * 135 + n * 27;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 135 * g + 27 * n + 108;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2res: runs its stage */
 void pw_topology_t2res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2res(in, out, packed, in);
+    Pw_t2res_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
 static void Run_t2res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "t2rows": pwconv --------------------------------------
  * input 8x8x64 -> output 8x8x64 (NHWC, float32)
@@ -3056,7 +3149,8 @@ static const int Src_t2rows_S1[192] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_t2rows(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t2rows, stage 1 (projection 64 -> 64, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_t2rows_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_t2rows_S1 + 24 * g;
@@ -3237,35 +3331,35 @@ static void Pw_t2rows(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t2rows: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 200 + n * 200;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 200 * g + 200 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2rows: runs its stage */
 void pw_topology_t2rows(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2rows(in, out, packed);
+    Pw_t2rows_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
 static void Run_t2rows(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2rows(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "t2odd": pwconv --------------------------------------
  * input 13x1x32 -> output 13x1x17 (NHWC, float32)
@@ -3287,7 +3381,7 @@ static void Run_t2rows(const float *in, const float *skip, float *out, const flo
  *   pw_w [17][6], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2odd_S1[102] = {
     0, 1, 2, 16, 17, 18,
     0, 1, 2, 16, 17, 18,
@@ -3308,7 +3402,8 @@ static const int Src_t2odd_S1[102] = {
     0, 1, 15, 16, 17, 31,
 };
 
-static void Pw_t2odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2odd, stage 1 (projection 32 -> 17, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3326,7 +3421,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3360,15 +3455,17 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 32 + k] * vk[j];
@@ -3376,19 +3473,23 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 96 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -3404,7 +3505,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3420,17 +3521,20 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             const int ib = 384;
             const int ob = 220;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -3438,44 +3542,45 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 102 + n * 24;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 102 * g + 24 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 96 + g * 102 + n * 6;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 102 * g + 6 * n + 96;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 6 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2odd: runs its stage */
 void pw_topology_t2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2odd(in, out, packed);
+    Pw_t2odd_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_t2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "t3a": pwconv --------------------------------------
  * input 5x7x64 -> output 5x7x48 (NHWC, float32)
@@ -3510,7 +3615,8 @@ static const int Src_t3a_S1[192] = {
     0, 1, 2, 3, 12, 13, 14, 15, 32, 33, 34, 35, 44, 45, 46, 47, 48, 49, 50, 51, 60, 61, 62, 63,
 };
 
-static void Pw_t3a(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t3a, stage 1 (projection 64 -> 48, 35 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         const int *restrict src = Src_t3a_S1 + 24 * g;
@@ -3663,7 +3769,7 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
                     vacc11[j] = vw[j];
                 }
                 for (int s = 0; s < 24; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
                     const float vi1 = in[ib + 64 + is];
@@ -3880,7 +3986,7 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
                     vacc10[j] = vw[j];
                 }
                 for (int s = 0; s < 24; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
                     const float vi1 = in[ib + 64 + is];
@@ -3956,46 +4062,46 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3a: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 150 + n * 100;
-            const int o0 = g * 6 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 150 * g + 100 * n;
+            const int o0 = 6 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 100 + g * 150 + n * 50;
-            const int o0 = g * 6 + 4 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 150 * g + 50 * n + 100;
+            const int o0 = 6 * g + 2 * n + 4;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3a: runs its stage */
 void pw_topology_t3a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3a(in, out, packed);
+    Pw_t3a_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
 static void Run_t3a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "t3b": pwconv --------------------------------------
  * input 3x3x30 -> output 3x3x27 (NHWC, float32)
@@ -4014,7 +4120,7 @@ static void Run_t3a(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [27][10], pw_b [27]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3b_S1[270] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
@@ -4045,9 +4151,11 @@ static const int Src_t3b_S1[270] = {
     15, 16, 17, 18, 19, 25, 26, 27, 28, 29,
 };
 
-static void Pw_t3b(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t3b, stage 1 (projection 30 -> 27, 9 pixels): tile 9x3, 9 pixels x 3 channels (scalar code) */
+static void Pw_t3b_9x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         for (int n = 0; n < 9; ++n) {
             const float *restrict vw = w + 33 * n;
             const int ib = 30 * p;
@@ -4073,7 +4181,7 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
                 vacc8[j] = vw[j];
             }
             for (int s = 0; s < 10; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 30 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -4136,35 +4244,35 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3b: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 33;
-            const int o0 = g * 27 + 0 + n * 3;
+            float *restrict d = packed + 297 * g + 33 * n;
+            const int o0 = 27 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 10 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3b: runs its stage */
 void pw_topology_t3b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3b(in, out, packed);
+    Pw_t3b_9x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "t3c": pwconv --------------------------------------
  * input 1x1x48 -> output 1x1x48 (NHWC, float32)
@@ -4185,7 +4293,7 @@ static void Run_t3b(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][6], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3c_S1[288] = {
     0, 1, 2, 16, 17, 18,
     1, 2, 3, 17, 18, 19,
@@ -4237,9 +4345,11 @@ static const int Src_t3c_S1[288] = {
     12, 14, 15, 44, 46, 47,
 };
 
-static void Pw_t3c(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t3c, stage 1 (projection 48 -> 48, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 12; ++n) {
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
@@ -4249,7 +4359,7 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3c_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -4264,35 +4374,35 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3c: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 336 + n * 28;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 336 * g + 28 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3c: runs its stage */
 void pw_topology_t3c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3c(in, out, packed, in);
+    Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
 static void Run_t3c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "t4": pwconv --------------------------------------
  * input 7x3x36 -> output 7x3x16 (NHWC, float32)
@@ -4323,11 +4433,13 @@ static const int Src_t4_S1[48] = {
     18, 19, 20, 21, 22, 23, 30, 31, 32, 33, 34, 35,
 };
 
-static void Pw_t4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer t4, stage 1 (projection 36 -> 16, 21 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_t4_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         const int *restrict src = Src_t4_S1 + 12 * g;
-        for (int p = 0; p < 12; p += 12) {
+        {
+            const int p = 0;
             {
                 const float *restrict vw = w + 52 * g;
                 const int ib = 36 * p;
@@ -4541,35 +4653,35 @@ static void Pw_t4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 52 + n * 52;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 52 * g + 52 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t4: runs its stage */
 void pw_topology_t4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t4(in, out, packed);
+    Pw_t4_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
 static void Run_t4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "t8": pwconv --------------------------------------
  * input 3x3x256 -> output 3x3x48 (NHWC, float32)
@@ -4588,7 +4700,7 @@ static void Run_t4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t8_S1[768] = {
     0, 2, 8, 10, 32, 34, 40, 42, 128, 130, 136, 138, 160, 162, 168, 170,
     0, 2, 8, 10, 32, 34, 40, 42, 128, 130, 136, 138, 160, 162, 168, 170,
@@ -4640,9 +4752,11 @@ static const int Src_t8_S1[768] = {
     84, 86, 92, 94, 116, 118, 124, 126, 212, 214, 220, 222, 244, 246, 252, 254,
 };
 
-static void Pw_t8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t8, stage 1 (projection 256 -> 48, 9 pixels): tile 9x2, 9 pixels x 2 channels (scalar code) */
+static void Pw_t8_9x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 9; p += 9) {
+    {
+        const int p = 0;
         for (int n = 0; n < 24; ++n) {
             const float *restrict vw = w + 34 * n;
             const int ib = 256 * p;
@@ -4668,7 +4782,7 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
                 vacc8[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 for (int j = 0; j < 2; ++j) {
                     const int k = Src_t8_S1[16 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -4722,35 +4836,35 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 34;
-            const int o0 = g * 48 + 0 + n * 2;
+            float *restrict d = packed + 816 * g + 34 * n;
+            const int o0 = 48 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t8: runs its stage */
 void pw_topology_t8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t8(in, out, packed);
+    Pw_t8_9x2(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */
 static void Run_t8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t8(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
     {
@@ -5172,4 +5286,3 @@ const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
         .pack = pw_topology_t8_pack, .run = Run_t8
     },
 };
-

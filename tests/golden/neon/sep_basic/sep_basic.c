@@ -39,11 +39,13 @@
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_mb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_mb_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -77,8 +79,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 128 * vy + 8 * vx + 4 * ct;
@@ -313,7 +317,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 15;
             for (int ct = 0; ct < 2; ++ct) {
@@ -390,7 +395,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 1..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 128 * vy + 8 * vx + 4 * ct;
@@ -727,7 +733,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -761,8 +768,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 128 * vy + 8 * vx + 4 * ct;
@@ -997,7 +1006,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         {
             const int vx = 15;
             for (int ct = 0; ct < 2; ++ct) {
@@ -1032,8 +1042,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_mb_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mb, stage 2 (projection 8 -> 16, 256 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_mb_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 252; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -1249,45 +1259,46 @@ static void Pw_mb_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer mb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 72;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 144 * g + 72 * n + 80;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mb: runs its 2 stages */
 void sep_basic_mb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mb_S1(in, scratch, packed);
-    Pw_mb_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_mb_S1_4c8p(in, scratch, packed);
+    Pw_mb_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2odd": separable --------------------------------------
  * input 7x7x3 -> output 4x4x8 (NHWC, float32)
@@ -1320,14 +1331,17 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][3], dw_b [3]
  *   pw_w [8][3], pw_b [8]
  */
-static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
+static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1344,10 +1358,11 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1366,10 +1381,12 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1389,7 +1406,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 3; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1411,7 +1429,7 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 3; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1436,7 +1454,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     for (int vy = 1; vy < 3; ++vy) {
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1455,10 +1474,12 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1475,10 +1496,11 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
-            for (int vx = 1; vx < 3; vx += 1) {
+            for (int vx = 1; vx < 3; ++vx) {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1497,10 +1519,12 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         {
             const float *restrict vw = w;
-            for (int vx = 3; vx < 4; vx += 1) {
+            {
+                const int vx = 3;
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
@@ -1518,8 +1542,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd, stage 2 (projection 3 -> 8, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_s2odd_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         {
@@ -1695,45 +1719,48 @@ static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 30;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 30 + g * 32 + n * 32;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 32 * g + 32 * n + 30;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd: runs its 2 stages */
 void sep_basic_s2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd_S1(in, scratch, packed);
-    Pw_s2odd_S2(scratch, out, packed + 30);
+    enum {
+        S2_W = 30,   /* stage 2's packed weights */
+    };
+    Dw_s2odd_S1_3c8p(in, scratch, packed);
+    Pw_s2odd_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2odd2": separable --------------------------------------
  * input 13x15x17 -> output 7x8x33 (NHWC, float32)
@@ -1766,11 +1793,13 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][17], dw_b [17]
  *   pw_w [33][17], pw_b [33]
  */
-static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1802,16 +1831,18 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1819,7 +1850,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1914,18 +1946,19 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1933,7 +1966,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -1965,16 +1999,18 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2022,18 +2058,20 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2163,21 +2201,22 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2225,18 +2264,20 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2244,7 +2285,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -2276,16 +2318,18 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2293,7 +2337,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -2388,18 +2433,19 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2407,7 +2453,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -2439,16 +2486,18 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2457,8 +2506,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s2odd2, stage 2 (projection 17 -> 33, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_s2odd2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 4; ++n) {
@@ -2618,7 +2667,8 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -2629,7 +2679,7 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2638,7 +2688,8 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
                 const float vi5 = in[ib + 85 + s];
                 const float vi6 = in[ib + 102 + s];
                 const float vi7 = in[ib + 119 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -2649,42 +2700,50 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 165 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 198 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231 + j] = v;
@@ -2693,65 +2752,67 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s2odd2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 170 + g * 594 + n * 144;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 594 * g + 144 * n + 170;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 746 + g * 594 + n * 18;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 594 * g + 18 * n + 746;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd2: runs its 2 stages */
 void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd2_S1(in, scratch, packed);
-    Pw_s2odd2_S2(scratch, out, packed + 170);
+    enum {
+        S2_W = 170,   /* stage 2's packed weights */
+    };
+    Dw_s2odd2_S1_4c8p(in, scratch, packed);
+    Pw_s2odd2_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k5s2": separable --------------------------------------
  * input 9x9x16 -> output 5x5x15 (NHWC, float32)
@@ -2784,11 +2845,13 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *   dw_w [5][5][16], dw_b [16]
  *   pw_w [15][16], pw_b [15]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k5s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2841,7 +2904,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2960,7 +3024,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3346,7 +3411,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3399,7 +3465,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3518,7 +3585,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3572,8 +3640,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5s2, stage 2 (projection 16 -> 15, 25 pixels): tile 6x12, 6 pixels x 12 channels */
+static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 6) {
         {
@@ -3731,7 +3799,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -3814,7 +3882,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3828,56 +3896,59 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 416 + g * 255 + n * 204;
-            const int o0 = g * 15 + 0 + n * 12;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 204 * n + 416;
+            const int o0 = 15 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[12 + s * 12 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 620 + g * 255 + n * 51;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 51 * n + 620;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 2 stages */
 void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_k5s2_S1_4c8p(in, scratch, packed);
+    Pw_k5s2_S2_6x12(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s3": separable --------------------------------------
  * input 14x13x9 -> output 5x5x31 (NHWC, float32)
@@ -3910,7 +3981,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][9], dw_b [9]
  *   pw_w [31][9], pw_b [31]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
@@ -3954,18 +4026,20 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 243 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4053,21 +4127,22 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 243 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4115,18 +4190,20 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4134,7 +4211,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4166,16 +4244,18 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4183,7 +4263,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4245,18 +4326,19 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4264,7 +4346,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4296,16 +4379,18 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 80;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4314,8 +4399,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer s3, stage 2 (projection 9 -> 31, 25 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 12) {
         for (int n = 0; n < 7; ++n) {
@@ -4465,7 +4550,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -4570,7 +4655,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4584,65 +4669,67 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 90 + g * 310 + n * 40;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 310 * g + 40 * n + 90;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 370 + g * 310 + n * 30;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 310 * g + 30 * n + 370;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void sep_basic_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 90);
+    enum {
+        S2_W = 90,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_4c8p(in, scratch, packed);
+    Pw_s3_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k1x7": separable --------------------------------------
  * input 7x9x4 -> output 7x9x5 (NHWC, float32)
@@ -4675,7 +4762,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   dw_w [1][7][4], dw_b [4]
  *   pw_w [5][4], pw_b [5]
  */
-static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k1x7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
@@ -4964,8 +5052,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k1x7, stage 2 (projection 4 -> 5, 63 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 12) {
         {
@@ -5100,7 +5188,8 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5115,7 +5204,7 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -5128,7 +5217,8 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
                 const float vi9 = in[ib + 36 + s];
                 const float vi10 = in[ib + 40 + s];
                 const float vi11 = in[ib + 44 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5143,51 +5233,63 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 20 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 25 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 30 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 35 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 40 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 45 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 50 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 55 + j] = v;
             }
@@ -5236,31 +5338,36 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
@@ -5268,56 +5375,60 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 32 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n + 32;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 52 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 52;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its 2 stages */
 void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7_S1(in, scratch, packed);
-    Pw_k1x7_S2(scratch, out, packed + 32);
+    enum {
+        S2_W = 32,   /* stage 2's packed weights */
+    };
+    Dw_k1x7_S1_4c8p(in, scratch, packed);
+    Pw_k1x7_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k5x3s21": separable --------------------------------------
  * input 15x8x7 -> output 8x8x9 (NHWC, float32)
@@ -5350,11 +5461,13 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *   dw_w [5][3][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -5394,7 +5507,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5413,7 +5527,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 1..6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -5535,7 +5650,7 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5557,7 +5672,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -5597,7 +5713,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5672,7 +5789,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5871,7 +5989,7 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5955,7 +6073,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -5978,7 +6097,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -6018,7 +6138,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -6037,7 +6158,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -6159,7 +6281,7 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -6181,7 +6303,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const float *restrict vw = w;
             {
@@ -6221,7 +6344,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
         {
             const float *restrict vw = w + 64;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 112 * vy + 7 * vx + 4;
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -6241,8 +6365,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer k5x3s21, stage 2 (projection 7 -> 9, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         {
@@ -6354,7 +6478,8 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6363,14 +6488,15 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
                 const float vi4 = in[ib + 28 + s];
                 const float vi5 = in[ib + 35 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6379,27 +6505,33 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 45 + j] = v;
             }
@@ -6483,38 +6615,44 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -6522,65 +6660,69 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer k5x3s21: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 64 + ct * 48;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 48 * ct + 64;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 112 + g * 72 + n * 64;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 64 * n + 112;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 176 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 176;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3s21: runs its 2 stages */
 void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3s21_S1(in, scratch, packed);
-    Pw_k5x3s21_S2(scratch, out, packed + 112);
+    enum {
+        S2_W = 112,   /* stage 2's packed weights */
+    };
+    Dw_k5x3s21_S1_4c8p(in, scratch, packed);
+    Pw_k5x3s21_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5x3s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "d2": separable --------------------------------------
  * input 13x13x32 -> output 13x13x32 (NHWC, float32)
@@ -6613,7 +6755,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [32][32], pw_b [32]
  */
-static void Dw_d2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -6661,7 +6804,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 2..10: kernel rows 1..2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 416 * vy + 32 * vx + 4 * ct;
@@ -6919,7 +7063,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..10 x cols 2..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 416 * vy + 32 * vx + 4 * ct;
@@ -7222,7 +7367,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 11..12 x cols 2..10: kernel rows 0..1, cols 0..2 */
     for (int vy = 11; vy < 13; ++vy) {
-        for (int vx = 2; vx < 10; vx += 8) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 416 * vy + 32 * vx + 4 * ct;
@@ -7427,8 +7573,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d2, stage 2 (projection 32 -> 32, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_d2_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 4; ++n) {
@@ -7589,45 +7735,46 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 320 + g * 1056 + n * 264;
-            const int o0 = g * 32 + 0 + n * 8;
+            float *restrict d = packed + 1056 * g + 264 * n + 320;
+            const int o0 = 32 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its 2 stages */
 void sep_basic_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_S1(in, scratch, packed);
-    Pw_d2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_d2_S1_4c8p(in, scratch, packed);
+    Pw_d2_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "d3s2": separable --------------------------------------
  * input 15x14x5 -> output 8x7x4 (NHWC, float32)
@@ -7660,7 +7807,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][5], dw_b [5]
  *   pw_w [4][5], pw_b [4]
  */
-static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
@@ -7696,16 +7844,18 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7797,18 +7947,19 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7848,16 +7999,18 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7905,18 +8058,20 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8032,21 +8187,22 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8094,18 +8250,20 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8145,16 +8303,18 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8246,18 +8406,19 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 1; vx < 6; vx += 1) {
+            for (int vx = 1; vx < 6; ++vx) {
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8297,16 +8458,18 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 40;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8315,8 +8478,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d3s2, stage 2 (projection 5 -> 4, 56 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_d3s2_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 12) {
         {
@@ -8520,54 +8683,57 @@ static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 40 + ct * 10;
-        const int o0 = (4 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 40;
+        const int o0 = ct + 4;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 5 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 50 + g * 24 + n * 24;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 24 * g + 24 * n + 50;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2: runs its 2 stages */
 void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2_S1(in, scratch, packed);
-    Pw_d3s2_S2(scratch, out, packed + 50);
+    enum {
+        S2_W = 50,   /* stage 2's packed weights */
+    };
+    Dw_d3s2_S1_4c8p(in, scratch, packed);
+    Pw_d3s2_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "valid": separable --------------------------------------
  * input 9x9x8 -> output 4x4x16 (NHWC, float32)
@@ -8600,7 +8766,8 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_valid_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_valid_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
@@ -8699,8 +8866,8 @@ static void Dw_valid_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_valid_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer valid, stage 2 (projection 8 -> 16, 16 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_valid_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -8876,45 +9043,46 @@ static void Pw_valid_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 72;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 144 * g + 72 * n + 80;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer valid: runs its 2 stages */
 void sep_basic_valid(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_S1(in, scratch, packed);
-    Pw_valid_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_valid_S1_4c8p(in, scratch, packed);
+    Pw_valid_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
 static void Run_valid(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_valid(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "tab": separable --------------------------------------
  * input 8x7x16 -> output 8x7x17 (NHWC, float32)
@@ -8947,11 +9115,13 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *   dw_w [4][4][16], dw_b [16]
  *   pw_w [17][16], pw_b [17]
  */
-static void Dw_tab_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_tab_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9066,7 +9236,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9118,7 +9289,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9158,7 +9330,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9473,7 +9646,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0..3: kernel rows 0..2, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9588,7 +9762,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9640,7 +9815,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9680,7 +9856,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9708,7 +9885,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9795,7 +9973,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9835,7 +10014,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9867,7 +10047,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -9892,8 +10073,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_tab_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer tab, stage 2 (projection 16 -> 17, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_tab_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -10037,7 +10218,8 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -10048,7 +10230,7 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -10057,7 +10239,8 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 80 + s];
                 const float vi6 = in[ib + 96 + s];
                 const float vi7 = in[ib + 112 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -10068,35 +10251,43 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 102 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 119 + j] = v;
             }
@@ -10104,56 +10295,58 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer tab: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 68;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 68 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 272 + g * 289 + n * 136;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 289 * g + 136 * n + 272;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 544 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 544;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer tab: runs its 2 stages */
 void sep_basic_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_S1(in, scratch, packed);
-    Pw_tab_S2(scratch, out, packed + 272);
+    enum {
+        S2_W = 272,   /* stage 2's packed weights */
+    };
+    Dw_tab_S1_4c8p(in, scratch, packed);
+    Pw_tab_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
 static void Run_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int2": separable --------------------------------------
  * input 9x7x15 -> output 9x7x8 (NHWC, float32)
@@ -10186,11 +10379,13 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *   dw_w [5][5][15], dw_b [15]
  *   pw_w [8][15], pw_b [8]
  */
-static void Dw_int2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10242,7 +10437,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10264,7 +10460,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10328,7 +10525,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10353,7 +10551,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..4: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10469,7 +10668,7 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10497,7 +10696,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 5: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10561,7 +10761,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10586,7 +10787,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10638,7 +10840,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10660,7 +10863,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10724,7 +10928,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10749,7 +10954,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10829,7 +11035,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -10858,7 +11065,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 2..4: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -11004,7 +11212,7 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11037,7 +11245,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 5: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -11117,7 +11326,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11146,7 +11356,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -11210,7 +11421,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11311,7 +11523,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11435,7 +11648,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11644,7 +11858,7 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11778,7 +11992,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11887,7 +12102,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -11915,7 +12131,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -11979,7 +12196,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12004,7 +12222,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12084,7 +12303,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12113,7 +12333,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 2..4: kernel rows 0..3, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12259,7 +12480,7 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12292,7 +12513,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 5: kernel rows 0..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12372,7 +12594,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12401,7 +12624,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12465,7 +12689,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12490,7 +12715,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12542,7 +12768,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12564,7 +12791,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12628,7 +12856,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12653,7 +12882,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 2..4: kernel rows 0..2, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12769,7 +12999,7 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 2; vx < 5; vx += 1) {
+            for (int vx = 2; vx < 5; ++vx) {
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12797,7 +13027,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12861,7 +13092,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12886,7 +13118,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int ct = 0; ct < 3; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -12938,7 +13171,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 312;
-            for (int vx = 6; vx < 7; vx += 1) {
+            {
+                const int vx = 6;
                 const int ib = 105 * vy + 15 * vx + 12;
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
@@ -12961,8 +13195,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_int2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer int2, stage 2 (projection 15 -> 8, 63 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_int2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         {
@@ -13213,54 +13447,56 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 12 */
-        float *restrict d = packed + 312 + ct * 78;
-        const int o0 = (12 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 12 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct + 312;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 390 + g * 128 + n * 128;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 128 * g + 128 * n + 390;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its 2 stages */
 void sep_basic_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2_S1(in, scratch, packed);
-    Pw_int2_S2(scratch, out, packed + 390);
+    enum {
+        S2_W = 390,   /* stage 2's packed weights */
+    };
+    Dw_int2_S1_4c8p(in, scratch, packed);
+    Pw_int2_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m2": separable --------------------------------------
  * input 7x7x4 -> output 7x7x8 (NHWC, float32)
@@ -13294,11 +13530,13 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_m2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13342,7 +13580,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13516,7 +13755,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13919,7 +14159,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -13963,7 +14204,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14137,7 +14379,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -14182,8 +14425,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2, stage 2 (projection 8 -> 8, 49 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_m2_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 45; p += 5) {
         {
@@ -14344,45 +14587,47 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 80;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its 2 stages */
 void sep_basic_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2_S1(in, scratch, packed);
-    Pw_m2_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_m2_S1_4c8p(in, scratch, packed);
+    Pw_m2_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "m3": separable --------------------------------------
  * input 9x9x5 -> output 9x9x16 (NHWC, float32)
@@ -14416,11 +14661,13 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][15], dw_b [15]
  *   pw_w [16][15], pw_b [16]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -14490,26 +14737,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -14519,7 +14771,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -14917,34 +15170,40 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -14954,7 +15213,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -15024,26 +15284,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15145,34 +15410,41 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15721,46 +15993,55 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15862,34 +16143,41 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15899,7 +16187,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const float *restrict vw = w;
             {
@@ -15969,26 +16258,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15998,7 +16292,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const float *restrict vw = w;
             {
@@ -16396,34 +16691,40 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16433,7 +16734,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const float *restrict vw = w;
             {
@@ -16503,26 +16805,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 135 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16533,8 +16840,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m3, stage 2 (projection 15 -> 16, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_m3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 78; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -16695,54 +17002,56 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 4) * 3;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[12 + k * 12 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 120 + ct * 30;
-        const int o0 = (4 + ct * 1) * 3;
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 120;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 150 + g * 256 + n * 128;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 256 * g + 128 * n + 150;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void sep_basic_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 150);
+    enum {
+        S2_W = 150,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_12c8p(in, scratch, packed);
+    Pw_m3_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "m4c1": separable --------------------------------------
  * input 8x9x1 -> output 8x9x3 (NHWC, float32)
@@ -16772,11 +17081,13 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [3][4], pw_b [3]
  */
-static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m4c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             {
@@ -16808,7 +17119,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             {
@@ -16914,7 +17226,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             {
@@ -17162,7 +17475,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             {
@@ -17194,7 +17508,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             {
@@ -17300,7 +17615,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 8;
             {
@@ -17333,8 +17649,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m4c1, stage 2 (projection 4 -> 3, 72 pixels): tile 12x3, 12 pixels x 3 channels (scalar code) */
+static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 12) {
         {
@@ -17368,7 +17684,7 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -17448,45 +17764,48 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m4c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 40 + g * 15 + n * 15;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 15 * g + 15 * n + 40;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m4c1: runs its 2 stages */
 void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4c1_S1(in, scratch, packed);
-    Pw_m4c1_S2(scratch, out, packed + 40);
+    enum {
+        S2_W = 40,   /* stage 2's packed weights */
+    };
+    Dw_m4c1_S1_4c8p(in, scratch, packed);
+    Pw_m4c1_S2_12x3(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m4c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m4c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "m8": separable --------------------------------------
  * input 5x5x2 -> output 5x5x1 (NHWC, float32)
@@ -17517,11 +17836,13 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [1][16], pw_b [1]
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
+static void Dw_m8_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17566,7 +17887,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17667,7 +17989,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17957,7 +18280,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18002,7 +18326,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18103,7 +18428,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
@@ -18149,8 +18475,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m8, stage 2 (projection 16 -> 1, 25 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 12) {
         {
@@ -18169,7 +18495,8 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -18184,7 +18511,7 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -18197,7 +18524,8 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
                 const float vi9 = in[ib + 144 + s];
                 const float vi10 = in[ib + 160 + s];
                 const float vi11 = in[ib + 176 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -18212,51 +18540,63 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 4 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 6 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 7 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 8 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 11 + j] = v;
             }
@@ -18268,17 +18608,20 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 384;
             const int ob = 24;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -18286,45 +18629,47 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 8;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 17 + n * 17;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 17 * g + 17 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void sep_basic_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_8c8p(in, scratch, packed);
+    Pw_m8_S2_12x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "m2s2": separable --------------------------------------
  * input 15x15x16 -> output 8x8x48 (NHWC, float32)
@@ -18358,11 +18703,13 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [48][32], pw_b [48]
  */
-static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_m2s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -18406,7 +18753,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -18609,7 +18957,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19053,7 +19402,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19097,7 +19447,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19300,7 +19651,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 8; ++ct) {
@@ -19345,8 +19697,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer m2s2, stage 2 (projection 32 -> 48, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_m2s2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         for (int n = 0; n < 6; ++n) {
@@ -19522,45 +19874,46 @@ static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m2s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 320 + g * 1584 + n * 264;
-            const int o0 = g * 48 + 0 + n * 8;
+            float *restrict d = packed + 1584 * g + 264 * n + 320;
+            const int o0 = 48 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2s2: runs its 2 stages */
 void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2s2_S1(in, scratch, packed);
-    Pw_m2s2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_m2s2_S1_4c8p(in, scratch, packed);
+    Pw_m2s2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "mdef": separable --------------------------------------
  * input 7x8x9 -> output 7x8x18 (NHWC, float32)
@@ -19594,11 +19947,13 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][18], dw_b [18]
  *   pw_w [18][18], pw_b [18]
  */
-static void Dw_mdef_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -19642,26 +19997,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -19671,7 +20031,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -19874,34 +20235,40 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -19911,7 +20278,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -19955,26 +20323,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20042,34 +20415,41 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20363,46 +20743,55 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20470,34 +20859,41 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20507,7 +20903,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -20551,26 +20948,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20580,7 +20982,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -20783,34 +21186,40 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 1; vx < 7; vx += 1) {
+            for (int vx = 1; vx < 7; ++vx) {
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20820,7 +21229,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -20864,26 +21274,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 160;
-            for (int vx = 7; vx < 8; vx += 1) {
+            {
+                const int vx = 7;
                 const int ib = 72 * vy + 9 * vx + 8;
                 const int ob = 144 * vy + 18 * vx + 16;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20894,8 +21309,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_mdef_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer mdef, stage 2 (projection 18 -> 18, 56 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_mdef_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -21050,7 +21465,7 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 18; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 18 + s];
                 const float vi2 = in[ib + 36 + s];
@@ -21106,65 +21521,67 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer mdef: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mdef_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 160 + ct * 20;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 160;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 180 + g * 342 + n * 152;
-            const int o0 = g * 18 + 0 + n * 8;
+            float *restrict d = packed + 342 * g + 152 * n + 180;
+            const int o0 = 18 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 18 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 484 + g * 342 + n * 38;
-            const int o0 = g * 18 + 16 + n * 2;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 342 * g + 38 * n + 484;
+            const int o0 = 18 * g + 2 * n + 16;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 18 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mdef: runs its 2 stages */
 void sep_basic_mdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mdef_S1(in, scratch, packed);
-    Pw_mdef_S2(scratch, out, packed + 180);
+    enum {
+        S2_W = 180,   /* stage 2's packed weights */
+    };
+    Dw_mdef_S1_4c8p(in, scratch, packed);
+    Pw_mdef_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "px": separable --------------------------------------
  * input 1x1x64 -> output 1x1x65 (NHWC, float32)
@@ -21197,11 +21614,13 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [65][64], pw_b [65]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_px_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -21222,10 +21641,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px, stage 2 (projection 64 -> 65, 1 pixels): tile 1x16, 1 pixels x 16 channels */
+static void Pw_px_S2_1x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 4; ++n) {
             const float *restrict vw = w + 1040 * n;
             const int ib = 64 * p;
@@ -21269,17 +21689,20 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 64 * p;
             const int ob = 65 * p + 64;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -21287,56 +21710,58 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 640 + g * 4225 + n * 1040;
-            const int o0 = g * 65 + 0 + n * 16;
+            float *restrict d = packed + 4225 * g + 1040 * n + 640;
+            const int o0 = 65 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4800 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 4800;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 2 stages */
 void sep_basic_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_px_S1_4c8p(in, scratch, packed);
+    Pw_px_S2_1x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "px_s2": separable --------------------------------------
  * input 1x1x7 -> output 1x1x9 (NHWC, float32)
@@ -21369,11 +21794,13 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_px_s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const float *restrict vw = w;
             {
@@ -21393,7 +21820,8 @@ static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 104;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 14 * vy + 14 * vx + 4;
                 const int ob = 7 * vy + 7 * vx + 4;
                 float vacc[3];
@@ -21408,10 +21836,11 @@ static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer px_s2, stage 2 (projection 7 -> 9, 1 pixels): tile 1x8, 1 pixels x 8 channels */
+static void Pw_px_s2_S2_1x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 7 * p;
@@ -21441,17 +21870,20 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
             const int ib = 7 * p;
             const int ob = 9 * p + 8;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -21459,65 +21891,69 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 104 + ct * 78;
-        const int o0 = (4 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct + 104;
+        const int o0 = 3 * ct + 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 182 + g * 72 + n * 64;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 64 * n + 182;
+            const int o0 = 9 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 246 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 246;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its 2 stages */
 void sep_basic_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2_S1(in, scratch, packed);
-    Pw_px_s2_S2(scratch, out, packed + 182);
+    enum {
+        S2_W = 182,   /* stage 2's packed weights */
+    };
+    Dw_px_s2_S1_4c8p(in, scratch, packed);
+    Pw_px_s2_S2_1x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_k": separable --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -21550,11 +21986,13 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [7][7][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_big_k_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_big_k_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21606,7 +22044,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21658,7 +22097,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21710,7 +22150,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21762,7 +22203,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21814,7 +22256,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21866,7 +22309,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21918,7 +22362,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -21970,7 +22415,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         {
             const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
@@ -22023,10 +22469,11 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_big_k_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer big_k, stage 2 (projection 8 -> 8, 9 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_big_k_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 5; p += 5) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 8 * p;
@@ -22185,45 +22632,47 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_k: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 400 + g * 72 + n * 72;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 72 * n + 400;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer big_k: runs its 2 stages */
 void sep_basic_big_k(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k_S1(in, scratch, packed);
-    Pw_big_k_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_big_k_S1_4c8p(in, scratch, packed);
+    Pw_big_k_S2_5x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_big_k(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "nobias": separable --------------------------------------
  * input 9x7x16 -> output 9x7x31 (NHWC, float32)
@@ -22257,11 +22706,13 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *   pw_w [31][16], pw_b [31]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22294,7 +22745,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22383,7 +22835,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22611,7 +23064,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22644,7 +23098,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22733,7 +23188,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
@@ -22767,8 +23223,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer nobias, stage 2 (projection 16 -> 31, 63 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 12) {
         for (int n = 0; n < 7; ++n) {
@@ -22942,7 +23398,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc11[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 3;
+                const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -23087,7 +23543,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 3;
+                const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -23116,53 +23572,55 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 144 + g * 496 + n * 64;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 496 * g + 64 * n + 144;
+            const int o0 = 31 * g + 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 592 + g * 496 + n * 48;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 496 * g + 48 * n + 592;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[0 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 2 stages */
 void sep_basic_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, out, packed + 144);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_nobias_S1_4c8p(in, scratch, packed);
+    Pw_nobias_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "acts": separable --------------------------------------
  * input 7x9x31 -> output 7x9x17 (NHWC, float32)
@@ -23195,11 +23653,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][31], dw_b [31]
  *   pw_w [17][31], pw_b [17]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23233,7 +23693,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23251,7 +23712,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23371,7 +23833,7 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23391,7 +23853,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23425,7 +23888,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23485,7 +23949,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23655,7 +24120,7 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23720,7 +24185,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23740,7 +24206,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23774,7 +24241,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23792,7 +24260,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23912,7 +24381,7 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 1; vx < 8; vx += 1) {
+            for (int vx = 1; vx < 8; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23932,7 +24401,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -23966,7 +24436,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
         {
             const float *restrict vw = w + 280;
-            for (int vx = 8; vx < 9; vx += 1) {
+            {
+                const int vx = 8;
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -23985,8 +24456,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts, stage 2 (projection 31 -> 17, 63 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 8) {
         for (int n = 0; n < 2; ++n) {
@@ -24146,7 +24617,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -24157,7 +24629,7 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -24166,7 +24638,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 const float vi5 = in[ib + 155 + s];
                 const float vi6 = in[ib + 186 + s];
                 const float vi7 = in[ib + 217 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -24177,42 +24650,50 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 102 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 119 + j] = v;
@@ -24359,7 +24840,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
             float vacc4[1];
             float vacc5[1];
             float vacc6[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -24369,7 +24851,7 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 vacc6[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -24377,7 +24859,8 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 const float vi4 = in[ib + 124 + s];
                 const float vi5 = in[ib + 155 + s];
                 const float vi6 = in[ib + 186 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -24387,37 +24870,44 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                     vacc6[j] += vi6 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 68 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 85 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 102 + j] = v;
@@ -24426,65 +24916,67 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 280 + ct * 30;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 280;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 310 + g * 544 + n * 256;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 544 * g + 256 * n + 310;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 822 + g * 544 + n * 32;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 32 * n + 822;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 31 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 2 stages */
 void sep_basic_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, out, packed + 310);
+    enum {
+        S2_W = 310,   /* stage 2's packed weights */
+    };
+    Dw_acts_S1_4c8p(in, scratch, packed);
+    Pw_acts_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "acts2": separable --------------------------------------
  * input 13x2x33 -> output 13x1x64 (NHWC, float32)
@@ -24517,11 +25009,13 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [64][33], pw_b [64]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24554,16 +25048,18 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24613,18 +25109,20 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24633,7 +25131,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -24666,16 +25165,18 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -24685,10 +25186,11 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer acts2, stage 2 (projection 33 -> 64, 13 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_acts2_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 8; p += 8) {
+    {
+        const int p = 0;
         for (int n = 0; n < 8; ++n) {
             const float *restrict vw = w + 272 * n;
             const int ib = 33 * p;
@@ -24959,54 +25461,55 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 330 + g * 2176 + n * 272;
-            const int o0 = g * 64 + 0 + n * 8;
+            float *restrict d = packed + 2176 * g + 272 * n + 330;
+            const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 2 stages */
 void sep_basic_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_acts2_S1_4c8p(in, scratch, packed);
+    Pw_acts2_S2_8x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts2(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
     {
@@ -25370,4 +25873,3 @@ const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
         .pack = sep_basic_acts2_pack, .run = Run_acts2
     },
 };
-

@@ -39,11 +39,13 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_a1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -75,7 +77,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -181,7 +184,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -429,7 +433,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -461,7 +466,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -567,7 +573,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -600,8 +607,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a1, stage 2 (projection 16 -> 16, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_a1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 78; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -798,45 +805,46 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 136;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 272 * g + 136 * n + 160;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a1: runs its 2 stages */
 void sep_residual_a1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a1_S1(in, scratch, packed);
-    Pw_a1_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a1_S1_4c8p(in, scratch, packed);
+    Pw_a1_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "a2": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -869,11 +877,13 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_a2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_a2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -907,7 +917,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1027,7 +1038,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1295,7 +1307,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1329,7 +1342,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1449,7 +1463,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1484,8 +1499,7 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_a2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     1, 2, 3, 5, 6, 7,
@@ -1505,7 +1519,8 @@ static const int Src_a2_S2[96] = {
     0, 1, 3, 12, 13, 15,
 };
 
-static void Pw_a2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a2, stage 2 (projection 16 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1523,7 +1538,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1564,7 +1579,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1579,45 +1594,46 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a2: runs its 2 stages */
 void sep_residual_a2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a2_S1(in, scratch, packed);
-    Pw_a2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a2_S1_4c8p(in, scratch, packed);
+    Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
 static void Run_a2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "a3": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -1652,17 +1668,19 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][32], dw_b [32]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a3_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_a3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 144; ++j)
-            stage[(y + 2) * 208 + 32 + j] = in[y * 144 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+    }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 208 * vy + 16 * vx + 2 * ct;
@@ -2775,8 +2793,8 @@ static void Dw_a3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer a3, stage 2 (projection 32 -> 16, 81 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_a3_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 78; p += 6) {
@@ -2957,44 +2975,46 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 136 + n * 136;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n + 832;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a3: runs its 2 stages */
 void sep_residual_a3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a3_S1(in, scratch, packed, scratch + 2592);
-    Pw_a3_S2(scratch, out, packed + 832, skip);
+    enum {
+        S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_a3_S1_4c8p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_a3_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_a3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b1": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x51 (NHWC, float32)
@@ -3016,7 +3036,8 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
  */
-static void Pw_b1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b1, stage 1 (projection 17 -> 51, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 6; ++n) {
@@ -3140,7 +3161,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -3282,7 +3303,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -3318,46 +3339,47 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 918 + n * 144;
-            const int o0 = g * 51 + 0 + n * 8;
+            float *restrict d = packed + 918 * g + 144 * n;
+            const int o0 = 51 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 864 + g * 918 + n * 54;
-            const int o0 = g * 51 + 48 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 918 * g + 54 * n + 864;
+            const int o0 = 51 * g + 3 * n + 48;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its stage */
 void sep_residual_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b1(in, out, packed);
+    Pw_b1_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b2": separable --------------------------------------
  * input 13x13x51 -> output 13x13x17 (NHWC, float32)
@@ -3391,11 +3413,13 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][51], dw_b [51]
  *   pw_w [17][51], pw_b [17]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3429,7 +3453,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -3447,10 +3472,12 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 663 * vy + 51 * vx + 4 * ct;
                 const int ob = 663 * vy + 51 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3641,7 +3668,7 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -3661,7 +3688,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3695,7 +3723,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -3755,7 +3784,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -3778,7 +3808,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     for (int vy = 1; vy < 12; ++vy) {
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 663 * vy + 51 * vx + 4 * ct;
                 const int ob = 663 * vy + 51 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -4020,7 +4051,7 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -4085,7 +4116,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -4105,7 +4137,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4139,7 +4172,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -4157,10 +4191,12 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 663 * vy + 51 * vx + 4 * ct;
                 const int ob = 663 * vy + 51 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -4351,7 +4387,7 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -4371,7 +4407,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 12; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4405,7 +4442,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 480;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 663 * vy + 51 * vx + 48;
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
@@ -4424,8 +4462,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b2, stage 2 (projection 51 -> 17, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 2; ++n) {
@@ -4531,7 +4569,8 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4539,13 +4578,14 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
                 const float vi3 = in[ib + 153 + s];
                 const float vi4 = in[ib + 204 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4553,27 +4593,32 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 68 + j];
                 out[ob + 68 + j] = v;
@@ -4666,41 +4711,47 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
                 const float vi3 = in[ib + 153 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
@@ -4709,64 +4760,66 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 480 + ct * 30;
-        const int o0 = (48 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 480;
+        const int o0 = 3 * ct + 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 510 + g * 884 + n * 416;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 884 * g + 416 * n + 510;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 51 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1342 + g * 884 + n * 52;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 884 * g + 52 * n + 1342;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 51 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 51 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages */
 void sep_residual_b2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, out, packed + 510, skip);
+    enum {
+        S2_W = 510,   /* stage 2's packed weights */
+    };
+    Dw_b2_S1_4c8p(in, scratch, packed);
+    Pw_b2_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b3": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x34 (NHWC, float32)
@@ -4788,7 +4841,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
  */
-static void Pw_b3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer b3, stage 1 (projection 17 -> 34, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 4; ++n) {
@@ -4912,7 +4966,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -5054,7 +5108,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -5090,46 +5144,47 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 612 + n * 144;
-            const int o0 = g * 34 + 0 + n * 8;
+            float *restrict d = packed + 612 * g + 144 * n;
+            const int o0 = 34 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 576 + g * 612 + n * 36;
-            const int o0 = g * 34 + 32 + n * 2;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 612 * g + 36 * n + 576;
+            const int o0 = 34 * g + 2 * n + 32;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its stage */
 void sep_residual_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b3(in, out, packed);
+    Pw_b3_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b4": separable --------------------------------------
  * input 13x13x34 -> output 13x13x17 (NHWC, float32)
@@ -5163,11 +5218,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][34], dw_b [34]
  *   pw_w [17][34], pw_b [17]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5201,7 +5258,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5219,10 +5277,12 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 442 * vy + 34 * vx + 4 * ct;
                 const int ob = 442 * vy + 34 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -5413,7 +5473,7 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5433,7 +5493,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5467,7 +5528,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5527,7 +5589,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5550,7 +5613,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     for (int vy = 1; vy < 12; ++vy) {
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 442 * vy + 34 * vx + 4 * ct;
                 const int ob = 442 * vy + 34 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -5792,7 +5856,7 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5857,7 +5921,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5877,7 +5942,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -5911,7 +5977,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -5929,10 +5996,12 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 442 * vy + 34 * vx + 4 * ct;
                 const int ob = 442 * vy + 34 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -6123,7 +6192,7 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 12; vx += 1) {
+            for (int vx = 1; vx < 12; ++vx) {
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -6143,7 +6212,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -6177,7 +6247,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 442 * vy + 34 * vx + 32;
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
@@ -6196,8 +6267,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b4, stage 2 (projection 34 -> 17, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 2; ++n) {
@@ -6303,7 +6374,8 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6311,13 +6383,14 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 34 + s];
                 const float vi2 = in[ib + 68 + s];
                 const float vi3 = in[ib + 102 + s];
                 const float vi4 = in[ib + 136 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6325,27 +6398,32 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 68 + j];
                 out[ob + 68 + j] = v;
@@ -6438,41 +6516,47 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 34 + s];
                 const float vi2 = in[ib + 68 + s];
                 const float vi3 = in[ib + 102 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
@@ -6481,64 +6565,66 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 20;
-        const int o0 = (32 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 340 + g * 595 + n * 280;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 595 * g + 280 * n + 340;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 34 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 900 + g * 595 + n * 35;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 595 * g + 35 * n + 900;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 34 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 34 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void sep_residual_b4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 340, skip);
+    enum {
+        S2_W = 340,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_4c8p(in, scratch, packed);
+    Pw_b4_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b5": separable --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -6572,11 +6658,13 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [17][17], pw_b [17]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -6628,21 +6716,23 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6650,7 +6740,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -6714,24 +6805,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6739,10 +6832,12 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 221 * vy + 17 * vx + 4 * ct;
                 const int ob = 221 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7024,27 +7119,28 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7052,7 +7148,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 11: kernel rows 2..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7116,24 +7213,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7141,7 +7240,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7193,21 +7293,23 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7215,7 +7317,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7279,24 +7382,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7304,7 +7409,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7384,28 +7490,30 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7413,10 +7521,12 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 221 * vy + 17 * vx + 4 * ct;
                 const int ob = 221 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -7773,32 +7883,33 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7806,7 +7917,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 11: kernel rows 1..4, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7886,28 +7998,30 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7915,7 +8029,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 12: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -7979,24 +8094,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8080,27 +8197,29 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8204,32 +8323,34 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8240,7 +8361,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     for (int vy = 2; vy < 11; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 221 * vy + 17 * vx + 4 * ct;
                 const int ob = 221 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -8672,37 +8794,38 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8806,32 +8929,34 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8915,27 +9040,29 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8943,7 +9070,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9007,24 +9135,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9032,7 +9162,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9112,28 +9243,30 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9141,10 +9274,12 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 221 * vy + 17 * vx + 4 * ct;
                 const int ob = 221 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -9501,32 +9636,33 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9534,7 +9670,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 11: kernel rows 0..3, cols 0..3 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9614,28 +9751,30 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9643,7 +9782,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 12: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9707,24 +9847,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9732,7 +9874,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9784,21 +9927,23 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9806,7 +9951,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -9870,24 +10016,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9895,10 +10043,12 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 221 * vy + 17 * vx + 4 * ct;
                 const int ob = 221 * vy + 17 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -10180,27 +10330,28 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10208,7 +10359,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 11: kernel rows 0..2, cols 0..3 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10272,24 +10424,26 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10297,7 +10451,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 4; ++ct) {
             const float *restrict vw = w + 104 * ct;
             {
@@ -10349,21 +10504,23 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 416;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -10372,8 +10529,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer b5, stage 2 (projection 17 -> 17, 169 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 165; p += 5) {
         for (int n = 0; n < 2; ++n) {
@@ -10489,7 +10646,8 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
             float vacc2[1];
             float vacc3[1];
             float vacc4[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -10497,13 +10655,14 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
                 const float vi4 = in[ib + 68 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -10511,31 +10670,36 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
                     vacc4[j] += vi4 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 51 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 68 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -10637,44 +10801,50 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -10684,64 +10854,66 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 26;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 442 + g * 306 + n * 144;
-            const int o0 = g * 17 + 0 + n * 8;
+            float *restrict d = packed + 306 * g + 144 * n + 442;
+            const int o0 = 17 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 730 + g * 306 + n * 18;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 18 * n + 730;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void sep_residual_b5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed);
-    Pw_b5_S2(scratch, out, packed + 442, skip);
+    enum {
+        S2_W = 442,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_4c8p(in, scratch, packed);
+    Pw_b5_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c1": separable --------------------------------------
  * input 15x15x8 -> output 8x8x16 (NHWC, float32)
@@ -10774,11 +10946,13 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10810,7 +10984,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -10905,7 +11080,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11139,7 +11315,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11171,7 +11348,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11266,7 +11444,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
@@ -11299,8 +11478,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer c1, stage 2 (projection 8 -> 16, 64 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_c1_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -11516,45 +11695,46 @@ static void Pw_c1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 72;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 144 * g + 72 * n + 80;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its 2 stages */
 void sep_residual_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1_S1(in, scratch, packed);
-    Pw_c1_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_c1_S1_4c8p(in, scratch, packed);
+    Pw_c1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c2": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -11587,11 +11767,13 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_c2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_c2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -11623,7 +11805,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -11718,7 +11901,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -11952,7 +12136,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -11984,7 +12169,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12079,7 +12265,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12112,8 +12299,7 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_c2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -12133,7 +12319,8 @@ static const int Src_c2_S2[96] = {
     8, 10, 11, 12, 14, 15,
 };
 
-static void Pw_c2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c2, stage 2 (projection 16 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -12151,7 +12338,7 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -12184,45 +12371,46 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its 2 stages */
 void sep_residual_c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c2_S1(in, scratch, packed);
-    Pw_c2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_c2_S1_4c8p(in, scratch, packed);
+    Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c3": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -12257,11 +12445,13 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][4], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_c3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12293,7 +12483,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12388,7 +12579,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12622,7 +12814,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12654,7 +12847,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12749,7 +12943,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         {
             const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
@@ -12782,8 +12977,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer c3, stage 2 (projection 16 -> 16, 64 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_c3_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 60; p += 12) {
@@ -12969,42 +13164,43 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 36;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 36 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 16 + n * 16;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 144;
+            const int o0 = 4 * g + 4 * n;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 2 stages */
 void sep_residual_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, out, packed + 144, skip);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_c3_S1_4c8p(in, scratch, packed);
+    Pw_c3_S2_12x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_c3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d1": separable --------------------------------------
  * input 7x9x33 -> output 4x5x31 (NHWC, float32)
@@ -13037,11 +13233,13 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [31][33], pw_b [31]
  */
-static void Dw_d1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13073,16 +13271,18 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13090,7 +13290,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13152,18 +13353,19 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13171,7 +13373,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13203,16 +13406,18 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13260,18 +13465,20 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13359,21 +13566,22 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13421,18 +13629,20 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13440,7 +13650,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13472,16 +13683,18 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13489,7 +13702,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13551,18 +13765,19 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13570,7 +13785,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -13602,16 +13818,18 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -13620,10 +13838,11 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer d1, stage 2 (projection 33 -> 31, 20 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 12; p += 12) {
+    {
+        const int p = 0;
         for (int n = 0; n < 7; ++n) {
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
@@ -13771,7 +13990,7 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -13953,7 +14172,7 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
                 vacc7[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -14009,65 +14228,67 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 330 + g * 1054 + n * 136;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 1054 * g + 136 * n + 330;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1282 + g * 1054 + n * 102;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1054 * g + 102 * n + 1282;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its 2 stages */
 void sep_residual_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_S1(in, scratch, packed);
-    Pw_d1_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_d1_S1_4c8p(in, scratch, packed);
+    Pw_d1_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d2": dwconv --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -14088,14 +14309,15 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 4; ++y)
-        for (int j = 0; j < 155; ++j)
-            stage[(y + 2) * 279 + 62 + j] = in[y * 155 + j];
+    for (int y = 0; y < 4; ++y) {
+        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+    }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int ct = 0; ct < 7; ++ct) {
@@ -14338,7 +14560,7 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
         }
         {
             const float *restrict vw = w + 728;
-            for (int vx = 0; vx < 5; vx += 1) {
+            for (int vx = 0; vx < 5; ++vx) {
                 const int ib = 279 * vy + 31 * vx + 28;
                 const int ob = 155 * vy + 31 * vx + 28;
                 float vacc[3];
@@ -14378,41 +14600,43 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 728 + ct * 78;
-        const int o0 = (28 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct + 728;
+        const int o0 = 3 * ct + 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void sep_residual_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_d2_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d3": separable --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -14446,11 +14670,13 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][93], dw_b [93]
  *   pw_w [31][6], pw_b [31]
  */
-static void Dw_d3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -14520,26 +14746,27 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[81 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -14549,7 +14776,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -14743,34 +14971,34 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[63 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[81 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -14780,7 +15008,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -14850,26 +15079,27 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[63 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -14971,34 +15201,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[81 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15271,46 +15502,46 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[63 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[81 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15412,34 +15643,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[63 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[72 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15449,7 +15681,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -15519,26 +15752,27 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15548,7 +15782,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -15742,34 +15977,34 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 1; vx < 4; vx += 1) {
+            for (int vx = 1; vx < 4; ++vx) {
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15779,7 +16014,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int ct = 0; ct < 7; ++ct) {
             const float *restrict vw = w + 120 * ct;
             {
@@ -15849,26 +16085,27 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
         {
             const float *restrict vw = w + 840;
-            for (int vx = 4; vx < 5; vx += 1) {
+            {
+                const int vx = 4;
                 const int ib = 155 * vy + 31 * vx + 28;
                 const int ob = 465 * vy + 93 * vx + 84;
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[45 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15879,8 +16116,7 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_d3_S2[186] = {
     0, 1, 31, 32, 62, 63,
     1, 2, 32, 33, 63, 64,
@@ -15915,7 +16151,8 @@ static const int Src_d3_S2[186] = {
     0, 30, 31, 61, 62, 92,
 };
 
-static void Pw_d3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer d3, stage 2 (projection 93 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -15933,7 +16170,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -15978,7 +16215,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -16011,64 +16248,66 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 7; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 4) * 3;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[12 + k * 12 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 28 */
-        float *restrict d = packed + 840 + ct * 90;
-        const int o0 = (28 + ct * 3) * 3;
+    {   /* 3-channel tiles from channel 28 */
+        const int ct = 0;
+        float *restrict d = packed + 90 * ct + 840;
+        const int o0 = 9 * ct + 84;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j)
-                d[9 + k * 9 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 9; ++j) d[9 * k + 9 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 930 + g * 217 + n * 28;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 217 * g + 28 * n + 930;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1126 + g * 217 + n * 21;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 217 * g + 21 * n + 1126;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its 2 stages */
 void sep_residual_d3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3_S1(in, scratch, packed);
-    Pw_d3_S2(scratch, out, packed + 930, skip);
+    enum {
+        S2_W = 930,   /* stage 2's packed weights */
+    };
+    Dw_d3_S1_12c8p(in, scratch, packed);
+    Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_d3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t1": separable --------------------------------------
  * input 7x7x8 -> output 7x7x9 (NHWC, float32)
@@ -16102,11 +16341,13 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_t1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
+static void Dw_t1_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16176,7 +16417,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -16472,7 +16714,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17127,7 +17370,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17197,7 +17441,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17493,7 +17738,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         {
             const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
@@ -17564,8 +17810,7 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 4, 5, 6,
     2, 3, 4, 5, 6, 7, 8,
@@ -17578,7 +17823,8 @@ static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 21, 22, 23,
 };
 
-static void Pw_t1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1, stage 2 (projection 24 -> 9, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -17596,7 +17842,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -17630,15 +17876,17 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 24 + k] * vk[j];
@@ -17646,19 +17894,23 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 72 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -17674,7 +17926,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -17690,17 +17942,20 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 1152;
             const int ob = 440;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -17708,56 +17963,58 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 4) * 3;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j)
-                d[12 + k * 12 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 240 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 240;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 304 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 304;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1: runs its 2 stages */
 void sep_residual_t1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t1_S1(in, scratch, packed);
-    Pw_t1_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_t1_S1_12c8p(in, scratch, packed);
+    Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_t1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "gdw": separable --------------------------------------
  * input 5x9x8 -> output 5x9x16 (NHWC, float32)
@@ -17788,11 +18045,13 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][1], pw_b [16]
  */
-static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_gdw_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -17836,7 +18095,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18068,7 +18328,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18553,7 +18814,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18597,7 +18859,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18829,7 +19092,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
@@ -18874,8 +19138,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gdw, stage 2 (projection 16 -> 16, 45 pixels): tile 12x1, 12 pixels x 1 channels (scalar code) */
+static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 36; p += 12) {
@@ -18895,7 +19159,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 float vacc9[1];
                 float vacc10[1];
                 float vacc11[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -18909,8 +19174,9 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                     vacc10[j] = vw[j];
                     vacc11[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -18923,7 +19189,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                     const float vi9 = in[ib + 144 + s];
                     const float vi10 = in[ib + 160 + s];
                     const float vi11 = in[ib + 176 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -18938,51 +19205,63 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                         vacc11[j] += vi11 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 48 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     out[ob + 80 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     out[ob + 96 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     out[ob + 112 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     out[ob + 128 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc9[j];
                     out[ob + 144 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc10[j];
                     out[ob + 160 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc11[j];
                     out[ob + 176 + j] = v;
                 }
@@ -19002,7 +19281,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 float vacc6[1];
                 float vacc7[1];
                 float vacc8[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -19013,8 +19293,9 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                     vacc7[j] = vw[j];
                     vacc8[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -19024,7 +19305,8 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                     const float vi6 = in[ib + 96 + s];
                     const float vi7 = in[ib + 112 + s];
                     const float vi8 = in[ib + 128 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -19036,39 +19318,48 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                         vacc8[j] += vi8 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 48 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     out[ob + 80 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     out[ob + 96 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     out[ob + 112 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     out[ob + 128 + j] = v;
                 }
@@ -19077,45 +19368,47 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer gdw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gdw: runs its 2 stages */
 void sep_residual_gdw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_gdw_S1(in, scratch, packed);
-    Pw_gdw_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_gdw_S1_4c8p(in, scratch, packed);
+    Pw_gdw_S2_12x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
 static void Run_gdw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_gdw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "rnb": separable --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -19149,11 +19442,13 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *   pw_w [9][9], pw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -19193,18 +19488,20 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19212,7 +19509,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -19260,20 +19558,22 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19281,10 +19581,12 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vdupq_n_f32(0.0f);
@@ -19491,22 +19793,23 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19514,7 +19817,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -19562,20 +19866,22 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19583,7 +19889,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -19623,18 +19930,20 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19694,21 +20003,23 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19780,24 +20091,26 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -19808,7 +20121,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     for (int vy = 1; vy < 13; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vdupq_n_f32(0.0f);
@@ -20090,27 +20404,28 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20182,24 +20497,26 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20259,21 +20576,23 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20281,7 +20600,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -20321,18 +20641,20 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20340,7 +20662,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -20388,20 +20711,22 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 1; vx < 2; vx += 1) {
+            {
+                const int vx = 1;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20409,10 +20734,12 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
-            for (int vx = 2; vx < 10; vx += 8) {
+            {
+                const int vx = 2;
                 const int ib = 117 * vy + 9 * vx + 4 * ct;
                 const int ob = 117 * vy + 9 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vdupq_n_f32(0.0f);
@@ -20619,22 +20946,23 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 2; vx < 11; vx += 1) {
+            for (int vx = 2; vx < 11; ++vx) {
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20642,7 +20970,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -20690,20 +21019,22 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 11; vx < 12; vx += 1) {
+            {
+                const int vx = 11;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20711,7 +21042,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int ct = 0; ct < 2; ++ct) {
             const float *restrict vw = w + 60 * ct;
             {
@@ -20751,18 +21083,20 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 120;
-            for (int vx = 12; vx < 13; vx += 1) {
+            {
+                const int vx = 12;
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -20771,8 +21105,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rnb, stage 2 (projection 9 -> 9, 182 pixels): tile 8x8, 8 pixels x 8 channels */
+static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 176; p += 8) {
         {
@@ -20948,7 +21282,8 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
             float vacc5[1];
             float vacc6[1];
             float vacc7[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -20959,7 +21294,7 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                 vacc7[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -20968,7 +21303,8 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                 const float vi5 = in[ib + 45 + s];
                 const float vi6 = in[ib + 54 + s];
                 const float vi7 = in[ib + 63 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -20979,49 +21315,57 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                     vacc7[j] += vi7 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 9 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 18 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 27 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 36 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 45 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 45 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v += res[ob + 54 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 54 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v += res[ob + 63 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -21163,7 +21507,8 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -21172,14 +21517,15 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                 vacc5[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
                 const float vi4 = in[ib + 36 + s];
                 const float vi5 = in[ib + 45 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -21188,37 +21534,43 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 9 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 18 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 27 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 27 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 36 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 36 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 45 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -21228,61 +21580,64 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rnb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 4 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[0 + k * 4 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 120 + ct * 15;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 15 * ct + 120;
+        const int o0 = ct + 8;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 135 + g * 81 + n * 72;
-            const int o0 = g * 9 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 81 * g + 72 * n + 135;
+            const int o0 = 9 * g + 8 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 207 + g * 81 + n * 9;
-            const int o0 = g * 9 + 8 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 81 * g + 9 * n + 207;
+            const int o0 = 9 * g + n + 8;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rnb: runs its 2 stages */
 void sep_residual_rnb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rnb_S1(in, scratch, packed);
-    Pw_rnb_S2(scratch, out, packed + 135, in);
+    enum {
+        S2_W = 135,   /* stage 2's packed weights */
+    };
+    Dw_rnb_S1_4c8p(in, scratch, packed);
+    Pw_rnb_S2_8x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rnb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "rpx": separable --------------------------------------
  * input 1x1x65 -> output 1x1x65 (NHWC, float32)
@@ -21315,11 +21670,13 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][65], dw_b [65]
  *   pw_w [65][65], pw_b [65]
  */
-static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_rpx_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 16; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -21341,13 +21698,15 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 640;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 65 * vy + 65 * vx + 64;
                 const int ob = 65 * vy + 65 * vx + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -21357,10 +21716,11 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer rpx, stage 2 (projection 65 -> 65, 1 pixels): tile 1x16, 1 pixels x 16 channels */
+static void Pw_rpx_S2_1x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 4; ++n) {
             const float *restrict vw = w + 1056 * n;
             const int ib = 65 * p;
@@ -21408,17 +21768,20 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
             const int ib = 65 * p;
             const int ob = 65 * p + 64;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 65; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
@@ -21427,65 +21790,67 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rpx: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rpx_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 10;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 65 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 650 + g * 4290 + n * 1056;
-            const int o0 = g * 65 + 0 + n * 16;
+            float *restrict d = packed + 4290 * g + 1056 * n + 650;
+            const int o0 = 65 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4874 + g * 4290 + n * 66;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4290 * g + 66 * n + 4874;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 65 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 65 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rpx: runs its 2 stages */
 void sep_residual_rpx(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rpx_S1(in, scratch, packed);
-    Pw_rpx_S2(scratch, out, packed + 650, in);
+    enum {
+        S2_W = 650,   /* stage 2's packed weights */
+    };
+    Dw_rpx_S1_4c8p(in, scratch, packed);
+    Pw_rpx_S2_1x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */
 static void Run_rpx(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rpx(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
     {
@@ -21787,4 +22152,3 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .pack = sep_residual_rpx_pack, .run = Run_rpx
     },
 };
-

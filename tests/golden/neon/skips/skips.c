@@ -27,7 +27,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-static void Pw_x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x1, stage 1 (projection 16 -> 48, 99 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_x1_4x16(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -302,35 +303,35 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 272;
-            const int o0 = g * 48 + 0 + n * 16;
+            float *restrict d = packed + 816 * g + 272 * n;
+            const int o0 = 48 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x1: runs its stage */
 void skips_x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x1(in, out, packed);
+    Pw_x1_4x16(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x1: the entry point with the arguments of every sg_layer's run */
 static void Run_x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "x2": separable --------------------------------------
  * input 9x11x48 -> output 9x11x16 (NHWC, float32)
@@ -363,11 +364,13 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [16][48], pw_b [16]
  */
-static void Dw_x2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -401,8 +404,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 528 * vy + 48 * vx + 4 * ct;
@@ -572,7 +577,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             for (int ct = 0; ct < 12; ++ct) {
@@ -649,7 +655,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 528 * vy + 48 * vx + 4 * ct;
@@ -906,7 +913,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
@@ -940,8 +948,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 12; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 528 * vy + 48 * vx + 4 * ct;
@@ -1111,7 +1121,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             for (int ct = 0; ct < 12; ++ct) {
@@ -1146,8 +1157,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x2, stage 2 (projection 48 -> 16, 99 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_x2_S2_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 96; p += 4) {
         {
@@ -1394,44 +1405,46 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 480 + g * 784 + n * 784;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 784 * g + 784 * n + 480;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x2: runs its 2 stages */
 void skips_x2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x2_S1(in, scratch, packed);
-    Pw_x2_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_x2_S1_4c8p(in, scratch, packed);
+    Pw_x2_S2_4x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x2: the entry point with the arguments of every sg_layer's run */
 static void Run_x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "x3": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -1452,11 +1465,13 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1489,8 +1504,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 176 * vy + 16 * vx + 4 * ct;
@@ -1651,7 +1668,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 10;
             for (int ct = 0; ct < 4; ++ct) {
@@ -1726,7 +1744,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 1..9: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 176 * vy + 16 * vx + 4 * ct;
@@ -1973,7 +1992,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2006,8 +2026,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 176 * vy + 16 * vx + 4 * ct;
@@ -2168,7 +2190,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         {
             const int vx = 10;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2202,33 +2225,32 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x3: runs its stage */
 void skips_x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x3(in, out, packed);
+    Dw_x3_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x3: the entry point with the arguments of every sg_layer's run */
 static void Run_x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "x4": pwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -2249,7 +2271,8 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x4, stage 1 (projection 16 -> 16, 99 pixels): tile 4x16, 4 pixels x 16 channels */
+static void Pw_x4_4x16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 96; p += 4) {
         {
@@ -2496,34 +2519,35 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 16 + 0 + n * 16;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 16 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j)
-                    d[16 + s * 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x4: runs its stage */
 void skips_x4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x4(in, out, packed, skip);
+    Pw_x4_4x16(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x4: the entry point with the arguments of every sg_layer's run */
 static void Run_x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "x5": bottleneck --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -2567,11 +2591,13 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_x5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x5_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2603,7 +2629,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2676,7 +2703,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2882,7 +2910,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2914,7 +2943,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -2987,7 +3017,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -3020,8 +3051,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x5, stage 2 (projection 16 -> 16, 30 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_x5_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 30; p += 6) {
         for (int n = 0; n < 2; ++n) {
@@ -3126,8 +3157,8 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_x5_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_x5_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -3405,55 +3436,56 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x5: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 136;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 272 * g + 136 * n + 160;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 432;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x5: runs its 3 stages */
 void skips_x5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x5_S1(in, scratch, packed);
-    Pw_x5_S2(scratch, scratch + 480, packed + 160);
-    Up_x5_S3(scratch + 480, out, packed + 432, skip);
+    enum {
+        S2_OUT = 480,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_x5_S1_4c8p(in, scratch, packed);
+    Pw_x5_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_x5_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer x5: the entry point with the arguments of every sg_layer's run */
 static void Run_x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "x6": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x32 (NHWC, float32)
@@ -3475,17 +3507,19 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
  */
-static void Dw_x6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x6_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 176; ++j)
-            stage[(y + 2) * 240 + 32 + j] = in[y * 176 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+    }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const float *restrict vw = w + 104 * ct;
                 const int ib = 240 * vy + 16 * vx + 2 * ct;
@@ -4808,32 +4842,34 @@ static void Dw_x6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x6: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x6: runs its stage */
 void skips_x6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_x6_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer x6: the entry point with the arguments of every sg_layer's run */
 static void Run_x6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "x7": pwconv --------------------------------------
  * input 9x11x32 -> output 9x11x16 (NHWC, float32)
@@ -4855,7 +4891,8 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x7(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x7, stage 1 (projection 32 -> 16, 99 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_x7_5x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 95; p += 5) {
@@ -5036,34 +5073,34 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 136 + n * 136;
-            const int o0 = g * 8 + 0 + n * 8;
+        {
+            const int n = 0;
+            float *restrict d = packed + 136 * g + 136 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x7: runs its stage */
 void skips_x7(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x7(in, out, packed, skip);
+    Pw_x7_5x8(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x7: the entry point with the arguments of every sg_layer's run */
 static void Run_x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x7(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "x8": dwconv --------------------------------------
  * input 9x11x16 -> output 5x6x16 (NHWC, float32)
@@ -5084,11 +5121,13 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x8(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x8_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5122,7 +5161,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5203,7 +5243,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5423,7 +5464,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5457,7 +5499,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5538,7 +5581,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5573,33 +5617,32 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x8: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x8: runs its stage */
 void skips_x8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x8(in, out, packed);
+    Dw_x8_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x8: the entry point with the arguments of every sg_layer's run */
 static void Run_x8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "x9": dwdeconv --------------------------------------
  * input 5x6x16 -> output 9x11x16 (NHWC, float32)
@@ -5620,7 +5663,8 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_x9_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -5876,32 +5920,31 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x9: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x9: runs its stage */
 void skips_x9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_x9(in, out, packed, skip);
+    Up_x9_4c8p(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x9: the entry point with the arguments of every sg_layer's run */
 static void Run_x9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "x10": separable --------------------------------------
  * input 9x11x16 -> output 5x6x33 (NHWC, float32)
@@ -5934,11 +5977,13 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [33][16], pw_b [33]
  */
-static void Dw_x10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x10_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -5970,7 +6015,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6043,7 +6089,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6249,7 +6296,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6281,7 +6329,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6354,7 +6403,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         {
             const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
@@ -6387,8 +6437,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x10, stage 2 (projection 16 -> 33, 30 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_x10_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 30; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -6500,7 +6550,8 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -6509,14 +6560,15 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
                 const float vi4 = in[ib + 64 + s];
                 const float vi5 = in[ib + 80 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -6525,27 +6577,33 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 165 + j] = v;
             }
@@ -6553,56 +6611,58 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 561 + n * 136;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 561 * g + 136 * n + 160;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 704 + g * 561 + n * 17;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 561 * g + 17 * n + 704;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x10: runs its 2 stages */
 void skips_x10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x10_S1(in, scratch, packed);
-    Pw_x10_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_x10_S1_4c8p(in, scratch, packed);
+    Pw_x10_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer x10: the entry point with the arguments of every sg_layer's run */
 static void Run_x10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "x11": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -6623,7 +6683,7 @@ static void Run_x10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][8], pw_b [33]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_x11_S1[264] = {
     0, 1, 2, 3, 11, 12, 13, 14,
     1, 2, 3, 4, 12, 13, 14, 15,
@@ -6660,7 +6720,8 @@ static const int Src_x11_S1[264] = {
     0, 1, 2, 10, 22, 23, 24, 32,
 };
 
-static void Pw_x11(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x11, stage 1 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x11_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -6678,7 +6739,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6716,15 +6777,17 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
@@ -6732,22 +6795,26 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                     vacc3[j] += in[ib + 99 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
@@ -6766,7 +6833,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6790,24 +6857,28 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
@@ -6816,46 +6887,47 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x11: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 36;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 297 * g + 36 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 297 + n * 9;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 297 * g + 9 * n + 288;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 8 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x11: runs its stage */
 void skips_x11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x11(in, out, packed, in);
+    Pw_x11_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer x11: the entry point with the arguments of every sg_layer's run */
 static void Run_x11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "x12": separable --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -6888,11 +6960,13 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [33][33], pw_b [33]
  */
-static void Dw_x12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -6924,16 +6998,18 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6941,7 +7017,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7014,18 +7091,19 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7033,7 +7111,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7065,16 +7144,18 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7122,18 +7203,20 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7235,21 +7318,22 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7297,18 +7381,20 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7316,7 +7402,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7348,16 +7435,18 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7365,7 +7454,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7438,18 +7528,19 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 5; vx += 1) {
+            for (int vx = 1; vx < 5; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7457,7 +7548,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -7489,16 +7581,18 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 5; vx < 6; vx += 1) {
+            {
+                const int vx = 5;
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7507,8 +7601,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x12_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x12, stage 2 (projection 33 -> 33, 30 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_x12_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 30; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -7644,7 +7738,8 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -7653,14 +7748,15 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
                 const float vi4 = in[ib + 132 + s];
                 const float vi5 = in[ib + 165 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -7669,37 +7765,43 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 132 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 165 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -7709,64 +7811,66 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 330 + g * 1122 + n * 272;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 1122 * g + 272 * n + 330;
+            const int o0 = 33 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1418 + g * 1122 + n * 34;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1122 * g + 34 * n + 1418;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x12: runs its 2 stages */
 void skips_x12(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x12_S1(in, scratch, packed);
-    Pw_x12_S2(scratch, out, packed + 330, skip);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_x12_S1_4c8p(in, scratch, packed);
+    Pw_x12_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x12: the entry point with the arguments of every sg_layer's run */
 static void Run_x12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x12(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "x13": dwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -7787,11 +7891,13 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][1][33], dw_b [33]
  */
-static void Dw_x13(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_x13_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 16 * ct;
             {
@@ -7850,14 +7956,15 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 198 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7933,15 +8040,16 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 198 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7949,7 +8057,8 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0..5: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 16 * ct;
             {
@@ -8008,14 +8117,15 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
         {
             const float *restrict vw = w + 128;
-            for (int vx = 0; vx < 6; vx += 1) {
+            for (int vx = 0; vx < 6; ++vx) {
                 const int ib = 198 * vy + 33 * vx + 32;
                 const int ob = 198 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -8024,42 +8134,41 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x13: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 128 + ct * 4;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 4 * ct + 128;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer x13: runs its stage */
 void skips_x13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x13(in, out, packed);
+    Dw_x13_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x13: the entry point with the arguments of every sg_layer's run */
 static void Run_x13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "x14": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -8081,7 +8190,8 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_x14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer x14, stage 1 (projection 33 -> 33, 30 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_x14_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 30; p += 6) {
         for (int n = 0; n < 4; ++n) {
@@ -8205,7 +8315,8 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
@@ -8214,14 +8325,15 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
                 vacc5[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
                 const float vi4 = in[ib + 132 + s];
                 const float vi5 = in[ib + 165 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -8230,32 +8342,38 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v += res[ob + 132 + j];
                 out[ob + 132 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v += res[ob + 165 + j];
                 out[ob + 165 + j] = v;
@@ -8264,43 +8382,44 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x14: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 264;
-            const int o0 = g * 33 + 0 + n * 8;
+            float *restrict d = packed + 1089 * g + 264 * n;
+            const int o0 = 33 * g + 8 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[0 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x14: runs its stage */
 void skips_x14(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x14(in, out, packed, skip);
+    Pw_x14_6x8(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x14: the entry point with the arguments of every sg_layer's run */
 static void Run_x14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x14(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "x15": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x8 (NHWC, float32)
@@ -8321,7 +8440,8 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
  */
-static void Pw_x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer x15, stage 1 (projection 33 -> 8, 30 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_x15_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 30; p += 6) {
         {
@@ -8438,35 +8558,36 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 272;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 272 * g + 272 * n;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x15: runs its stage */
 void skips_x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x15(in, out, packed);
+    Pw_x15_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x15: the entry point with the arguments of every sg_layer's run */
 static void Run_x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x15(in, out, packed, scratch);
 }
-
 
 const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
     {
@@ -8705,4 +8826,3 @@ const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
         .pack = skips_x15_pack, .run = Run_x15
     },
 };
-

@@ -215,4 +215,3 @@ extern const sg_layer tiny_layers[TINY_LAYER_COUNT];
 #endif
 
 #endif /* TINY_GENERATED_H */
-

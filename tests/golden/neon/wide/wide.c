@@ -40,11 +40,13 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_sep_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_sep_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -78,7 +80,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -262,7 +265,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -612,7 +616,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
@@ -646,7 +651,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         for (int vx = 1; vx < 25; vx += 8) {
             for (int ct = 0; ct < 16; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -830,7 +836,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 27 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = 27; vy < 28; ++vy) {
+    {
+        const int vy = 27;
         {
             const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
@@ -865,8 +872,8 @@ static void Dw_sep_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_sep_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 784 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_sep_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 16; ++n) {
         for (int p = 0; p < 780; p += 6) {
@@ -1080,45 +1087,46 @@ static void Pw_sep_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer sep: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 520;
-            const int o0 = g * 128 + 0 + n * 8;
+            float *restrict d = packed + 8320 * g + 520 * n + 640;
+            const int o0 = 128 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep: runs its 2 stages */
 void wide_sep(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_S1(in, scratch, packed);
-    Pw_sep_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_sep_S1_4c8p(in, scratch, packed);
+    Pw_sep_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "sepm2": separable --------------------------------------
  * input 14x14x48 -> output 14x14x192 (NHWC, float32)
@@ -1153,11 +1161,13 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [192][96], pw_b [192]
  */
-static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_sepm2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -1201,8 +1211,10 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 672 * vy + 48 * vx + 2 * ct;
@@ -1603,7 +1615,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
@@ -1706,7 +1719,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..12 x cols 1..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 672 * vy + 48 * vx + 2 * ct;
@@ -2327,7 +2341,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -2371,8 +2386,10 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 672 * vy + 48 * vx + 2 * ct;
@@ -2773,7 +2790,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
@@ -2818,8 +2836,8 @@ static void Dw_sepm2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sepm2, stage 2 (projection 96 -> 192, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_sepm2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 24; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -3013,45 +3031,46 @@ static void Pw_sepm2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer sepm2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sepm2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 2) * 2;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 960 + g * 18624 + n * 776;
-            const int o0 = g * 192 + 0 + n * 8;
+            float *restrict d = packed + 18624 * g + 776 * n + 960;
+            const int o0 = 192 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepm2: runs its 2 stages */
 void wide_sepm2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepm2_S1(in, scratch, packed);
-    Pw_sepm2_S2(scratch, out, packed + 960);
+    enum {
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_sepm2_S1_4c8p(in, scratch, packed);
+    Pw_sepm2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
 static void Run_sepm2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sepm2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep_s2": separable --------------------------------------
  * input 29x27x33 -> output 15x14x97 (NHWC, float32)
@@ -3084,11 +3103,13 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [97][33], pw_b [97]
  */
-static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3120,16 +3141,18 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3137,10 +3160,12 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 1782 * vy + 66 * vx + 4 * ct;
                 const int ob = 462 * vy + 33 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3320,18 +3345,19 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 13; vx += 1) {
+            for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3339,7 +3365,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3371,16 +3398,18 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 13; vx < 14; vx += 1) {
+            {
+                const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3428,18 +3457,20 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3450,7 +3481,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     for (int vy = 1; vy < 14; ++vy) {
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 1782 * vy + 66 * vx + 4 * ct;
                 const int ob = 462 * vy + 33 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3684,21 +3716,22 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 13; vx += 1) {
+            for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3746,18 +3779,20 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 13; vx < 14; vx += 1) {
+            {
+                const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3765,7 +3800,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -3797,16 +3833,18 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3814,10 +3852,12 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 1782 * vy + 66 * vx + 4 * ct;
                 const int ob = 462 * vy + 33 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -3997,18 +4037,19 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 1; vx < 13; vx += 1) {
+            for (int vx = 1; vx < 13; ++vx) {
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4016,7 +4057,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int ct = 0; ct < 8; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -4048,16 +4090,18 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
         {
             const float *restrict vw = w + 320;
-            for (int vx = 13; vx < 14; vx += 1) {
+            {
+                const int vx = 13;
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4066,8 +4110,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_s2, stage 2 (projection 33 -> 97, 210 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_sep_s2_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 210; p += 6) {
         for (int n = 0; n < 12; ++n) {
@@ -4179,7 +4223,8 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
             float vacc3[1];
             float vacc4[1];
             float vacc5[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -4188,14 +4233,15 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
                 vacc5[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
                 const float vi4 = in[ib + 132 + s];
                 const float vi5 = in[ib + 165 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -4204,27 +4250,33 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
                     vacc5[j] += vi5 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 97 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 194 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 291 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 388 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 485 + j] = v;
             }
@@ -4232,65 +4284,67 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 330 + g * 3298 + n * 272;
-            const int o0 = g * 97 + 0 + n * 8;
+            float *restrict d = packed + 3298 * g + 272 * n + 330;
+            const int o0 = 97 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3594 + g * 3298 + n * 34;
-            const int o0 = g * 97 + 96 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3298 * g + 34 * n + 3594;
+            const int o0 = 97 * g + n + 96;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_s2: runs its 2 stages */
 void wide_sep_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_s2_S1(in, scratch, packed);
-    Pw_sep_s2_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_sep_s2_S1_4c8p(in, scratch, packed);
+    Pw_sep_s2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "pw": pwconv --------------------------------------
  * input 14x14x144 -> output 14x14x48 (NHWC, float32)
@@ -4312,7 +4366,8 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
  */
-static void Pw_pw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pw, stage 1 (projection 144 -> 48, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_pw_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 6; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -4486,35 +4541,35 @@ static void Pw_pw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer pw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 6960 + n * 1160;
-            const int o0 = g * 48 + 0 + n * 8;
+            float *restrict d = packed + 6960 * g + 1160 * n;
+            const int o0 = 48 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw: runs its stage */
 void wide_pw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw(in, out, packed);
+    Pw_pw_6x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
 static void Run_pw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "pwodd": pwconv --------------------------------------
  * input 13x15x97 -> output 13x15x143 (NHWC, float32)
@@ -4536,7 +4591,8 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
  */
-static void Pw_pwodd(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwodd, stage 1 (projection 97 -> 143, 195 pixels): tile 5x8, 5 pixels x 8 channels */
+static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 17; ++n) {
         for (int p = 0; p < 195; p += 5) {
@@ -4652,7 +4708,7 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
                 vacc4[j] = vw[j];
             }
             for (int s = 0; s < 97; ++s) {
-                const float *restrict vk = vw + 7 + s * 7;
+                const float *restrict vk = vw + 7 * s + 7;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 97 + s];
                 const float vi2 = in[ib + 194 + s];
@@ -4695,46 +4751,47 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwodd: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 17; ++n) {
-            float *restrict d = packed + 0 + g * 14014 + n * 784;
-            const int o0 = g * 143 + 0 + n * 8;
+            float *restrict d = packed + 14014 * g + 784 * n;
+            const int o0 = 143 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 13328 + g * 14014 + n * 686;
-            const int o0 = g * 143 + 136 + n * 7;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 14014 * g + 686 * n + 13328;
+            const int o0 = 143 * g + 7 * n + 136;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 7; ++j)
-                    d[7 + s * 7 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 7; ++j) d[7 * s + 7 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwodd: runs its stage */
 void wide_pwodd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwodd(in, out, packed);
+    Pw_pwodd_5x8(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
 static void Run_pwodd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwodd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "pwblk": pwconv --------------------------------------
  * input 41x41x100 -> output 41x41x77 (NHWC, float32)
@@ -4756,7 +4813,8 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
  */
-static void Pw_pwblk(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwblk, stage 1 (projection 100 -> 77, 1681 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int pb = 0; pb < 960; pb += 480) {
         for (int n = 0; n < 19; ++n) {
@@ -4906,7 +4964,8 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                 float vacc9[1];
                 float vacc10[1];
                 float vacc11[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
@@ -4921,7 +4980,7 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                     vacc11[j] = vw[j];
                 }
                 for (int s = 0; s < 100; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 100 + s];
                     const float vi2 = in[ib + 200 + s];
@@ -4934,7 +4993,8 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                     const float vi9 = in[ib + 900 + s];
                     const float vi10 = in[ib + 1000 + s];
                     const float vi11 = in[ib + 1100 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
@@ -4949,62 +5009,74 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                         vacc11[j] += vi11 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 77 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 154 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 231 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc4[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 308 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc5[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 385 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc6[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 462 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc7[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 539 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc8[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 616 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc9[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 693 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc10[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 770 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc11[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + 847 + j] = v;
@@ -5177,7 +5249,8 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5192,7 +5265,7 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 100 + s];
                 const float vi2 = in[ib + 200 + s];
@@ -5205,7 +5278,8 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                 const float vi9 = in[ib + 900 + s];
                 const float vi10 = in[ib + 1000 + s];
                 const float vi11 = in[ib + 1100 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5220,62 +5294,74 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 77 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 154 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 308 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 385 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 462 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 539 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 616 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 693 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 770 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 847 + j] = v;
@@ -5286,17 +5372,20 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
             const int ib = 168000;
             const int ob = 129360 + 76;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
@@ -5305,46 +5394,47 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwblk: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 19; ++n) {
-            float *restrict d = packed + 0 + g * 7777 + n * 404;
-            const int o0 = g * 77 + 0 + n * 4;
+            float *restrict d = packed + 7777 * g + 404 * n;
+            const int o0 = 77 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 100 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 7676 + g * 7777 + n * 101;
-            const int o0 = g * 77 + 76 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 7777 * g + 101 * n + 7676;
+            const int o0 = 77 * g + n + 76;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 100 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 100 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwblk: runs its stage */
 void wide_pwblk(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwblk(in, out, packed);
+    Pw_pwblk_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwblk(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pwtail": pwconv --------------------------------------
  * input 9x11x400 -> output 9x11x29 (NHWC, float32)
@@ -5366,7 +5456,8 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
  */
-static void Pw_pwtail(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwtail, stage 1 (projection 400 -> 29, 99 pixels): tile 12x4, 12 pixels x 4 channels */
+static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 7; ++n) {
         for (int p = 0; p < 96; p += 12) {
@@ -5538,7 +5629,8 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
             float vacc9[1];
             float vacc10[1];
             float vacc11[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
@@ -5553,7 +5645,7 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
                 vacc11[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
@@ -5566,7 +5658,8 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
                 const float vi9 = in[ib + 3600 + s];
                 const float vi10 = in[ib + 4000 + s];
                 const float vi11 = in[ib + 4400 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
@@ -5581,51 +5674,63 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
                     vacc11[j] += vi11 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 29 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 58 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 87 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc4[j];
                 out[ob + 116 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc5[j];
                 out[ob + 145 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc6[j];
                 out[ob + 174 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc7[j];
                 out[ob + 203 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc8[j];
                 out[ob + 232 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc9[j];
                 out[ob + 261 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc10[j];
                 out[ob + 290 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc11[j];
                 out[ob + 319 + j] = v;
             }
@@ -5637,31 +5742,36 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 29 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 58 + j] = v;
             }
@@ -5669,46 +5779,47 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtail: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 11629 + n * 1604;
-            const int o0 = g * 29 + 0 + n * 4;
+            float *restrict d = packed + 11629 * g + 1604 * n;
+            const int o0 = 29 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 400 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 11228 + g * 11629 + n * 401;
-            const int o0 = g * 29 + 28 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 11629 * g + 401 * n + 11228;
+            const int o0 = 29 * g + n + 28;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 400 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 400 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtail: runs its stage */
 void wide_pwtail(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtail(in, out, packed);
+    Pw_pwtail_12x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtail(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtail(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "sep1024": separable --------------------------------------
  * input 6x7x1024 -> output 6x7x40 (NHWC, float32)
@@ -5744,12 +5855,14 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [40][1024], pw_b [40]
  */
-static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_sep1024_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -5781,7 +5894,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -5865,7 +5979,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -6177,7 +6292,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -6209,7 +6325,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 1;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -6293,7 +6410,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
             }
         }
         /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-        for (int vy = 5; vy < 6; ++vy) {
+        {
+            const int vy = 5;
             {
                 const int vx = 6;
                 for (int ct = cb; ct < cb + 64; ++ct) {
@@ -6327,8 +6445,8 @@ static void Dw_sep1024_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep1024, stage 2 (projection 1024 -> 40, 42 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_sep1024_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 5; ++n) {
         for (int p = 0; p < 42; p += 6) {
@@ -6457,45 +6575,46 @@ static void Pw_sep1024_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer sep1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 256; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 10240 + g * 41000 + n * 8200;
-            const int o0 = g * 40 + 0 + n * 8;
+            float *restrict d = packed + 41000 * g + 8200 * n + 10240;
+            const int o0 = 40 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1024: runs its 2 stages */
 void wide_sep1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1024_S1(in, scratch, packed);
-    Pw_sep1024_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_sep1024_S1_4c8p2r(in, scratch, packed);
+    Pw_sep1024_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sep_m5": separable --------------------------------------
  * input 3x4x1024 -> output 3x4x8 (NHWC, float32)
@@ -6531,33 +6650,40 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6567,7 +6693,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -6575,29 +6702,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6607,29 +6740,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6639,37 +6778,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6679,7 +6826,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -6687,41 +6835,50 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6731,37 +6888,45 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6771,29 +6936,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6803,7 +6974,8 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -6811,29 +6983,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6843,29 +7021,35 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 2 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * vy + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6876,11 +7060,12 @@ static void Dw_sep_m5_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer sep_m5, stage 2 (projection 5120 -> 8, 12 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_sep_m5_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     {
-        for (int p = 0; p < 6; p += 6) {
+        {
+            const int p = 0;
             const float *restrict vw = w;
             const int ib = 5120 * p;
             const int ob = 8 * p;
@@ -6981,7 +7166,8 @@ static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const fl
         }
     }
     {
-        for (int p = 6; p < 12; p += 6) {
+        {
+            const int p = 6;
             const float *restrict vw = w;
             const int ib = 5120 * p;
             const int ob = 8 * p;
@@ -7083,45 +7269,47 @@ static void Pw_sep_m5_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 1) * 5;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5120 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 51200 + g * 40968 + n * 40968;
-            const int o0 = g * 8 + 0 + n * 8;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 40968 * g + 40968 * n + 51200;
+            const int o0 = 8 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_m5: runs its 2 stages */
 void wide_sep_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_m5_S1(in, scratch, packed);
-    Pw_sep_m5_S2(scratch, out, packed + 51200);
+    enum {
+        S2_W = 51200,   /* stage 2's packed weights */
+    };
+    Dw_sep_m5_S1_5c1p(in, scratch, packed);
+    Pw_sep_m5_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pwg2": pwconv --------------------------------------
  * input 15x15x256 -> output 15x15x96 (NHWC, float32)
@@ -7143,7 +7331,8 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
  */
-static void Pw_pwg2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer pwg2, stage 1 (projection 256 -> 96, 225 pixels): tile 6x12, 6 pixels x 12 channels */
+static void Pw_pwg2_6x12(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 4; ++n) {
@@ -7360,35 +7549,34 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer pwg2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwg2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 6192 + n * 1548;
-            const int o0 = g * 48 + 0 + n * 12;
+            float *restrict d = packed + 6192 * g + 1548 * n;
+            const int o0 = 48 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 12; ++j)
-                    d[12 + s * 12 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwg2: runs its stage */
 void wide_pwg2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwg2(in, out, packed);
+    Pw_pwg2_6x12(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwg2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "pwtopo": pwconv --------------------------------------
  * input 14x15x256 -> output 14x15x256 (NHWC, float32)
@@ -7431,7 +7619,8 @@ static const int Src_pwtopo_S1[768] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_pwtopo(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/pw.c.in: layer pwtopo, stage 1 (projection 256 -> 256, 210 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_pwtopo_6x8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         const int *restrict src = Src_pwtopo_S1 + 48 * g;
@@ -7552,35 +7741,34 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtopo: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 784 + n * 392;
-            const int o0 = g * 16 + 0 + n * 8;
+            float *restrict d = packed + 784 * g + 392 * n;
+            const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtopo: runs its stage */
 void wide_pwtopo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtopo(in, out, packed, in);
+    Pw_pwtopo_6x8(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtopo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtopo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw": dwconv --------------------------------------
  * input 29x31x96 -> output 29x31x96 (NHWC, float32)
@@ -7604,12 +7792,14 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
  */
-static void Dw_dw(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_dw_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 12) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -7643,7 +7833,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 1..29: kernel rows 1..2, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 12; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -7866,7 +8057,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 0 x cols 30: kernel rows 1..2, cols 0..1 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -7954,7 +8146,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -8483,7 +8676,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 12; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -8817,7 +9011,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
                 }
             }
         }
-        for (int vy = 27; vy < 28; ++vy) {
+        {
+            const int vy = 27;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -8859,7 +9054,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 0: kernel rows 0..1, cols 1..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -8893,7 +9089,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 1..29: kernel rows 0..1, cols 0..2 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             for (int vx = 1; vx < 25; vx += 8) {
                 for (int ct = cb; ct < cb + 12; ++ct) {
                     const float *restrict vw = w + 40 * ct;
@@ -9116,7 +9313,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
             }
         }
         /* rows 28 x cols 30: kernel rows 0..1, cols 0..1 */
-        for (int vy = 28; vy < 29; ++vy) {
+        {
+            const int vy = 28;
             {
                 const int vx = 30;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -9152,33 +9350,32 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer dw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dw: runs its stage */
 void wide_dw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw(in, out, packed);
+    Dw_dw_4c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
 static void Run_dw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "dwpair": dwconv --------------------------------------
  * input 25x23x264 -> output 25x23x264 (NHWC, float32)
@@ -9202,11 +9399,13 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][264], dw_b [264]
  */
-static void Dw_dwpair(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_dwpair_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
@@ -9240,7 +9439,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 66; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -9463,7 +9663,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 22;
             for (int ct = 0; ct < 66; ++ct) {
@@ -9551,7 +9752,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
@@ -10080,7 +10282,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 66; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -10414,7 +10617,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
             }
         }
     }
-    for (int vy = 23; vy < 24; ++vy) {
+    {
+        const int vy = 23;
         {
             const int vx = 22;
             for (int ct = 0; ct < 66; ++ct) {
@@ -10456,7 +10660,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
@@ -10490,7 +10695,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         for (int vx = 1; vx < 17; vx += 8) {
             for (int ct = 0; ct < 66; ++ct) {
                 const float *restrict vw = w + 40 * ct;
@@ -10713,7 +10919,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         {
             const int vx = 22;
             for (int ct = 0; ct < 66; ++ct) {
@@ -10748,33 +10955,32 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpair: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 66; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 264 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[264 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair: runs its stage */
 void wide_dwpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair(in, out, packed);
+    Dw_dwpair_4c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "dwpair2": dwconv --------------------------------------
  * input 27x26x232 -> output 14x13x232 (NHWC, float32)
@@ -10798,12 +11004,15 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
  */
-static void Dw_dwpair2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
+static void Dw_dwpair2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 12064 * vy + 464 * vx + 4 * ct;
@@ -10988,7 +11197,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 12;
             for (int ct = 0; ct < 58; ++ct) {
@@ -11021,7 +11231,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..12 x cols 0..11: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 13; vy += 2) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 12064 * vy + 464 * vx + 4 * ct;
@@ -11479,8 +11690,10 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 58; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 12064 * vy + 464 * vx + 4 * ct;
@@ -11665,7 +11878,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 12;
             for (int ct = 0; ct < 58; ++ct) {
@@ -11698,33 +11912,32 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dwpair2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 58; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair2: runs its stage */
 void wide_dwpair2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair2(in, out, packed);
+    Dw_dwpair2_4c8p2r(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "dwpass": dwconv --------------------------------------
  * input 13x15x531 -> output 13x15x531 (NHWC, float32)
@@ -11745,11 +11958,13 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][531], dw_b [531]
  */
-static void Dw_dwpass(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -11783,7 +11998,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -11801,10 +12017,12 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 7965 * vy + 531 * vx + 4 * ct;
                 const int ob = 7965 * vy + 531 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -12021,7 +12239,7 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12041,7 +12259,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -12075,7 +12294,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12135,7 +12355,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12158,7 +12379,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     for (int vy = 1; vy < 12; ++vy) {
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 7965 * vy + 531 * vx + 4 * ct;
                 const int ob = 7965 * vy + 531 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -12432,7 +12654,7 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12497,7 +12719,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12517,7 +12740,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -12551,7 +12775,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 0; vx < 1; vx += 1) {
+            {
+                const int vx = 0;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12569,10 +12794,12 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 const int ib = 7965 * vy + 531 * vx + 4 * ct;
                 const int ob = 7965 * vy + 531 * vx + 4 * ct;
                 float32x4_t vacc0x0 = vld1q_f32(vw);
@@ -12789,7 +13016,7 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 1; vx < 14; vx += 1) {
+            for (int vx = 1; vx < 14; ++vx) {
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12809,7 +13036,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int ct = 0; ct < 132; ++ct) {
             const float *restrict vw = w + 40 * ct;
             {
@@ -12843,7 +13071,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
         {
             const float *restrict vw = w + 5280;
-            for (int vx = 14; vx < 15; vx += 1) {
+            {
+                const int vx = 14;
                 const int ib = 7965 * vy + 531 * vx + 528;
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
@@ -12862,42 +13091,41 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpass: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpass_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 132; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 528 */
-        float *restrict d = packed + 5280 + ct * 30;
-        const int o0 = (528 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 528 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 5280;
+        const int o0 = 3 * ct + 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpass: runs its stage */
 void wide_dwpass(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpass(in, out, packed);
+    Dw_dwpass_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpass(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpass(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "dwk5s2": dwconv --------------------------------------
  * input 28x28x128 -> output 14x14x128 (NHWC, float32)
@@ -12919,12 +13147,14 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
  */
-static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dwk5s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -13004,8 +13234,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 1..12: kernel rows 1..4, cols 0..4 */
-        for (int vy = 0; vy < 1; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 0;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 104 * ct;
                     const int ib = 7168 * vy + 256 * vx + 4 * ct;
@@ -13442,7 +13674,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 0 x cols 13: kernel rows 1..4, cols 0..2 */
-        for (int vy = 0; vy < 1; ++vy) {
+        {
+            const int vy = 0;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -13603,7 +13836,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
         /* rows 1..12 x cols 1..12: kernel rows 0..4, cols 0..4 (interior) */
         for (int vy = 1; vy < 13; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 104 * ct;
                     const int ib = 7168 * vy + 256 * vx + 4 * ct;
@@ -14206,7 +14440,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0: kernel rows 0..2, cols 1..4 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 0;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -14270,8 +14505,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 1..12: kernel rows 0..2, cols 0..4 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 1;
                 for (int ct = cb; ct < cb + 8; ++ct) {
                     const float *restrict vw = w + 104 * ct;
                     const int ib = 7168 * vy + 256 * vx + 4 * ct;
@@ -14618,7 +14855,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..2, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 8; ++ct) {
@@ -14672,33 +14910,32 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwk5s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwk5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwk5s2: runs its stage */
 void wide_dwk5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwk5s2(in, out, packed);
+    Dw_dwk5s2_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwk5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwk5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "dwm4": dwconv --------------------------------------
  * input 17x17x33 -> output 17x17x132 (NHWC, float32)
@@ -14720,11 +14957,13 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][132], dw_b [132]
  */
-static void Dw_dwm4(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_dwm4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
@@ -14756,8 +14995,10 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 561 * vy + 33 * vx + ct;
@@ -14975,7 +15216,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 16;
             for (int ct = 0; ct < 33; ++ct) {
@@ -15048,7 +15290,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..15 x cols 1..15: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 561 * vy + 33 * vx + ct;
@@ -15369,7 +15612,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
@@ -15401,8 +15645,10 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 16; vy < 17; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 16;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 33; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 561 * vy + 33 * vx + ct;
@@ -15620,7 +15866,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         {
             const int vx = 16;
             for (int ct = 0; ct < 33; ++ct) {
@@ -15653,33 +15900,32 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dwm4: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwm4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 33; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 1) * 4;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 132 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[132 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwm4: runs its stage */
 void wide_dwm4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwm4(in, out, packed);
+    Dw_dwm4_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
 static void Run_dwm4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwm4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "bot": bottleneck --------------------------------------
  * input 28x28x96 -> output 28x28x96 (NHWC, float32)
@@ -15725,13 +15971,15 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *   pw_w [96][96], pw_b [96]
  *   up_w [3][3][96], up_b [96]
  */
-static void Dw_bot_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Dw_bot_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     for (int cb = 0; cb < 24; cb += 12) {   /* blocks of 48 channels */
         /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 13; ++vy) {
-            for (int vx = 0; vx < 8; vx += 8) {
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 12; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 192 * vx + 4 * ct;
@@ -16024,8 +16272,10 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-        for (int vy = 13; vy < 14; ++vy) {
-            for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vy = 13;
+            {
+                const int vx = 0;
                 for (int ct = cb; ct < cb + 12; ++ct) {
                     const float *restrict vw = w + 40 * ct;
                     const int ib = 5376 * vy + 192 * vx + 4 * ct;
@@ -16221,7 +16471,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
             }
         }
         /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-        for (int vy = 13; vy < 14; ++vy) {
+        {
+            const int vy = 13;
             {
                 const int vx = 13;
                 for (int ct = cb; ct < cb + 12; ++ct) {
@@ -16255,8 +16506,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_bot_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/pw.c.in: layer bot, stage 2 (projection 96 -> 96, 196 pixels): tile 6x8, 6 pixels x 8 channels */
+static void Pw_bot_S2_6x8(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int n = 0; n < 12; ++n) {
         for (int p = 0; p < 192; p += 6) {
@@ -16430,12 +16681,13 @@ static void Pw_bot_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_bot_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
+static void Up_bot_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
@@ -16457,8 +16709,10 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -16604,8 +16858,10 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..27 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -16767,7 +17023,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..26 step 2 x cols 2..26 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -16952,7 +17209,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..26 step 2 x cols 1..27 step 2: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -17130,7 +17388,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..27 step 2 x cols 2..26 step 2: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -17277,7 +17536,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..27 step 2 x cols 1..27 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const float *restrict vw = w + 40 * ct;
                 const int ib = 1344 * vy + 96 * vx + 4 * ct;
@@ -17413,56 +17673,57 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer bot: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void wide_bot_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 960 + g * 9312 + n * 776;
-            const int o0 = g * 96 + 0 + n * 8;
+            float *restrict d = packed + 9312 * g + 776 * n + 960;
+            const int o0 = 96 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j)
-                    d[8 + s * 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 24; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 10272 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 40 * ct + 10272;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 96 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bot: runs its 3 stages */
 void wide_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot_S1(in, scratch, packed);
-    Pw_bot_S2(scratch, scratch + 18816, packed + 960);
-    Up_bot_S3(scratch + 18816, out, packed + 10272, in);
+    enum {
+        S2_OUT = 18816,   /* stage 2's output in scratch */
+        S2_W = 960,   /* stage 2's packed weights */
+        S3_W = 10272,   /* stage 3's packed weights */
+    };
+    Dw_bot_S1_4c8p(in, scratch, packed);
+    Pw_bot_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "dec": dwdeconv --------------------------------------
  * input 14x14x80 -> output 28x28x80 (NHWC, float32)
@@ -17483,11 +17744,13 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][80], dw_b [80]
  */
-static void Up_dec(const float *restrict in, float *restrict out, const float *restrict w)
+/* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
+static void Up_dec_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
@@ -17507,8 +17770,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -17628,8 +17893,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..25 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -17749,7 +18016,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 27: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         {
             const int vx = 13;
             for (int ct = 0; ct < 20; ++ct) {
@@ -17794,7 +18062,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 2..26 step 2: kernel rows 1,3, cols 1,3 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -17953,7 +18222,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 1..25 step 2: kernel rows 1,3, cols 0,2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -18160,7 +18430,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 2..26 step 2: kernel rows 0,2, cols 1,3 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -18319,7 +18590,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 1..25 step 2: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -18501,7 +18773,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
@@ -18521,8 +18794,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 2..26 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 9; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -18642,8 +18917,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 1..25 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 8; vx += 8) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 20; ++ct) {
                 const float *restrict vw = w + 68 * ct;
                 const int ib = 1120 * vy + 80 * vx + 4 * ct;
@@ -18763,7 +19040,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 27: kernel rows 2, cols 2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         {
             const int vx = 13;
             for (int ct = 0; ct < 20; ++ct) {
@@ -18784,33 +19062,32 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dec: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dec_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 20; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 68;
-        const int o0 = (0 + ct * 4) * 1;
+        float *restrict d = packed + 68 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 80 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[80 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dec: runs its stage */
 void wide_dec(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec(in, out, packed);
+    Up_dec_4c8p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */
 static void Run_dec(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dec(in, out, packed, scratch);
 }
-
 
 const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
     {
@@ -19109,4 +19386,3 @@ const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
         .pack = wide_dec_pack, .run = Run_dec
     },
 };
-

@@ -251,4 +251,3 @@ extern const sg_layer wide_layers[WIDE_LAYER_COUNT];
 #endif
 
 #endif /* WIDE_GENERATED_H */
-

@@ -45,12 +45,15 @@
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -70,7 +73,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -93,8 +97,10 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -115,7 +121,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -164,7 +171,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..2 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -186,8 +194,10 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -207,7 +217,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -230,8 +241,10 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -252,8 +265,8 @@ static void Dw_k3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k3s2, stage 2 (projection 16 -> 16, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k3s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -271,7 +284,7 @@ static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -307,8 +320,8 @@ static void Pw_k3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -394,56 +407,57 @@ static void Up_k3s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 68;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 68 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 432;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3s2: runs its 3 stages */
 void bottleneck_k3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s2_S1(in, scratch, packed);
-    Pw_k3s2_S2(scratch, scratch + 320, packed + 160);
-    Up_k3s2_S3(scratch + 320, out, packed + 432, in);
+    enum {
+        S2_OUT = 320,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_k3s2_S1_8c1p(in, scratch, packed);
+    Pw_k3s2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s2_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k5s2": bottleneck --------------------------------------
  * input 13x13x8 -> output 13x13x12 (NHWC, float32)
@@ -484,12 +498,15 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *   pw_w [12][8], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -513,7 +530,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 208 * vy + 16 * vx;
@@ -544,8 +562,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -570,7 +590,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -642,7 +663,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -672,8 +694,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -697,7 +721,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 208 * vy + 16 * vx;
@@ -728,8 +753,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 208 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -754,8 +781,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k5s2, stage 2 (projection 8 -> 12, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -773,7 +800,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -813,7 +840,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -827,8 +854,8 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k5s2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -959,65 +986,68 @@ static void Up_k5s2_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 208 + g * 108 + n * 36;
-            const int o0 = g * 12 + 0 + n * 4;
+            float *restrict d = packed + 108 * g + 36 * n + 208;
+            const int o0 = 12 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 316 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 316;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 396 + ct * 40;
-        const int o0 = (8 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 396;
+        const int o0 = 4 * ct + 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 3 stages */
 void bottleneck_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, scratch + 392, packed + 208);
-    Up_k5s2_S3(scratch + 392, out, packed + 316);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 208,   /* stage 2's packed weights */
+        S3_W = 316,   /* stage 3's packed weights */
+    };
+    Dw_k5s2_S1_8c1p(in, scratch, packed);
+    Pw_k5s2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k5s2_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "bpair": bottleneck --------------------------------------
  * input 20x20x32 -> output 20x20x24 (NHWC, float32)
@@ -1058,7 +1088,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   pw_w [24][32], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_bpair_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
@@ -1088,7 +1119,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 0..8 x cols 9: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 9; vx < 10; ++vx) {
+        {
+            const int vx = 9;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1280 * vy + 64 * vx + 8 * ct;
                 const int ob = 320 * vy + 32 * vx + 8 * ct;
@@ -1109,7 +1141,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 0..8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         for (int vx = 0; vx < 9; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1280 * vy + 64 * vx + 8 * ct;
@@ -1131,8 +1164,10 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 9 x cols 9: kernel rows 0..1, cols 0..1 */
-    for (int vy = 9; vy < 10; ++vy) {
-        for (int vx = 9; vx < 10; ++vx) {
+    {
+        const int vy = 9;
+        {
+            const int vx = 9;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1280 * vy + 64 * vx + 8 * ct;
                 const int ob = 320 * vy + 32 * vx + 8 * ct;
@@ -1152,8 +1187,8 @@ static void Dw_bpair_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_bpair_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer bpair, stage 2 (projection 32 -> 24, 100 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_bpair_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 100; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1171,7 +1206,7 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -1203,13 +1238,15 @@ static void Pw_bpair_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_bpair_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 240 * vy + 24 * vx + 8 * ct;
                 const int ob = 960 * vy + 48 * vx + 8 * ct;
@@ -1225,7 +1262,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..18 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 10; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 240 * vy + 24 * vx + 8 * ct;
@@ -1243,7 +1281,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..19 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 10; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 240 * vy + 24 * vx + 8 * ct;
@@ -1261,7 +1300,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..18 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 10; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 240 * vy + 24 * vx + 8 * ct;
                 const int ob = 960 * vy + 48 * vx + 8 * ct;
@@ -1317,7 +1357,8 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..19 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 10; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 240 * vy + 24 * vx + 8 * ct;
                 const int ob = 960 * vy + 48 * vx + 8 * ct + 480;
@@ -1369,56 +1410,57 @@ static void Up_bpair_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer bpair: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_bpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 320 + g * 792 + n * 132;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 792 * g + 132 * n + 320;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 1112 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 1112;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bpair: runs its 3 stages */
 void bottleneck_bpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bpair_S1(in, scratch, packed);
-    Pw_bpair_S2(scratch, scratch + 3200, packed + 320);
-    Up_bpair_S3(scratch + 3200, out, packed + 1112);
+    enum {
+        S2_OUT = 3200,   /* stage 2's output in scratch */
+        S2_W = 320,   /* stage 2's packed weights */
+        S3_W = 1112,   /* stage 3's packed weights */
+    };
+    Dw_bpair_S1_8c1p(in, scratch, packed);
+    Pw_bpair_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bpair_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bpair: the entry point with the arguments of every sg_layer's run */
 static void Run_bpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_bpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k3s1": bottleneck --------------------------------------
  * input 9x9x9 -> output 9x9x9 (NHWC, float32)
@@ -1460,12 +1502,15 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *   pw_w [9][9], pw_b [9]
  *   up_w [3][3][9], up_b [9]
  */
-static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1486,12 +1531,13 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1499,7 +1545,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 81 * vy + 9 * vx;
@@ -1523,14 +1570,15 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1538,8 +1586,10 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1560,12 +1610,13 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1574,7 +1625,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1597,14 +1649,15 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1639,17 +1692,18 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1658,7 +1712,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1681,14 +1736,15 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1696,8 +1752,10 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1718,12 +1776,13 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1731,7 +1790,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 81 * vy + 9 * vx;
@@ -1755,14 +1815,15 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1770,8 +1831,10 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1792,12 +1855,13 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1806,8 +1870,8 @@ static void Dw_k3s1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k3s1, stage 2 (projection 9 -> 9, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -1825,7 +1889,7 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -1862,38 +1926,44 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -1909,7 +1979,7 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1925,17 +1995,20 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
             const int ib = 720;
             const int ob = 728;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -1943,13 +2016,15 @@ static void Pw_k3s1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -1971,12 +2046,13 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -1985,7 +2061,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 81 * vy + 9 * vx;
@@ -2010,14 +2087,15 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2026,8 +2104,10 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -2049,12 +2129,13 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2064,7 +2145,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -2088,14 +2170,15 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2132,17 +2215,18 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2152,7 +2236,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..7 x cols 8: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -2176,14 +2261,15 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2192,8 +2278,10 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -2215,12 +2303,13 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2229,7 +2318,8 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 81 * vy + 9 * vx;
@@ -2254,14 +2344,15 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2270,8 +2361,10 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 8 x cols 8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
             {
                 const int ib = 81 * vy + 9 * vx;
                 const int ob = 81 * vy + 9 * vx;
@@ -2293,12 +2386,13 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -2308,85 +2402,89 @@ static void Up_k3s1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 90 + g * 90 + n * 40;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 90 * g + 40 * n + 90;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 170 + g * 90 + n * 10;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 90 * g + 10 * n + 170;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 180 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 180;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 260 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 260;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3s1: runs its 3 stages */
 void bottleneck_k3s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s1_S1(in, scratch, packed);
-    Pw_k3s1_S2(scratch, scratch + 729, packed + 90);
-    Up_k3s1_S3(scratch + 729, out, packed + 180, in);
+    enum {
+        S2_OUT = 729,   /* stage 2's output in scratch */
+        S2_W = 90,   /* stage 2's packed weights */
+        S3_W = 180,   /* stage 3's packed weights */
+    };
+    Dw_k3s1_S1_8c1p(in, scratch, packed);
+    Pw_k3s1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s1_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s1: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k3s3": bottleneck --------------------------------------
  * input 13x14x17 -> output 13x14x33 (NHWC, float32)
@@ -2428,11 +2526,13 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *   pw_w [33][17], pw_b [33]
  *   up_w [5][5][33], up_b [33]
  */
-static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -2456,14 +2556,15 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2471,8 +2572,10 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
                 const int ob = 85 * vy + 17 * vx + 8 * ct;
@@ -2493,12 +2596,13 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2533,17 +2637,18 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2552,7 +2657,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
                 const int ob = 85 * vy + 17 * vx + 8 * ct;
@@ -2575,14 +2681,15 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2590,7 +2697,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
@@ -2614,14 +2722,15 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2629,8 +2738,10 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 714 * vy + 51 * vx + 8 * ct;
                 const int ob = 85 * vy + 17 * vx + 8 * ct;
@@ -2651,12 +2762,13 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2665,8 +2777,8 @@ static void Dw_k3s3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k3s3, stage 2 (projection 17 -> 33, 25 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2684,7 +2796,7 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2721,38 +2833,44 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
@@ -2768,7 +2886,7 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2784,17 +2902,20 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
             const int ib = 408;
             const int ob = 824;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -2802,13 +2923,14 @@ static void Pw_k3s3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k3s3_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
                 const int ob = 1386 * vy + 99 * vx + 8 * ct;
@@ -2826,9 +2948,10 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2856,10 +2979,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 33 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 33 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2886,9 +3010,10 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 65;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2916,10 +3041,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 98;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2928,7 +3054,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..10 step 3 x cols 0: kernel rows 0,3, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
                 const int ob = 1386 * vy + 99 * vx + 8 * ct + 462;
@@ -2947,10 +3074,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 494;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2980,12 +3108,13 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 494;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 132 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 33 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 132 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 33 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3013,10 +3142,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 527;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3046,12 +3176,13 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 560;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 165 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 33 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 165 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 33 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3060,7 +3191,8 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..11 step 3 x cols 0: kernel rows 1,4, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 165 * vy + 33 * vx + 8 * ct;
                 const int ob = 1386 * vy + 99 * vx + 8 * ct + 924;
@@ -3079,10 +3211,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 956;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3112,12 +3245,13 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 956;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 132 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 33 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 132 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 33 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3145,10 +3279,11 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 989;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 165 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 165 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3178,12 +3313,13 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
                 const int ob = 1386 * vy + 99 * vx + 1022;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 198 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 165 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 33 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 198 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 165 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 33 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3192,85 +3328,87 @@ static void Up_k3s3_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k3s3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 170 + g * 594 + n * 72;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 594 * g + 72 * n + 170;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 746 + g * 594 + n * 18;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 594 * g + 18 * n + 746;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 764 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 764;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1596 + ct * 26;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 1596;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3s3: runs its 3 stages */
 void bottleneck_k3s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3s3_S1(in, scratch, packed);
-    Pw_k3s3_S2(scratch, scratch + 425, packed + 170);
-    Up_k3s3_S3(scratch + 425, out, packed + 764);
+    enum {
+        S2_OUT = 425,   /* stage 2's output in scratch */
+        S2_W = 170,   /* stage 2's packed weights */
+        S3_W = 764,   /* stage 3's packed weights */
+    };
+    Dw_k3s3_S1_8c1p(in, scratch, packed);
+    Pw_k3s3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k3s3_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k3s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s21": bottleneck --------------------------------------
  * input 15x7x8 -> output 15x7x8 (NHWC, float32)
@@ -3311,12 +3449,15 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3335,7 +3476,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 112 * vy + 8 * vx;
@@ -3357,8 +3499,10 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3378,7 +3522,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3425,7 +3570,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3446,8 +3592,10 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3466,7 +3614,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 112 * vy + 8 * vx;
@@ -3488,8 +3637,10 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 112 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -3509,8 +3660,8 @@ static void Dw_s21_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s21, stage 2 (projection 8 -> 8, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s21_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -3528,7 +3679,7 @@ static void Pw_s21_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -3560,13 +3711,14 @@ static void Pw_s21_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s21_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 112 * vy + 8 * vx;
@@ -3607,7 +3759,8 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..14 step 2 x cols 6: kernel rows 1, cols 1..2 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 112 * vy + 8 * vx;
@@ -3627,7 +3780,8 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 0,2, cols 0..1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 112 * vy + 8 * vx + 56;
@@ -3673,7 +3827,8 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..13 step 2 x cols 6: kernel rows 0,2, cols 1..2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 112 * vy + 8 * vx + 56;
@@ -3695,56 +3850,59 @@ static void Up_s21_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s21: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n + 80;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s21: runs its 3 stages */
 void bottleneck_s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s21_S1(in, scratch, packed);
-    Pw_s21_S2(scratch, scratch + 448, packed + 80);
-    Up_s21_S3(scratch + 448, out, packed + 152, in);
+    enum {
+        S2_OUT = 448,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_s21_S1_8c1p(in, scratch, packed);
+    Pw_s21_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s21_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer s21: the entry point with the arguments of every sg_layer's run */
 static void Run_s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s12": bottleneck --------------------------------------
  * input 8x13x4 -> output 8x13x5 (NHWC, float32)
@@ -3785,12 +3943,15 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *   pw_w [5][4], pw_b [5]
  *   up_w [5][5][5], up_b [5]
  */
-static void Dw_s12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -3814,7 +3975,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 52 * vy + 8 * vx;
@@ -3845,8 +4007,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -3870,8 +4034,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -3898,7 +4064,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 52 * vy + 8 * vx;
@@ -3934,8 +4101,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -3963,7 +4132,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4035,7 +4205,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 6: kernel rows 0..4, cols 0..2 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4065,8 +4236,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4093,7 +4266,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..3, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 52 * vy + 8 * vx;
@@ -4129,8 +4303,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..3, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4157,8 +4333,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4182,7 +4360,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 52 * vy + 8 * vx;
@@ -4213,8 +4392,10 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 52 * vy + 8 * vx;
                 const int ob = 28 * vy + 4 * vx;
@@ -4239,8 +4420,8 @@ static void Dw_s12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s12, stage 2 (projection 4 -> 5, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s12_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -4258,7 +4439,7 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -4295,38 +4476,44 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
                 const float vi3 = in[ib + 12 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
@@ -4334,13 +4521,15 @@ static void Pw_s12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_s12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4361,7 +4550,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10 step 2: kernel rows 0..2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4386,8 +4576,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4408,7 +4600,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..11 step 2: kernel rows 0..2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4430,8 +4623,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0,2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4454,7 +4649,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..10 step 2: kernel rows 0..3, cols 0,2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4482,8 +4678,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2,4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4506,7 +4704,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..11 step 2: kernel rows 0..3, cols 1,3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4531,7 +4730,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 0: kernel rows 0..4, cols 0,2 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4588,7 +4788,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..5 x cols 12: kernel rows 0..4, cols 2,4 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4639,8 +4840,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 1..4, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4663,7 +4866,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 2..10 step 2: kernel rows 1..4, cols 0,2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4691,8 +4895,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 12: kernel rows 1..4, cols 2,4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4715,7 +4921,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..11 step 2: kernel rows 1..4, cols 1,3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4739,8 +4946,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 2..4, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4761,7 +4970,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..10 step 2: kernel rows 2..4, cols 0,2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4786,8 +4996,10 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 12: kernel rows 2..4, cols 2,4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 65 * vy + 10 * vx;
@@ -4808,7 +5020,8 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..11 step 2: kernel rows 2..4, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -4831,67 +5044,72 @@ static void Up_s12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 104 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n + 104;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 124 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 124;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 129 + ct * 130;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 130 * ct + 129;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->up_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->up_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s12: runs its 3 stages */
 void bottleneck_s12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s12_S1(in, scratch, packed);
-    Pw_s12_S2(scratch, scratch + 224, packed + 104);
-    Up_s12_S3(scratch + 224, out, packed + 129);
+    enum {
+        S2_OUT = 224,   /* stage 2's output in scratch */
+        S2_W = 104,   /* stage 2's packed weights */
+        S3_W = 129,   /* stage 3's packed weights */
+    };
+    Dw_s12_S1_4c1p(in, scratch, packed);
+    Pw_s12_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_s12_S3_5c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer s12: the entry point with the arguments of every sg_layer's run */
 static void Run_s12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_s12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "nsq": bottleneck --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -4932,11 +5150,13 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *   pw_w [7][7], pw_b [7]
  *   up_w [3][5][7], up_b [7]
  */
-static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 112 * vy + 14 * vx;
@@ -4961,8 +5181,10 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 112 * vy + 14 * vx;
                 const int ob = 28 * vy + 7 * vx;
@@ -5015,7 +5237,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 3: kernel rows 0..4, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 112 * vy + 14 * vx;
                 const int ob = 28 * vy + 7 * vx;
@@ -5040,7 +5263,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0..2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 112 * vy + 14 * vx;
@@ -5065,8 +5289,10 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
             {
                 const int ib = 112 * vy + 14 * vx;
                 const int ob = 28 * vy + 7 * vx;
@@ -5088,8 +5314,8 @@ static void Dw_nsq_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer nsq, stage 2 (projection 7 -> 7, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         {
@@ -5107,7 +5333,7 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -5151,7 +5377,7 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -5183,13 +5409,14 @@ static void Pw_nsq_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_nsq_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx;
@@ -5224,7 +5451,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..8 step 2 x cols 1: kernel rows 1, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx + 7;
@@ -5261,7 +5489,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..8 step 2 x cols 7: kernel rows 1, cols 2,4 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx + 7;
@@ -5279,7 +5508,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..7 step 2 x cols 0: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx + 56;
@@ -5317,7 +5547,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..7 step 2 x cols 1: kernel rows 0,2, cols 0,2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx + 63;
@@ -5359,7 +5590,8 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..7 step 2 x cols 7: kernel rows 0,2, cols 2,4 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 112 * vy + 14 * vx + 63;
@@ -5379,67 +5611,72 @@ static void Up_nsq_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nsq: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 112;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 112 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 112 + g * 56 + n * 32;
-            const int o0 = g * 7 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 56 * g + 32 * n + 112;
+            const int o0 = 7 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 56 + n * 24;
-            const int o0 = g * 7 + 4 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 56 * g + 24 * n + 144;
+            const int o0 = 7 * g + 3 * n + 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 168 + ct * 112;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 112 * ct + 168;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->up_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->up_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer nsq: runs its 3 stages */
 void bottleneck_nsq(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nsq_S1(in, scratch, packed);
-    Pw_nsq_S2(scratch, scratch + 140, packed + 112);
-    Up_nsq_S3(scratch + 140, out, packed + 168);
+    enum {
+        S2_OUT = 140,   /* stage 2's output in scratch */
+        S2_W = 112,   /* stage 2's packed weights */
+        S3_W = 168,   /* stage 3's packed weights */
+    };
+    Dw_nsq_S1_7c1p(in, scratch, packed);
+    Pw_nsq_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nsq_S3_7c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer nsq: the entry point with the arguments of every sg_layer's run */
 static void Run_nsq(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nsq(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "upk1": bottleneck --------------------------------------
  * input 13x14x8 -> output 13x14x8 (NHWC, float32)
@@ -5480,11 +5717,13 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *   pw_w [8][8], pw_b [8]
  *   up_w [1][1][8], up_b [8]
  */
-static void Dw_upk1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 224 * vy + 16 * vx;
@@ -5506,8 +5745,10 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 224 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5552,7 +5793,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 224 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5573,7 +5815,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 224 * vy + 16 * vx;
@@ -5595,8 +5838,10 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 224 * vy + 16 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5616,8 +5861,8 @@ static void Dw_upk1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_upk1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer upk1, stage 2 (projection 8 -> 8, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_upk1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -5635,7 +5880,7 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -5675,7 +5920,7 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -5689,8 +5934,8 @@ static void Pw_upk1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_upk1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_upk1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
@@ -5757,56 +6002,60 @@ static void Up_upk1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer upk1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n + 80;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer upk1: runs its 3 stages */
 void bottleneck_upk1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_upk1_S1(in, scratch, packed);
-    Pw_upk1_S2(scratch, scratch + 392, packed + 80);
-    Up_upk1_S3(scratch + 392, out, packed + 152);
+    enum {
+        S2_OUT = 392,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_upk1_S1_8c1p(in, scratch, packed);
+    Pw_upk1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_upk1_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer upk1: the entry point with the arguments of every sg_layer's run */
 static void Run_upk1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_upk1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k7s4": bottleneck --------------------------------------
  * input 17x16x15 -> output 17x16x31 (NHWC, float32)
@@ -5847,12 +6096,15 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *   pw_w [31][15], pw_b [31]
  *   up_w [9][9][31], up_b [31]
  */
-static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -5926,7 +6178,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..2: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 960 * vy + 60 * vx;
@@ -6009,8 +6262,10 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -6077,7 +6332,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 0: kernel rows 0..6, cols 1..6 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -6313,7 +6569,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 3: kernel rows 0..6, cols 0..4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -6409,8 +6666,10 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..6 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -6484,7 +6743,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..2: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 960 * vy + 60 * vx;
@@ -6567,8 +6827,10 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 3;
             {
                 const int ib = 960 * vy + 60 * vx;
                 const int ob = 60 * vy + 15 * vx;
@@ -6635,8 +6897,8 @@ static void Dw_k7s4_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k7s4, stage 2 (projection 15 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -6654,7 +6916,7 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -6698,7 +6960,7 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -6730,15 +6992,15 @@ static void Pw_k7s4_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_k7s4_S3(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 5; ++y)
-        for (int j = 0; j < 124; ++j)
-            stage[(y + 1) * 186 + 31 + j] = in[y * 124 + j];
+    for (int y = 0; y < 5; ++y) {
+        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+    }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -7335,85 +7597,89 @@ static void Up_k7s4_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k7s4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 350;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 350 * ct + 400;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 750 + g * 496 + n * 64;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 496 * g + 64 * n + 750;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1198 + g * 496 + n * 48;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 496 * g + 48 * n + 1198;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 1246 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct + 1246;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 3214 + ct * 574;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 574 * ct + 3214;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->up_w[k * 31 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->up_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7s4: runs its 3 stages */
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7s4_S1(in, scratch, packed);
-    Pw_k7s4_S2(scratch, scratch + 300, packed + 750);
-    Up_k7s4_S3(scratch + 300, out, packed + 1246, scratch + 920);
+    enum {
+        S2_OUT = 300,   /* stage 2's output in scratch */
+        S2_W = 750,   /* stage 2's packed weights */
+        S3_W = 1246,   /* stage 3's packed weights */
+        S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
+    };
+    Dw_k7s4_S1_8c1p(in, scratch, packed);
+    Pw_k7s4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_k7s4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
 }
 
+/* layer.c.in: layer k7s4: the entry point with the arguments of every sg_layer's run */
 static void Run_k7s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_k7s4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "grp": bottleneck --------------------------------------
  * input 9x9x16 -> output 9x9x32 (NHWC, float32)
@@ -7455,12 +7721,15 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_grp_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7479,7 +7748,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -7501,8 +7771,10 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7522,7 +7794,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7569,7 +7842,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7590,8 +7864,10 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7610,7 +7886,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -7632,8 +7909,10 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -7653,8 +7932,8 @@ static void Dw_grp_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_grp_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer grp, stage 2 (projection 16 -> 32, 25 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_grp_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 24; p += 4) {
@@ -7673,7 +7952,7 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 4; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -7713,7 +7992,7 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 4; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -7728,8 +8007,8 @@ static void Pw_grp_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_grp_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
@@ -7807,56 +8086,56 @@ static void Up_grp_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer grp: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grp_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 160 + g * 40 + n * 20;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 40 * g + 20 * n + 160;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grp: runs its 3 stages */
 void bottleneck_grp(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grp_S1(in, scratch, packed);
-    Pw_grp_S2(scratch, scratch + 400, packed + 160);
-    Up_grp_S3(scratch + 400, out, packed + 320);
+    enum {
+        S2_OUT = 400,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_grp_S1_8c1p(in, scratch, packed);
+    Pw_grp_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grp_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer grp: the entry point with the arguments of every sg_layer's run */
 static void Run_grp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grp(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "grpres": bottleneck --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -7898,12 +8177,15 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *   pw_w [32][1], pw_b [32]
  *   up_w [5][5][32], up_b [32]
  */
-static void Dw_grpres_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -7927,7 +8209,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..2: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
@@ -7958,8 +8241,10 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 3: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -7984,7 +8269,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..2 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -8056,7 +8342,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..2 x cols 3: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -8086,8 +8373,10 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -8111,7 +8400,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
@@ -8142,8 +8432,10 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 448 * vy + 64 * vx + 8 * ct;
                 const int ob = 128 * vy + 32 * vx + 8 * ct;
@@ -8168,8 +8460,8 @@ static void Dw_grpres_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_grpres_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer grpres, stage 2 (projection 32 -> 32, 16 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_grpres_S2_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 32; ++g) {
         for (int p = 0; p < 16; p += 4) {
@@ -8181,38 +8473,45 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
                     const float vi3 = in[ib + 96 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 64 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 96 + j] = v;
                 }
@@ -8221,13 +8520,15 @@ static void Pw_grpres_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_grpres_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8247,7 +8548,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
@@ -8270,8 +8572,10 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8291,7 +8595,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
@@ -8313,7 +8618,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 2..4 step 2 x cols 0: kernel rows 0,2,4, cols 0,2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8362,7 +8668,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 2..4 step 2 x cols 6: kernel rows 0,2,4, cols 2,4 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8407,8 +8714,10 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8428,7 +8737,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
@@ -8451,8 +8761,10 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct;
@@ -8472,7 +8784,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
@@ -8494,7 +8807,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 step 2 x cols 0: kernel rows 1,3, cols 0,2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct + 224;
@@ -8538,7 +8852,8 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 step 2 x cols 6: kernel rows 1,3, cols 2,4 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 128 * vy + 32 * vx + 8 * ct;
                 const int ob = 448 * vy + 64 * vx + 8 * ct + 224;
@@ -8580,56 +8895,58 @@ static void Up_grpres_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer grpres: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_grpres_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 32; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 832 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 832;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 896 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 896;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer grpres: runs its 3 stages */
 void bottleneck_grpres(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_grpres_S1(in, scratch, packed);
-    Pw_grpres_S2(scratch, scratch + 512, packed + 832);
-    Up_grpres_S3(scratch + 512, out, packed + 896, in);
+    enum {
+        S2_OUT = 512,   /* stage 2's output in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+        S3_W = 896,   /* stage 3's packed weights */
+    };
+    Dw_grpres_S1_8c1p(in, scratch, packed);
+    Pw_grpres_S2_4x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_grpres_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer grpres: the entry point with the arguments of every sg_layer's run */
 static void Run_grpres(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_grpres(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "topo": bottleneck --------------------------------------
  * input 14x14x16 -> output 14x14x32 (NHWC, float32)
@@ -8672,7 +8989,8 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *   pw_w [32][4], pw_b [32]
  *   up_w [3][3][32], up_b [32]
  */
-static void Dw_topo_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
@@ -8702,7 +9020,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 448 * vy + 32 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8723,7 +9042,8 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 448 * vy + 32 * vx + 8 * ct;
@@ -8745,8 +9065,10 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 448 * vy + 32 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8766,8 +9088,7 @@ static void Dw_topo_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo_S2[128] = {
     0, 1, 4, 5,
     0, 1, 4, 5,
@@ -8803,7 +9124,8 @@ static const int Src_topo_S2[128] = {
     0, 3, 12, 15,
 };
 
-static void Pw_topo_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo, stage 2 (projection 16 -> 32, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_topo_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -8821,7 +9143,7 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 16 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -8858,7 +9180,7 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 16 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -8872,13 +9194,15 @@ static void Pw_topo_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_topo_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
                 const int ob = 896 * vy + 64 * vx + 8 * ct;
@@ -8894,7 +9218,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -8912,7 +9237,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
@@ -8930,7 +9256,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..12 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
                 const int ob = 896 * vy + 64 * vx + 8 * ct;
@@ -8986,7 +9313,8 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 224 * vy + 32 * vx + 8 * ct;
                 const int ob = 896 * vy + 64 * vx + 8 * ct + 448;
@@ -9038,56 +9366,57 @@ static void Up_topo_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer topo: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 160 + g * 160 + n * 20;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 160 * g + 20 * n + 160;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 320 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 320;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo: runs its 3 stages */
 void bottleneck_topo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo_S1(in, scratch, packed);
-    Pw_topo_S2(scratch, scratch + 784, packed + 160);
-    Up_topo_S3(scratch + 784, out, packed + 320);
+    enum {
+        S2_OUT = 784,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 320,   /* stage 3's packed weights */
+    };
+    Dw_topo_S1_8c1p(in, scratch, packed);
+    Pw_topo_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer topo: the entry point with the arguments of every sg_layer's run */
 static void Run_topo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "topo3": bottleneck --------------------------------------
  * input 11x13x24 -> output 11x13x24 (NHWC, float32)
@@ -9130,12 +9459,15 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *   pw_w [24][6], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_topo3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9154,7 +9486,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
@@ -9176,8 +9509,10 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9197,7 +9532,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9244,7 +9580,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..4 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9265,8 +9602,10 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9285,7 +9624,8 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
@@ -9307,8 +9647,10 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 5 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 48 * vx + 8 * ct;
                 const int ob = 168 * vy + 24 * vx + 8 * ct;
@@ -9328,8 +9670,7 @@ static void Dw_topo3_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_topo3_S2[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -9357,7 +9698,8 @@ static const int Src_topo3_S2[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_topo3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer topo3, stage 2 (projection 24 -> 24, 42 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -9375,7 +9717,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -9414,7 +9756,7 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -9433,8 +9775,8 @@ static void Pw_topo3_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_topo3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -9516,56 +9858,57 @@ static void Up_topo3_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer topo3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_topo3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 408 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 408;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer topo3: runs its 3 stages */
 void bottleneck_topo3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_topo3_S1(in, scratch, packed);
-    Pw_topo3_S2(scratch, scratch + 1008, packed + 240);
-    Up_topo3_S3(scratch + 1008, out, packed + 408, in);
+    enum {
+        S2_OUT = 1008,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 408,   /* stage 3's packed weights */
+    };
+    Dw_topo3_S1_8c1p(in, scratch, packed);
+    Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_topo3_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer topo3: the entry point with the arguments of every sg_layer's run */
 static void Run_topo3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_topo3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "nobias": bottleneck --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -9608,12 +9951,15 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *   up_w [3][3][17], up_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -9634,12 +9980,13 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9647,7 +9994,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -9671,14 +10019,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9686,8 +10035,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -9708,12 +10059,13 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9722,7 +10074,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -9745,14 +10098,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9768,7 +10122,7 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
@@ -9787,17 +10141,18 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 238 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9806,14 +10161,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -9829,14 +10185,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9844,8 +10201,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -9866,12 +10225,13 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9879,7 +10239,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -9887,7 +10248,7 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
@@ -9903,14 +10264,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9918,15 +10280,17 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -9940,12 +10304,13 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -9954,8 +10319,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer nobias, stage 2 (projection 17 -> 17, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -9973,7 +10338,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -10010,38 +10375,44 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -10057,7 +10428,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -10073,17 +10444,20 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
             const int ib = 816;
             const int ob = 832;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -10091,8 +10465,8 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_nobias_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -10116,9 +10490,10 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
                 const int ob = 442 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10148,10 +10523,11 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
                 const int ob = 442 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10181,10 +10557,11 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
                 const int ob = 442 * vy + 34 * vx + 237;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 119 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 119 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10201,7 +10578,7 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 136 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 136 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 119 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,2 */
@@ -10216,12 +10593,13 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
                 const int ob = 442 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 136 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10231,79 +10609,81 @@ static void Up_nobias_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 153 + g * 289 + n * 68;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 289 * g + 68 * n + 153;
+            const int o0 = 17 * g + 4 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 425 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 425;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 442 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct + 442;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->up_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 586 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 586;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->up_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->up_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 3 stages */
 void bottleneck_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, scratch + 833, packed + 153);
-    Up_nobias_S3(scratch + 833, out, packed + 442, in);
+    enum {
+        S2_OUT = 833,   /* stage 2's output in scratch */
+        S2_W = 153,   /* stage 2's packed weights */
+        S3_W = 442,   /* stage 3's packed weights */
+    };
+    Dw_nobias_S1_8c1p(in, scratch, packed);
+    Pw_nobias_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_nobias_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "acts": bottleneck --------------------------------------
  * input 7x8x9 -> output 7x8x16 (NHWC, float32)
@@ -10344,11 +10724,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   pw_w [16][9], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 144 * vy + 18 * vx;
@@ -10373,14 +10755,15 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10389,8 +10772,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -10412,12 +10797,13 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10454,17 +10840,18 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10474,7 +10861,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..2 x cols 3: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -10498,14 +10886,15 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10514,7 +10903,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 144 * vy + 18 * vx;
@@ -10539,14 +10929,15 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10555,8 +10946,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -10578,12 +10971,13 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10593,8 +10987,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer acts, stage 2 (projection 9 -> 16, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -10612,7 +11006,7 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -10648,13 +11042,14 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_acts_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 64 * vy + 16 * vx + 8 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
@@ -10709,7 +11104,8 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 64 * vy + 16 * vx + 8 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct + 128;
@@ -10768,65 +11164,67 @@ static void Up_acts_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 90 + g * 160 + n * 40;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 160 * g + 40 * n + 90;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 250 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 250;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 3 stages */
 void bottleneck_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, scratch + 144, packed + 90);
-    Up_acts_S3(scratch + 144, out, packed + 250);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 90,   /* stage 2's packed weights */
+        S3_W = 250,   /* stage 3's packed weights */
+    };
+    Dw_acts_S1_8c1p(in, scratch, packed);
+    Pw_acts_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "acts2": bottleneck --------------------------------------
  * input 8x7x64 -> output 8x7x65 (NHWC, float32)
@@ -10867,12 +11265,15 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   pw_w [65][64], pw_b [65]
  *   up_w [5][5][65], up_b [65]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -10900,7 +11301,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
@@ -10937,8 +11339,10 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -10967,7 +11371,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -11041,7 +11446,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 3: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -11072,8 +11478,10 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -11098,7 +11506,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
@@ -11130,8 +11539,10 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 896 * vy + 128 * vx + 8 * ct;
                 const int ob = 256 * vy + 64 * vx + 8 * ct;
@@ -11157,8 +11568,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer acts2, stage 2 (projection 64 -> 65, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -11176,7 +11587,7 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -11217,41 +11628,47 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
                 out[ob + 195 + j] = v;
@@ -11260,13 +11677,15 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_acts2_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct;
@@ -11285,10 +11704,11 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11296,7 +11716,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2..4 step 2: kernel rows 1, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11317,11 +11738,12 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11329,8 +11751,10 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 6: kernel rows 1, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct;
@@ -11349,10 +11773,11 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11360,7 +11785,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11380,10 +11806,11 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 129;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11392,7 +11819,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..6 step 2 x cols 0: kernel rows 1,3, cols 0,2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct;
@@ -11413,12 +11841,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11450,14 +11879,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 325 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11466,7 +11896,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 2..6 step 2 x cols 6: kernel rows 1,3, cols 2,4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct;
@@ -11487,12 +11918,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib - 325 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11522,12 +11954,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 129;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib - 195 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib - 260 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 195 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 260 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11535,8 +11968,10 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11557,12 +11992,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11570,7 +12006,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2..4 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11594,14 +12031,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11609,8 +12047,10 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 6: kernel rows 0,2, cols 2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11631,12 +12071,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11644,7 +12085,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1..5 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11666,12 +12108,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11680,7 +12123,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 3..5 step 2 x cols 0: kernel rows 0,2,4, cols 0,2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11703,14 +12147,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11745,17 +12190,18 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11764,7 +12210,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
     /* rows 3..5 step 2 x cols 6: kernel rows 0,2,4, cols 2,4 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11787,14 +12234,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11826,14 +12274,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 260 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11841,8 +12290,10 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 0: kernel rows 2,4, cols 0,2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11863,12 +12314,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11876,7 +12328,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 2..4 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11900,14 +12353,15 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11915,8 +12369,10 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 6: kernel rows 2,4, cols 2,4 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
                 const int ob = 910 * vy + 130 * vx + 8 * ct + 455;
@@ -11937,12 +12393,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib - 325 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11950,7 +12407,8 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 7 x cols 1..5 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 260 * vy + 65 * vx + 8 * ct;
@@ -11972,12 +12430,13 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib - 260 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -11986,76 +12445,78 @@ static void Up_acts2_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1664 + g * 4225 + n * 260;
-            const int o0 = g * 65 + 0 + n * 4;
+            float *restrict d = packed + 4225 * g + 260 * n + 1664;
+            const int o0 = 65 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 5824 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 5824;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 5889 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct + 5889;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 65 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 7553 + ct * 26;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 7553;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 65 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[65 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 3 stages */
 void bottleneck_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, scratch + 1024, packed + 1664);
-    Up_acts2_S3(scratch + 1024, out, packed + 5889);
+    enum {
+        S2_OUT = 1024,   /* stage 2's output in scratch */
+        S2_W = 1664,   /* stage 2's packed weights */
+        S3_W = 5889,   /* stage 3's packed weights */
+    };
+    Dw_acts2_S1_8c1p(in, scratch, packed);
+    Pw_acts2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_acts2_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_acts2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "px": bottleneck --------------------------------------
  * input 1x1x8 -> output 1x1x8 (NHWC, float32)
@@ -12096,12 +12557,15 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *   pw_w [8][8], pw_b [8]
  *   up_w [3][3][8], up_b [8]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 16 * vy + 16 * vx;
                 const int ob = 8 * vy + 8 * vx;
@@ -12118,10 +12582,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer px, stage 2 (projection 8 -> 8, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_px_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 36 * n;
             const int ib = 8 * p;
@@ -12131,7 +12596,7 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -12145,13 +12610,15 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_px_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_px_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 8 * vy + 8 * vx;
                 const int ob = 16 * vy + 16 * vx;
@@ -12169,56 +12636,59 @@ static void Up_px_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n + 80;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 152 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 152;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 3 stages */
 void bottleneck_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, scratch + 8, packed + 80);
-    Up_px_S3(scratch + 8, out, packed + 152, in);
+    enum {
+        S2_OUT = 8,   /* stage 2's output in scratch */
+        S2_W = 80,   /* stage 2's packed weights */
+        S3_W = 152,   /* stage 3's packed weights */
+    };
+    Dw_px_S1_8c1p(in, scratch, packed);
+    Pw_px_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_px_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "strip": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x3 (NHWC, float32)
@@ -12259,12 +12729,15 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   pw_w [3][4], pw_b [3]
  *   up_w [3][3][3], up_b [3]
  */
-static void Dw_strip_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_strip_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 12 * vy + 12 * vx;
                 const int ob = 4 * vy + 4 * vx;
@@ -12282,10 +12755,11 @@ static void Dw_strip_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_strip_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer strip, stage 2 (projection 4 -> 3, 1 pixels): tile 1x3, 1 pixels x 3 channels (scalar code) */
+static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -12295,7 +12769,7 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -12309,13 +12783,15 @@ static void Pw_strip_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Up_strip_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Up_strip_S3_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx;
@@ -12331,8 +12807,10 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 3 * vy + 3 * vx;
                 const int ob = 9 * vy + 9 * vx + 3;
@@ -12349,56 +12827,60 @@ static void Up_strip_S3(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer strip: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 104 + g * 15 + n * 15;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 15 * g + 15 * n + 104;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 119 + ct * 30;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 119;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->up_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer strip: runs its 3 stages */
 void bottleneck_strip(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_strip_S1(in, scratch, packed);
-    Pw_strip_S2(scratch, scratch + 4, packed + 104);
-    Up_strip_S3(scratch + 4, out, packed + 119);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 104,   /* stage 2's packed weights */
+        S3_W = 119,   /* stage 3's packed weights */
+    };
+    Dw_strip_S1_4c1p(in, scratch, packed);
+    Pw_strip_S2_1x3(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_strip_S3_3c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer strip: the entry point with the arguments of every sg_layer's run */
 static void Run_strip(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_strip(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "dflt": bottleneck --------------------------------------
  * input 7x7x5 -> output 7x7x5 (NHWC, float32)
@@ -12440,12 +12922,15 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *   pw_w [5][5], pw_b [5]
  *   up_w [3][3][5], up_b [5]
  */
-static void Dw_dflt_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12464,7 +12949,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -12486,8 +12972,10 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12507,7 +12995,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12554,7 +13043,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12575,8 +13065,10 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12595,7 +13087,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -12617,8 +13110,10 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12638,8 +13133,8 @@ static void Dw_dflt_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dflt_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer dflt, stage 2 (projection 5 -> 5, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         {
@@ -12657,7 +13152,7 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -12694,38 +13189,44 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
                 const float vi3 = in[ib + 15 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
@@ -12741,7 +13242,7 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -12757,17 +13258,20 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
             const int ib = 240;
             const int ob = 244;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -12775,13 +13279,15 @@ static void Pw_dflt_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_dflt_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12800,7 +13306,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -12822,8 +13329,10 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12843,7 +13352,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12890,7 +13400,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12911,8 +13422,10 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12931,7 +13444,8 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -12953,8 +13467,10 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -12974,67 +13490,72 @@ static void Up_dflt_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dflt: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 50 + g * 30 + n * 24;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 24 * n + 50;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 74 + g * 30 + n * 6;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 6 * n + 74;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 5 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 80 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct + 80;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->up_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->up_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dflt: runs its 3 stages */
 void bottleneck_dflt(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dflt_S1(in, scratch, packed);
-    Pw_dflt_S2(scratch, scratch + 245, packed + 50);
-    Up_dflt_S3(scratch + 245, out, packed + 80);
+    enum {
+        S2_OUT = 245,   /* stage 2's output in scratch */
+        S2_W = 50,   /* stage 2's packed weights */
+        S3_W = 80,   /* stage 3's packed weights */
+    };
+    Dw_dflt_S1_5c1p(in, scratch, packed);
+    Pw_dflt_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_dflt_S3_5c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer dflt: the entry point with the arguments of every sg_layer's run */
 static void Run_dflt(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     bottleneck_dflt(in, out, packed, scratch);
 }
-
 
 const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
     {
@@ -13394,4 +13915,3 @@ const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT] = {
         .pack = bottleneck_dflt_pack, .run = Run_dflt
     },
 };
-

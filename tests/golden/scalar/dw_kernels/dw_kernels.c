@@ -25,7 +25,8 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Dw_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
@@ -48,9 +49,10 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
                 const int ob = 561 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -59,42 +61,43 @@ static void Dw_k1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 2;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1: runs its stage */
 void dw_kernels_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1(in, out, packed);
+    Dw_k1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "k2": dwconv --------------------------------------
  * input 8x7x5 -> output 8x7x5 (NHWC, float32)
@@ -115,7 +118,8 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Dw_k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
@@ -140,7 +144,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 0..6 x cols 6: kernel rows 0..1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -157,7 +162,8 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0..5: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 6; ++vx) {
             {
                 const int ib = 35 * vy + 5 * vx;
@@ -175,8 +181,10 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 6: kernel rows 0, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 35 * vy + 5 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -193,33 +201,33 @@ static void Dw_k2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 25;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 25 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k2: runs its stage */
 void dw_kernels_k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2(in, out, packed);
+    Dw_k2_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
 static void Run_k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "k3": dwconv --------------------------------------
  * input 13x15x17 -> output 13x15x17 (NHWC, float32)
@@ -240,12 +248,15 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_k3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -266,12 +277,13 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -279,7 +291,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
@@ -303,14 +316,15 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -318,8 +332,10 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -340,12 +356,13 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -354,7 +371,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -377,14 +395,15 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -419,17 +438,18 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -438,7 +458,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 14: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -461,14 +482,15 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -476,8 +498,10 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -498,12 +522,13 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -511,7 +536,8 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
@@ -535,14 +561,15 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -550,8 +577,10 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 255 * vy + 17 * vx + 8 * ct;
                 const int ob = 255 * vy + 17 * vx + 8 * ct;
@@ -572,12 +601,13 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -586,42 +616,41 @@ static void Dw_k3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3: runs its stage */
 void dw_kernels_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3(in, out, packed);
+    Dw_k3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k4": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -642,12 +671,15 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -671,7 +703,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -699,8 +732,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -724,8 +759,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -747,7 +784,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 0: kernel rows 0..3, cols 1..3 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -807,7 +845,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 7: kernel rows 0..3, cols 0..2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -835,7 +874,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 8: kernel rows 0..3, cols 0..1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -858,8 +898,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -883,7 +925,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..6: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -911,8 +954,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -936,8 +981,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 8: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -958,8 +1005,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -980,7 +1029,8 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -1004,8 +1054,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -1026,8 +1078,10 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -1047,33 +1101,32 @@ static void Dw_k4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k4: runs its stage */
 void dw_kernels_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k4(in, out, packed);
+    Dw_k4_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
 static void Run_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "k5": dwconv --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -1094,14 +1147,15 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_k5(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k5_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 18x17x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2754; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 117; ++j)
-            stage[(y + 2) * 153 + 18 + j] = in[y * 117 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 117; ++j) stage[153 * y + 324 + j] = in[117 * y + j];
+    }
     /* rows 0..13 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
         for (int vx = 0; vx < 13; ++vx) {
@@ -1146,33 +1200,34 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 153 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 162 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 171 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 180 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 189 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 306 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 315 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 324 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 333 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 342 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * stage[ib + 459 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * stage[ib + 468 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * stage[ib + 477 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * stage[ib + 486 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * stage[ib + 495 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * stage[ib + 612 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * stage[ib + 621 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * stage[ib + 630 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * stage[ib + 639 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * stage[ib + 648 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 153 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 162 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 171 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 180 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 189 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 306 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 315 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 324 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 333 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 342 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 459 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 468 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 477 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 486 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 495 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 612 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 621 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 630 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 639 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 648 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1181,41 +1236,44 @@ static void Dw_k5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k5: runs its stage */
 void dw_kernels_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k5_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k6": dwconv --------------------------------------
  * input 9x8x7 -> output 9x8x7 (NHWC, float32)
@@ -1236,14 +1294,15 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_k6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_k6_7c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 2) * 91 + 14 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+    }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 8; ++vx) {
@@ -1298,32 +1357,35 @@ static void Dw_k6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 259;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 259 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6: runs its stage */
 void dw_kernels_k6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6_7c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
 static void Run_k6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k7": dwconv --------------------------------------
  * input 16x17x31 -> output 16x17x31 (NHWC, float32)
@@ -1344,14 +1406,15 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][31], dw_b [31]
  */
-static void Dw_k7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 16; ++y)
-        for (int j = 0; j < 527; ++j)
-            stage[(y + 3) * 713 + 93 + j] = in[y * 527 + j];
+    for (int y = 0; y < 16; ++y) {
+        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+    }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
         for (int vx = 0; vx < 17; ++vx) {
@@ -1479,41 +1542,43 @@ static void Dw_k7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 1200 + ct * 350;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 350 * ct + 1200;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7: runs its stage */
 void dw_kernels_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k7_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
 static void Run_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "k9": dwconv --------------------------------------
  * input 15x16x8 -> output 15x16x8 (NHWC, float32)
@@ -1534,14 +1599,15 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][8], dw_b [8]
  */
-static void Dw_k9(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k9_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 15; ++y)
-        for (int j = 0; j < 128; ++j)
-            stage[(y + 4) * 192 + 32 + j] = in[y * 128 + j];
+    for (int y = 0; y < 15; ++y) {
+        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+    }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 16; ++vx) {
@@ -1641,32 +1707,35 @@ static void Dw_k9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer k9: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9: runs its stage */
 void dw_kernels_k9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k9_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
 static void Run_k9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "k11": dwconv --------------------------------------
  * input 13x14x15 -> output 13x14x15 (NHWC, float32)
@@ -1687,14 +1756,15 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][15], dw_b [15]
  */
-static void Dw_k11(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 19466 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 210; ++j)
-            stage[(y + 5) * 360 + 75 + j] = in[y * 210 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+    }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 14; ++vx) {
@@ -1966,41 +2036,44 @@ static void Dw_k11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k11: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 976;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 976 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 976 + ct * 854;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 854 * ct + 976;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k11: runs its stage */
 void dw_kernels_k11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "k15": dwconv --------------------------------------
  * input 17x16x4 -> output 17x16x4 (NHWC, float32)
@@ -2021,14 +2094,15 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Dw_k15(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_k15_4c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 64; ++j)
-            stage[(y + 7) * 120 + 28 + j] = in[y * 64 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+    }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
         for (int vx = 0; vx < 16; ++vx) {
@@ -2272,32 +2346,35 @@ static void Dw_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 904;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 904 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dw_kernels_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k15_4c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "k15_16": dwconv --------------------------------------
  * input 16x16x3 -> output 2x2x3 (NHWC, float32)
@@ -2318,7 +2395,8 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_k15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Dw_k15_16_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
@@ -2564,33 +2642,33 @@ static void Dw_k15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer k15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 678;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 678 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15_16: runs its stage */
 void dw_kernels_k15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15_16(in, out, packed);
+    Dw_k15_16_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_k15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "k1x7": dwconv --------------------------------------
  * input 9x15x32 -> output 9x15x32 (NHWC, float32)
@@ -2611,12 +2689,14 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][32], dw_b [32]
  */
-static void Dw_k1x7(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2636,7 +2716,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 1: kernel rows 0, cols 2..6 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2657,7 +2738,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 2: kernel rows 0, cols 1..6 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2702,7 +2784,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 12: kernel rows 0, cols 0..5 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2724,7 +2807,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 13: kernel rows 0, cols 0..4 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2745,7 +2829,8 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..8 x cols 14: kernel rows 0, cols 0..3 */
     for (int vy = 0; vy < 9; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 8 * ct;
                 const int ob = 480 * vy + 32 * vx + 8 * ct;
@@ -2765,33 +2850,32 @@ static void Dw_k1x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 64;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 64 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its stage */
 void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7(in, out, packed);
+    Dw_k1x7_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "k7x1": dwconv --------------------------------------
  * input 15x9x3 -> output 15x9x3 (NHWC, float32)
@@ -2812,11 +2896,13 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][1][3], dw_b [3]
  */
-static void Dw_k7x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2836,7 +2922,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..8: kernel rows 2..6, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2857,7 +2944,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..8: kernel rows 1..6, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2902,7 +2990,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..8: kernel rows 0..5, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2924,7 +3013,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..8: kernel rows 0..4, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2945,7 +3035,8 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0..8: kernel rows 0..3, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 27 * vy + 3 * vx;
@@ -2966,33 +3057,33 @@ static void Dw_k7x1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k7x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 24;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 24 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k7x1: runs its stage */
 void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k7x1(in, out, packed);
+    Dw_k7x1_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k7x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k7x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "k5x3": dwconv --------------------------------------
  * input 13x7x33 -> output 13x7x33 (NHWC, float32)
@@ -3013,12 +3104,15 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][33], dw_b [33]
  */
-static void Dw_k5x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3041,14 +3135,15 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3056,7 +3151,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -3083,17 +3179,18 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3101,8 +3198,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3125,14 +3224,15 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3140,8 +3240,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3166,16 +3268,17 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3183,7 +3286,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1..5: kernel rows 1..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -3213,20 +3317,21 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3234,8 +3339,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 6: kernel rows 1..4, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3260,16 +3367,17 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3278,7 +3386,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..10 x cols 0: kernel rows 0..4, cols 1..2 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3305,18 +3414,19 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3357,23 +3467,24 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 495 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3382,7 +3493,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..10 x cols 6: kernel rows 0..4, cols 0..1 */
     for (int vy = 2; vy < 11; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3409,18 +3521,19 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3428,8 +3541,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 0..3, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3454,16 +3569,17 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3471,7 +3587,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1..5: kernel rows 0..3, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -3501,20 +3618,21 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3522,8 +3640,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 6: kernel rows 0..3, cols 0..1 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3548,16 +3668,17 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3565,8 +3686,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3589,14 +3712,15 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3604,7 +3728,8 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 1..5: kernel rows 0..2, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
@@ -3631,17 +3756,18 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3649,8 +3775,10 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6: kernel rows 0..2, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 231 * vy + 33 * vx + 8 * ct;
                 const int ob = 231 * vy + 33 * vx + 8 * ct;
@@ -3673,14 +3801,15 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3689,42 +3818,41 @@ static void Dw_k5x3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k5x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3: runs its stage */
 void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3(in, out, packed);
+    Dw_k5x3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k5x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "k3x5": dwconv --------------------------------------
  * input 7x13x1 -> output 7x13x1 (NHWC, float32)
@@ -3745,25 +3873,29 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][1], dw_b [1]
  */
-static void Dw_k3x5(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3771,23 +3903,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3795,25 +3930,27 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 11; ++vx) {
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3821,23 +3958,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 11;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3845,21 +3985,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3868,23 +4011,25 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 2..4 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3893,26 +4038,28 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 1: kernel rows 0..2, cols 1..4 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3927,23 +4074,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 15 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3952,26 +4100,28 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 11: kernel rows 0..2, cols 0..3 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+        {
+            const int vx = 11;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 14 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3980,23 +4130,25 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 12: kernel rows 0..2, cols 0..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 11 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 13 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4004,21 +4156,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4026,23 +4181,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 1;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4050,25 +4208,27 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 2; vx < 11; ++vx) {
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 11 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 2 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4076,23 +4236,26 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 11;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 1 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4100,21 +4263,24 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 12;
             {
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 14 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 13 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 2 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 1 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4123,33 +4289,33 @@ static void Dw_k3x5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k3x5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k3x5: runs its stage */
 void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3x5(in, out, packed);
+    Dw_k3x5_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
 static void Run_k3x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3x5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "k2x4": dwconv --------------------------------------
  * input 8x9x17 -> output 8x9x17 (NHWC, float32)
@@ -4170,12 +4336,14 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][4][17], dw_b [17]
  */
-static void Dw_k2x4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4198,14 +4366,15 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 187 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4239,16 +4408,17 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 187 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4257,7 +4427,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..6 x cols 7: kernel rows 0..1, cols 0..2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4280,14 +4451,15 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4296,7 +4468,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..6 x cols 8: kernel rows 0..1, cols 0..1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4317,12 +4490,13 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4330,8 +4504,10 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4351,11 +4527,12 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4363,7 +4540,8 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
@@ -4385,12 +4563,13 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4398,8 +4577,10 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 7: kernel rows 0, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4419,11 +4600,12 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4431,8 +4613,10 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 8: kernel rows 0, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 153 * vy + 17 * vx + 8 * ct;
                 const int ob = 153 * vy + 17 * vx + 8 * ct;
@@ -4451,10 +4635,11 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4463,42 +4648,41 @@ static void Dw_k2x4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k2x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k2x4: runs its stage */
 void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k2x4(in, out, packed);
+    Dw_k2x4_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
 static void Run_k2x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k2x4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "k15x1": dwconv --------------------------------------
  * input 16x3x8 -> output 16x3x8 (NHWC, float32)
@@ -4519,11 +4703,13 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][1][8], dw_b [8]
  */
-static void Dw_k15x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4547,7 +4733,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0..2: kernel rows 6..14, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4572,7 +4759,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0..2: kernel rows 5..14, cols 0 */
-    for (int vy = 2; vy < 3; ++vy) {
+    {
+        const int vy = 2;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4598,7 +4786,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 4..14, cols 0 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4625,7 +4814,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0..2: kernel rows 3..14, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4653,7 +4843,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0..2: kernel rows 2..14, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4682,7 +4873,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0..2: kernel rows 1..14, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4743,7 +4935,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 9 x cols 0..2: kernel rows 0..13, cols 0 */
-    for (int vy = 9; vy < 10; ++vy) {
+    {
+        const int vy = 9;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4773,7 +4966,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 10 x cols 0..2: kernel rows 0..12, cols 0 */
-    for (int vy = 10; vy < 11; ++vy) {
+    {
+        const int vy = 10;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4802,7 +4996,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0..2: kernel rows 0..11, cols 0 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4830,7 +5025,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0..2: kernel rows 0..10, cols 0 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4857,7 +5053,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..2: kernel rows 0..9, cols 0 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4883,7 +5080,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0..2: kernel rows 0..8, cols 0 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4908,7 +5106,8 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..2: kernel rows 0..7, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 24 * vy + 8 * vx;
@@ -4933,33 +5132,33 @@ static void Dw_k15x1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k15x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15x1: runs its stage */
 void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k15x1(in, out, packed);
+    Dw_k15x1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k15x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "k1x15": dwconv --------------------------------------
  * input 2x17x5 -> output 2x3x5 (NHWC, float32)
@@ -4980,7 +5179,8 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][15][5], dw_b [5]
  */
-static void Dw_k1x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_k1x15_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
@@ -5016,33 +5216,33 @@ static void Dw_k1x15(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer k1x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k1x15: runs its stage */
 void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x15(in, out, packed);
+    Dw_k1x15_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k1x15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "k9v": dwconv --------------------------------------
  * input 13x9x16 -> output 5x1x16 (NHWC, float32)
@@ -5063,12 +5263,14 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_k9v(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k9v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 16 * vy + 16 * vx + 8 * ct;
@@ -5165,33 +5367,32 @@ static void Dw_k9v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k9v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k9v: runs its stage */
 void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k9v(in, out, packed);
+    Dw_k9v_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
 static void Run_k9v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k9v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k11x3s2": dwconv --------------------------------------
  * input 17x8x9 -> output 9x4x9 (NHWC, float32)
@@ -5212,14 +5413,15 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][3][9], dw_b [9]
  */
-static void Dw_k11x3s2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k11x3s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x9x9 copy of the input: unrolling every border class would take about 926 lines of C (budget 800) */
     for (int j = 0; j < 2187; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 17; ++y)
-        for (int j = 0; j < 72; ++j)
-            stage[(y + 5) * 81 + 0 + j] = in[y * 72 + j];
+    for (int y = 0; y < 17; ++y) {
+        for (int j = 0; j < 72; ++j) stage[81 * y + 405 + j] = in[72 * y + j];
+    }
     /* rows 0..8 x cols 0..3: kernel rows 0..10, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -5272,41 +5474,42 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 81 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 90 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 99 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 162 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 171 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 180 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 243 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 252 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 261 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 324 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 333 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 342 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * stage[ib + 405 + j]; /* tap 5,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * stage[ib + 414 + j]; /* tap 5,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * stage[ib + 423 + j]; /* tap 5,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * stage[ib + 486 + j]; /* tap 6,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * stage[ib + 495 + j]; /* tap 6,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * stage[ib + 504 + j]; /* tap 6,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * stage[ib + 567 + j]; /* tap 7,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * stage[ib + 576 + j]; /* tap 7,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * stage[ib + 585 + j]; /* tap 7,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * stage[ib + 648 + j]; /* tap 8,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[26 + j] * stage[ib + 657 + j]; /* tap 8,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[27 + j] * stage[ib + 666 + j]; /* tap 8,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[28 + j] * stage[ib + 729 + j]; /* tap 9,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[29 + j] * stage[ib + 738 + j]; /* tap 9,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[30 + j] * stage[ib + 747 + j]; /* tap 9,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[31 + j] * stage[ib + 810 + j]; /* tap 10,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[32 + j] * stage[ib + 819 + j]; /* tap 10,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[33 + j] * stage[ib + 828 + j]; /* tap 10,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 81 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 90 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 162 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 171 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 180 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 243 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 252 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 261 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 324 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 333 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 342 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 405 + j]; } /* tap 5,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 414 + j]; } /* tap 5,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 423 + j]; } /* tap 5,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 486 + j]; } /* tap 6,0 */
+                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 495 + j]; } /* tap 6,1 */
+                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 504 + j]; } /* tap 6,2 */
+                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 567 + j]; } /* tap 7,0 */
+                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 576 + j]; } /* tap 7,1 */
+                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 585 + j]; } /* tap 7,2 */
+                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 648 + j]; } /* tap 8,0 */
+                { const int j = 0; vacc[j] += vw[26 + j] * stage[ib + 657 + j]; } /* tap 8,1 */
+                { const int j = 0; vacc[j] += vw[27 + j] * stage[ib + 666 + j]; } /* tap 8,2 */
+                { const int j = 0; vacc[j] += vw[28 + j] * stage[ib + 729 + j]; } /* tap 9,0 */
+                { const int j = 0; vacc[j] += vw[29 + j] * stage[ib + 738 + j]; } /* tap 9,1 */
+                { const int j = 0; vacc[j] += vw[30 + j] * stage[ib + 747 + j]; } /* tap 9,2 */
+                { const int j = 0; vacc[j] += vw[31 + j] * stage[ib + 810 + j]; } /* tap 10,0 */
+                { const int j = 0; vacc[j] += vw[32 + j] * stage[ib + 819 + j]; } /* tap 10,1 */
+                { const int j = 0; vacc[j] += vw[33 + j] * stage[ib + 828 + j]; } /* tap 10,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5315,41 +5518,44 @@ static void Dw_k11x3s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k11x3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 272;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 272 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 272 + ct * 34;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 34 * ct + 272;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k11x3s2: runs its stage */
 void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k11x3s2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k11x3s2_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k11x3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k11x3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k6x7": dwconv --------------------------------------
  * input 14x14x64 -> output 14x14x64 (NHWC, float32)
@@ -5370,14 +5576,15 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][7][64], dw_b [64]
  */
-static void Dw_k6x7(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k6x7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 1503 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 14; ++y)
-        for (int j = 0; j < 896; ++j)
-            stage[(y + 2) * 1280 + 192 + j] = in[y * 896 + j];
+    for (int y = 0; y < 14; ++y) {
+        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+    }
     /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
         for (int vx = 0; vx < 14; ++vx) {
@@ -5438,32 +5645,34 @@ static void Dw_k6x7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k6x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 344;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 344 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k6x7: runs its stage */
 void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k6x7(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_k6x7_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k6x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "k3f": dwconv --------------------------------------
  * input 7x7x8 -> output 7x7x8 (NHWC, float32)
@@ -5484,12 +5693,15 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_k3f(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5508,7 +5720,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -5530,8 +5743,10 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5551,7 +5766,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5598,7 +5814,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5619,8 +5836,10 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5639,7 +5858,8 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -5661,8 +5881,10 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -5682,33 +5904,33 @@ static void Dw_k3f(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k3f: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k3f: runs its stage */
 void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k3f(in, out, packed);
+    Dw_k3f_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */
 static void Run_k3f(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_kernels_k3f(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
     {
@@ -6042,4 +6264,3 @@ const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT] = {
         .pack = dw_kernels_k3f_pack, .run = Run_k3f
     },
 };
-

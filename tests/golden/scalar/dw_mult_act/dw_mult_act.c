@@ -25,23 +25,27 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_m1c1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -49,21 +53,23 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 16; ++vx) {
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -71,19 +77,22 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 16;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -92,20 +101,22 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -120,17 +131,18 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 18 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -139,20 +151,22 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 x cols 16: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+        {
+            const int vx = 16;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 18 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -160,19 +174,22 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 0;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -180,21 +197,23 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 16; ++vx) {
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 18 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 1 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -202,19 +221,22 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 14 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 16;
             {
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 18 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 1 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -223,33 +245,33 @@ static void Dw_m1c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m1c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer m1c1: runs its stage */
 void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1c1(in, out, packed);
+    Dw_m1c1_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m1c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": dwconv --------------------------------------
  * input 7x7x3 -> output 7x7x6 (NHWC, float32)
@@ -271,33 +293,36 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][6], dw_b [6]
  */
-static void Dw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -307,7 +332,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 21 * vy + 3 * vx;
@@ -315,29 +341,29 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -347,29 +373,31 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -380,36 +408,37 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -427,41 +456,41 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -472,36 +501,37 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -511,29 +541,31 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -543,7 +575,8 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 21 * vy + 3 * vx;
@@ -551,29 +584,29 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -583,29 +616,31 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 21 * vy + 3 * vx;
                 const int ob = 42 * vy + 6 * vx;
                 const float *restrict vw = w;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -616,33 +651,33 @@ static void Dw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 6 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[6 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2(in, out, packed);
+    Dw_m2_6c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": dwconv --------------------------------------
  * input 9x8x5 -> output 9x8x15 (NHWC, float32)
@@ -664,33 +699,36 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_m3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -703,21 +741,25 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -727,7 +769,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
@@ -735,29 +778,29 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -770,29 +813,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -802,29 +851,31 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -837,21 +888,25 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -862,36 +917,37 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -904,29 +960,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -944,41 +1006,41 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -991,41 +1053,50 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1036,36 +1107,37 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1078,29 +1150,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1110,29 +1188,31 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1145,21 +1225,25 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1169,7 +1253,8 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
@@ -1177,29 +1262,29 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1212,29 +1297,35 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1244,29 +1335,31 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 40 * vy + 5 * vx + 2 * ct;
                 const int ob = 120 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1279,21 +1372,25 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1304,42 +1401,41 @@ static void Dw_m3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 2) * 3;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 120 + ct * 30;
-        const int o0 = (4 + ct * 1) * 3;
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 120;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its stage */
 void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3(in, out, packed);
+    Dw_m3_6c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": dwconv --------------------------------------
  * input 8x9x4 -> output 8x9x16 (NHWC, float32)
@@ -1361,33 +1457,36 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1397,7 +1496,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
@@ -1405,29 +1505,29 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1437,29 +1537,31 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1470,36 +1572,37 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1517,41 +1620,41 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1562,36 +1665,37 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..6 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1601,29 +1705,31 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1633,7 +1739,8 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
@@ -1641,29 +1748,29 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1673,29 +1780,31 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 36 * vy + 4 * vx + 2 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1706,33 +1815,32 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its stage */
 void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4(in, out, packed);
+    Dw_m4_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m8": dwconv --------------------------------------
  * input 13x13x2 -> output 13x13x16 (NHWC, float32)
@@ -1754,33 +1862,40 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_m8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1790,7 +1905,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
@@ -1798,29 +1914,35 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1830,29 +1952,35 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1863,36 +1991,43 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1910,41 +2045,50 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1955,36 +2099,43 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..11 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1994,29 +2145,35 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2026,7 +2183,8 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
@@ -2034,29 +2192,35 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2066,29 +2230,35 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 26 * vy + 2 * vx + ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2099,33 +2269,32 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 8;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its stage */
 void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8(in, out, packed);
+    Dw_m8_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m8c1": dwconv --------------------------------------
  * input 9x7x1 -> output 9x7x8 (NHWC, float32)
@@ -2147,14 +2316,15 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_m8c1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m8c1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 7; ++j)
-            stage[(y + 2) * 11 + 2 + j] = in[y * 7 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+    }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -2164,105 +2334,130 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = stage[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = stage[ib + 1 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = stage[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,3 */
+                {   /* tap 0,3 */
+                    const int j = 0;
                     const float vi = stage[ib + 3 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,4 */
+                {   /* tap 0,4 */
+                    const int j = 0;
                     const float vi = stage[ib + 4 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = stage[ib + 11 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = stage[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = stage[ib + 13 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,3 */
+                {   /* tap 1,3 */
+                    const int j = 0;
                     const float vi = stage[ib + 14 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,4 */
+                {   /* tap 1,4 */
+                    const int j = 0;
                     const float vi = stage[ib + 15 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[80 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 80 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = stage[ib + 22 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[88 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 88 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = stage[ib + 23 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[96 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 96 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = stage[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[104 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 104 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,3 */
+                {   /* tap 2,3 */
+                    const int j = 0;
                     const float vi = stage[ib + 25 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[112 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 112 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,4 */
+                {   /* tap 2,4 */
+                    const int j = 0;
                     const float vi = stage[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[120 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 120 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 3,0 */
+                {   /* tap 3,0 */
+                    const int j = 0;
                     const float vi = stage[ib + 33 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[128 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 3,1 */
+                {   /* tap 3,1 */
+                    const int j = 0;
                     const float vi = stage[ib + 34 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[136 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 136 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 3,2 */
+                {   /* tap 3,2 */
+                    const int j = 0;
                     const float vi = stage[ib + 35 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[144 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 144 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 3,3 */
+                {   /* tap 3,3 */
+                    const int j = 0;
                     const float vi = stage[ib + 36 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[152 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 152 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 3,4 */
+                {   /* tap 3,4 */
+                    const int j = 0;
                     const float vi = stage[ib + 37 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[160 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 160 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 4,0 */
+                {   /* tap 4,0 */
+                    const int j = 0;
                     const float vi = stage[ib + 44 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[168 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 168 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 4,1 */
+                {   /* tap 4,1 */
+                    const int j = 0;
                     const float vi = stage[ib + 45 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[176 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 176 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 4,2 */
+                {   /* tap 4,2 */
+                    const int j = 0;
                     const float vi = stage[ib + 46 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[184 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 184 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 4,3 */
+                {   /* tap 4,3 */
+                    const int j = 0;
                     const float vi = stage[ib + 47 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[192 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 4,4 */
+                {   /* tap 4,4 */
+                    const int j = 0;
                     const float vi = stage[ib + 48 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[200 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 200 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2273,32 +2468,35 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m8c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 1) * 8;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m8c1: runs its stage */
 void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8c1(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_m8c1_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m8c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m8c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m64": dwconv --------------------------------------
  * input 5x5x1 -> output 5x5x64 (NHWC, float32)
@@ -2320,33 +2518,40 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
  */
-static void Dw_m64(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2356,7 +2561,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 5 * vy + vx;
@@ -2364,29 +2570,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2396,29 +2608,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2429,36 +2647,43 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2476,41 +2701,50 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2521,36 +2755,43 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2560,29 +2801,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2592,7 +2839,8 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 5 * vy + vx;
@@ -2600,29 +2848,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2632,29 +2886,35 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             {
                 const int ib = 5 * vy + vx;
                 const int ob = 320 * vy + 64 * vx;
                 const float *restrict vw = w;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2665,33 +2925,33 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m64: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64: runs its stage */
 void dw_mult_act_m64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64(in, out, packed);
+    Dw_m64_64c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m64c2": dwconv --------------------------------------
  * input 3x3x2 -> output 2x2x128 (NHWC, float32)
@@ -2713,33 +2973,40 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
  */
-static void Dw_m64c2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[576 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2749,29 +3016,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[448 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[512 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2781,29 +3054,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[192 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[384 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2813,29 +3092,35 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 12 * vy + 4 * vx + ct;
                 const int ob = 256 * vy + 128 * vx + 64 * ct;
                 const float *restrict vw = w + 640 * ct;
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[64 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[128 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[256 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[j * 64 + q] += vw[320 + j * 64 + q] * vi;
+                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2846,33 +3131,32 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m64c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 640;
-        const int o0 = (0 + ct * 1) * 64;
+        float *restrict d = packed + 640 * ct;
+        const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j)
-                d[64 + k * 64 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m64c2: runs its stage */
 void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m64c2(in, out, packed);
+    Dw_m64c2_64c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
 static void Run_m64c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m64c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m2c17": dwconv --------------------------------------
  * input 14x14x17 -> output 14x14x34 (NHWC, float32)
@@ -2894,33 +3178,36 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][34], dw_b [34]
  */
-static void Dw_m2c17(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2933,21 +3220,25 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -2957,7 +3248,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
@@ -2965,29 +3257,29 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3000,29 +3292,35 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3032,29 +3330,31 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3067,21 +3367,25 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3092,36 +3396,37 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3134,29 +3439,35 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3174,41 +3485,41 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3221,41 +3532,50 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3266,36 +3586,37 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3308,29 +3629,35 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3340,29 +3667,31 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3375,21 +3704,25 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3399,7 +3732,8 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
@@ -3407,29 +3741,29 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3442,29 +3776,35 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3474,29 +3814,31 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 238 * vy + 17 * vx + 4 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3509,21 +3851,25 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3534,42 +3880,41 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2c17: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 320 + ct * 20;
-        const int o0 = (16 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m2c17: runs its stage */
 void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2c17(in, out, packed);
+    Dw_m2c17_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2c17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m3s2": dwconv --------------------------------------
  * input 13x9x11 -> output 7x5x33 (NHWC, float32)
@@ -3591,33 +3936,36 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Dw_m3s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3630,21 +3978,25 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3654,7 +4006,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
@@ -3662,29 +4015,29 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3697,29 +4050,35 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3729,29 +4088,31 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3764,21 +4125,25 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3789,36 +4154,37 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3831,29 +4197,35 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3871,41 +4243,41 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3918,41 +4290,50 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3963,36 +4344,37 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..5 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4005,29 +4387,35 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4037,29 +4425,31 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4072,21 +4462,25 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4096,7 +4490,8 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
@@ -4104,29 +4499,29 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4139,29 +4534,35 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4171,29 +4572,31 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 198 * vy + 22 * vx + 2 * ct;
                 const int ob = 165 * vy + 33 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4206,21 +4609,25 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4231,42 +4638,41 @@ static void Dw_m3s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 2) * 3;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 10 */
-        float *restrict d = packed + 300 + ct * 30;
-        const int o0 = (10 + ct * 1) * 3;
+    {   /* 1-channel tiles from channel 10 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 300;
+        const int o0 = 3 * ct + 30;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m3s2: runs its stage */
 void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3s2(in, out, packed);
+    Dw_m3s2_6c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m4v": dwconv --------------------------------------
  * input 7x9x8 -> output 5x7x32 (NHWC, float32)
@@ -4288,7 +4694,8 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
  */
-static void Dw_m4v(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m4v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -4300,41 +4707,41 @@ static void Dw_m4v(const float *restrict in, float *restrict out, const float *r
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 144 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 152 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 160 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4345,33 +4752,32 @@ static void Dw_m4v(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m4v: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4v: runs its stage */
 void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4v(in, out, packed);
+    Dw_m4v_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
 static void Run_m4v(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m4v(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m2d2": dwconv --------------------------------------
  * input 9x9x9 -> output 9x9x18 (NHWC, float32)
@@ -4393,25 +4799,27 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][2][18], dw_b [18]
  */
-static void Dw_m2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4424,13 +4832,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4448,21 +4858,21 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4475,21 +4885,25 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4500,20 +4914,21 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..1 x cols 8: kernel rows 1..2, cols 0 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4526,13 +4941,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4543,24 +4960,25 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..6 x cols 0: kernel rows 0..2, cols 1 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4573,17 +4991,20 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4601,29 +5022,29 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4636,29 +5057,35 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4669,24 +5096,25 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..6 x cols 8: kernel rows 0..2, cols 0 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4699,17 +5127,20 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4720,20 +5151,21 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 7..8 x cols 0: kernel rows 0..1, cols 1 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4746,13 +5178,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4770,21 +5204,21 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4797,21 +5231,25 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4822,20 +5260,21 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 7..8 x cols 8: kernel rows 0..1, cols 0 */
     for (int vy = 7; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 81 * vy + 9 * vx + 4 * ct;
                 const int ob = 162 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 56 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4848,13 +5287,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 112;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4865,42 +5306,41 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer m2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 56;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 56 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 112 + ct * 14;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 14 * ct + 112;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m2d2: runs its stage */
 void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2d2(in, out, packed);
+    Dw_m2d2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_m2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "nobias": dwconv --------------------------------------
  * input 7x9x16 -> output 7x9x16 (NHWC, float32)
@@ -4922,12 +5362,15 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -4946,7 +5389,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -4968,8 +5412,10 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -4989,7 +5435,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -5018,7 +5465,7 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 160 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -5036,14 +5483,15 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 160 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -5057,8 +5505,10 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -5077,7 +5527,8 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -5085,7 +5536,7 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 160 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -5099,15 +5550,17 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 160 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -5120,32 +5573,31 @@ static void Dw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dw_mult_act_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias(in, out, packed);
+    Dw_nobias_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "a_none": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -5166,12 +5618,15 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_none(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5192,12 +5647,13 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5205,7 +5661,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -5229,14 +5686,15 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5244,8 +5702,10 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5266,12 +5726,13 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5280,7 +5741,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5303,14 +5765,15 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5345,17 +5808,18 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5364,7 +5828,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5387,14 +5852,15 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5402,8 +5868,10 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5424,12 +5892,13 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5437,7 +5906,8 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -5461,14 +5931,15 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5476,8 +5947,10 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5498,12 +5971,13 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -5512,42 +5986,42 @@ static void Dw_a_none(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_none: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_none: runs its stage */
 void dw_mult_act_a_none(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_none(in, out, packed);
+    Dw_a_none_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
 static void Run_a_none(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_none(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "a_relu": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -5568,12 +6042,15 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5595,12 +6072,13 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5609,7 +6087,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -5634,14 +6113,15 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5650,8 +6130,10 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5673,12 +6155,13 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5688,7 +6171,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5712,14 +6196,15 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5756,17 +6241,18 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5776,7 +6262,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5800,14 +6287,15 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5816,8 +6304,10 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5839,12 +6329,13 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5853,7 +6344,8 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -5878,14 +6370,15 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5894,8 +6387,10 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -5917,12 +6412,13 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -5932,42 +6428,42 @@ static void Dw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_relu(in, out, packed);
+    Dw_a_relu_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "a_r6": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -5988,12 +6484,15 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6015,12 +6514,13 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6029,7 +6529,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -6054,14 +6555,15 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6070,8 +6572,10 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6093,12 +6597,13 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6108,7 +6613,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6132,14 +6638,15 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6176,17 +6683,18 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6196,7 +6704,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6220,14 +6729,15 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6236,8 +6746,10 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6259,12 +6771,13 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6273,7 +6786,8 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -6298,14 +6812,15 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6314,8 +6829,10 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6337,12 +6854,13 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6352,42 +6870,42 @@ static void Dw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_r6(in, out, packed);
+    Dw_a_r6_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "a_mm": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -6408,12 +6926,15 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6435,12 +6956,13 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6449,7 +6971,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -6474,14 +6997,15 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6490,8 +7014,10 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6513,12 +7039,13 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6528,7 +7055,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6552,14 +7080,15 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6596,17 +7125,18 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6616,7 +7146,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6640,14 +7171,15 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6656,8 +7188,10 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6679,12 +7213,13 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6693,7 +7228,8 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -6718,14 +7254,15 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6734,8 +7271,10 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6757,12 +7296,13 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
                     out[ob + j] = v;
@@ -6772,42 +7312,42 @@ static void Dw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_mm(in, out, packed);
+    Dw_a_mm_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "a_min": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -6828,12 +7368,15 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_min(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6855,12 +7398,13 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -6869,7 +7413,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -6894,14 +7439,15 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -6910,8 +7456,10 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6933,12 +7481,13 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -6948,7 +7497,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -6972,14 +7522,15 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7016,17 +7567,18 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7036,7 +7588,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7060,14 +7613,15 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7076,8 +7630,10 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7099,12 +7655,13 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7113,7 +7670,8 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -7138,14 +7696,15 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7154,8 +7713,10 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7177,12 +7738,13 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -7192,42 +7754,42 @@ static void Dw_a_min(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_min: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_min: runs its stage */
 void dw_mult_act_a_min(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_min(in, out, packed);
+    Dw_a_min_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_min(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "a_max": dwconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -7248,12 +7810,15 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7275,12 +7840,13 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7289,7 +7855,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -7314,14 +7881,15 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7330,8 +7898,10 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7353,12 +7923,13 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7368,7 +7939,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7392,14 +7964,15 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7436,17 +8009,18 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7456,7 +8030,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7480,14 +8055,15 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7496,8 +8072,10 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7519,12 +8097,13 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7533,7 +8112,8 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -7558,14 +8138,15 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7574,8 +8155,10 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -7597,12 +8180,13 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7612,42 +8196,42 @@ static void Dw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void dw_mult_act_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_max(in, out, packed);
+    Dw_a_max_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "a_frac": dwconv --------------------------------------
  * input 8x7x7 -> output 8x7x14 (NHWC, float32)
@@ -7670,33 +8254,36 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][14], dw_b [14]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_a_frac(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7710,21 +8297,21 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -7735,7 +8322,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 49 * vy + 7 * vx;
@@ -7743,29 +8331,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7779,29 +8367,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -7812,29 +8400,31 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7848,21 +8438,21 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -7874,36 +8464,37 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7917,29 +8508,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -7958,41 +8549,41 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8006,41 +8597,41 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8052,36 +8643,37 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..6 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8095,29 +8687,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8128,29 +8720,31 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8164,21 +8758,21 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8189,7 +8783,8 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 49 * vy + 7 * vx;
@@ -8197,29 +8792,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8233,29 +8828,29 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8266,29 +8861,31 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 49 * vy + 7 * vx;
                 const int ob = 98 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8302,21 +8899,21 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[0 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8328,40 +8925,40 @@ static void Dw_a_frac(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_frac: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 72 + ct * 54;
-        const int o0 = (4 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 54 * ct + 72;
+        const int o0 = 6 * ct + 8;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[0 + k * 6 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer a_frac: runs its stage */
 void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a_frac(in, out, packed);
+    Dw_a_frac_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_a_frac(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "r_k3": dwconv --------------------------------------
  * input 9x13x8 -> output 9x13x8 (NHWC, float32)
@@ -8382,12 +8979,15 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_r_k3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8407,7 +9007,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 12; ++vx) {
             {
                 const int ib = 104 * vy + 8 * vx;
@@ -8430,8 +9031,10 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8452,7 +9055,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8501,7 +9105,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..7 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8523,8 +9128,10 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8544,7 +9151,8 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 12; ++vx) {
             {
                 const int ib = 104 * vy + 8 * vx;
@@ -8567,8 +9175,10 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 8 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 12;
             {
                 const int ib = 104 * vy + 8 * vx;
                 const int ob = 104 * vy + 8 * vx;
@@ -8589,33 +9199,33 @@ static void Dw_r_k3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer r_k3: runs its stage */
 void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k3(in, out, packed, in);
+    Dw_r_k3_8c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "r_k4": dwconv --------------------------------------
  * input 7x8x17 -> output 7x8x17 (NHWC, float32)
@@ -8636,12 +9246,15 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][17], dw_b [17]
  */
-static void Dw_r_k4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -8669,17 +9282,18 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 306 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8689,7 +9303,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -8721,20 +9336,21 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 306 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8744,8 +9360,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -8773,17 +9391,18 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8793,8 +9412,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 7: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -8819,14 +9440,15 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8837,7 +9459,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 0: kernel rows 0..3, cols 1..3 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -8868,20 +9491,21 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 306 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8927,24 +9551,25 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 306 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8955,7 +9580,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 6: kernel rows 0..3, cols 0..2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -8986,20 +9612,21 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9010,7 +9637,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..4 x cols 7: kernel rows 0..3, cols 0..1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9037,16 +9665,17 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9056,8 +9685,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9085,17 +9716,18 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9105,7 +9737,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 1..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -9137,20 +9770,21 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9160,8 +9794,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9189,17 +9825,18 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9209,8 +9846,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 5 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9235,14 +9874,15 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9252,8 +9892,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9278,14 +9920,15 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9295,7 +9938,8 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
@@ -9323,16 +9967,17 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9342,8 +9987,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9368,14 +10015,15 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9385,8 +10033,10 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 136 * vy + 17 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -9409,12 +10059,13 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -9425,42 +10076,41 @@ static void Dw_r_k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 272 + ct * 17;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 17 * ct + 272;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer r_k4: runs its stage */
 void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_k4(in, out, packed, in);
+    Dw_r_k4_8c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "r_d2": dwconv --------------------------------------
  * input 13x13x5 -> output 13x13x5 (NHWC, float32)
@@ -9481,7 +10131,8 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_r_d2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
@@ -10297,33 +10948,33 @@ static void Dw_r_d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 130;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 130 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer r_d2: runs its stage */
 void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_d2(in, out, packed, in);
+    Dw_r_d2_5c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "r_tab": dwconv --------------------------------------
  * input 8x9x33 -> output 8x9x33 (NHWC, float32)
@@ -10345,12 +10996,15 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][5][33], dw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_r_tab(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10375,14 +11029,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10392,8 +11047,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10420,16 +11077,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10439,7 +11097,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
@@ -10469,18 +11128,19 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10490,8 +11150,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10518,16 +11180,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10537,8 +11200,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10563,14 +11228,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10581,7 +11247,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 2..4 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10609,17 +11276,18 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10630,7 +11298,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 1: kernel rows 0..2, cols 1..4 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10661,20 +11330,21 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10692,7 +11362,7 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
@@ -10719,23 +11389,24 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 363 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10746,14 +11417,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 7: kernel rows 0..2, cols 0..3 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
@@ -10777,20 +11449,21 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10801,14 +11474,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 8: kernel rows 0..2, cols 0..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
@@ -10829,17 +11503,18 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10849,8 +11524,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10875,14 +11552,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10892,8 +11570,10 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
@@ -10920,16 +11600,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10939,7 +11620,8 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 2..6: kernel rows 0..1, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 2; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
@@ -10947,7 +11629,7 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
@@ -10969,18 +11651,19 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10990,15 +11673,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
@@ -11018,16 +11703,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11037,15 +11723,17 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 297 * vy + 33 * vx + 8 * ct;
                 const int ob = 297 * vy + 33 * vx + 8 * ct;
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
@@ -11063,14 +11751,15 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11081,40 +11770,39 @@ static void Dw_r_tab(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer r_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 480 + ct * 15;
-        const int o0 = (32 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 15 * ct + 480;
+        const int o0 = ct + 32;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer r_tab: runs its stage */
 void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_tab(in, out, packed, in);
+    Dw_r_tab_8c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "r_c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -11135,20 +11823,24 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_r_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_r_c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -11158,33 +11850,33 @@ static void Dw_r_c1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer r_c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer r_c1: runs its stage */
 void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_r_c1(in, out, packed, in);
+    Dw_r_c1_1c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */
 static void Run_r_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_mult_act_r_c1(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
     {
@@ -11563,4 +12255,3 @@ const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT] = {
         .pack = dw_mult_act_r_c1_pack, .run = Run_r_c1
     },
 };
-

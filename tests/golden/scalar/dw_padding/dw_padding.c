@@ -25,12 +25,15 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_same_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -49,7 +52,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 64 * vy + 8 * vx;
@@ -71,8 +75,10 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -92,7 +98,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -139,7 +146,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -160,8 +168,10 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -180,7 +190,8 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 64 * vy + 8 * vx;
@@ -202,8 +213,10 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 7;
             {
                 const int ib = 64 * vy + 8 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -223,33 +236,33 @@ static void Dw_same_s1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_s1: runs its stage */
 void dw_padding_same_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s1(in, out, packed);
+    Dw_same_s1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "same_s2": dwconv --------------------------------------
  * input 7x8x9 -> output 4x4x9 (NHWC, float32)
@@ -270,11 +283,13 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_same_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 144 * vy + 18 * vx;
@@ -298,14 +313,15 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -313,8 +329,10 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -335,12 +353,13 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -375,17 +394,18 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -394,7 +414,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..2 x cols 3: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -417,14 +438,15 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -432,7 +454,8 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 144 * vy + 18 * vx;
@@ -456,14 +479,15 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -471,8 +495,10 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             {
                 const int ib = 144 * vy + 18 * vx;
                 const int ob = 36 * vy + 9 * vx;
@@ -493,12 +519,13 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -507,42 +534,42 @@ static void Dw_same_s2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer same_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer same_s2: runs its stage */
 void dw_padding_same_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_s2(in, out, packed);
+    Dw_same_s2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "same_k4e": dwconv --------------------------------------
  * input 8x8x16 -> output 4x4x16 (NHWC, float32)
@@ -563,12 +590,15 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4e(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -592,7 +622,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
@@ -620,8 +651,10 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -646,7 +679,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 0: kernel rows 0..3, cols 1..3 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -706,7 +740,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 3: kernel rows 0..3, cols 0..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -733,8 +768,10 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..2, cols 1..3 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -758,7 +795,8 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..2, cols 0..3 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
@@ -786,8 +824,10 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 256 * vy + 32 * vx + 8 * ct;
                 const int ob = 64 * vy + 16 * vx + 8 * ct;
@@ -812,33 +852,32 @@ static void Dw_same_k4e(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4e: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4e: runs its stage */
 void dw_padding_same_k4e(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4e(in, out, packed);
+    Dw_same_k4e_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4e: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4e(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "same_k4o": dwconv --------------------------------------
  * input 9x9x16 -> output 5x5x16 (NHWC, float32)
@@ -859,12 +898,15 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
  */
-static void Dw_same_k4o(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -888,7 +930,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -916,8 +959,10 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -939,7 +984,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..3 x cols 0: kernel rows 0..3, cols 1..3 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -999,7 +1045,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..3 x cols 4: kernel rows 0..3, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1022,8 +1069,10 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..3 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1044,7 +1093,8 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -1068,8 +1118,10 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1089,33 +1141,32 @@ static void Dw_same_k4o(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer same_k4o: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k4o: runs its stage */
 void dw_padding_same_k4o(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k4o(in, out, packed);
+    Dw_same_k4o_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4o: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4o(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k4o(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "same_k6s3": dwconv --------------------------------------
  * input 14x13x7 -> output 5x5x7 (NHWC, float32)
@@ -1136,12 +1187,15 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [6][6][7], dw_b [7]
  */
-static void Dw_same_k6s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1172,7 +1226,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..5, cols 0..5 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 273 * vy + 21 * vx;
@@ -1212,8 +1267,10 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 4: kernel rows 2..5, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1241,7 +1298,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..3 x cols 0: kernel rows 0..5, cols 2..5 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1333,7 +1391,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..3 x cols 4: kernel rows 0..5, cols 0..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1366,8 +1425,10 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..5 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1398,7 +1459,8 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..5 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 273 * vy + 21 * vx;
@@ -1438,8 +1500,10 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             {
                 const int ib = 273 * vy + 21 * vx;
                 const int ob = 35 * vy + 7 * vx;
@@ -1467,33 +1531,33 @@ static void Dw_same_k6s3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer same_k6s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 259;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 259 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer same_k6s3: runs its stage */
 void dw_padding_same_k6s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_same_k6s3(in, out, packed);
+    Dw_same_k6s3_7c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k6s3: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k6s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_same_k6s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "valid_s1": dwconv --------------------------------------
  * input 9x13x16 -> output 7x11x16 (NHWC, float32)
@@ -1514,7 +1578,8 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_valid_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_valid_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
@@ -1544,33 +1609,32 @@ static void Dw_valid_s1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s1: runs its stage */
 void dw_padding_valid_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s1(in, out, packed);
+    Dw_valid_s1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "valid_s2": dwconv --------------------------------------
  * input 8x8x17 -> output 3x3x17 (NHWC, float32)
@@ -1591,7 +1655,8 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_valid_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -1622,17 +1687,18 @@ static void Dw_valid_s2(const float *restrict in, float *restrict out, const flo
                 const int ob = 51 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 34 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 272 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 289 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 306 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 34 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 136 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 272 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 289 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 306 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1641,42 +1707,41 @@ static void Dw_valid_s2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer valid_s2: runs its stage */
 void dw_padding_valid_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_s2(in, out, packed);
+    Dw_valid_s2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "valid_k5": dwconv --------------------------------------
  * input 5x7x4 -> output 1x3x4 (NHWC, float32)
@@ -1697,11 +1762,13 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][4], dw_b [4]
  */
-static void Dw_valid_k5(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 28 * vy + 4 * vx;
@@ -1743,33 +1810,33 @@ static void Dw_valid_k5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid_k5: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 104;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 104 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer valid_k5: runs its stage */
 void dw_padding_valid_k5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_k5(in, out, packed);
+    Dw_valid_k5_4c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_k5: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_valid_k5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "int0": dwconv --------------------------------------
  * input 7x7x9 -> output 3x3x9 (NHWC, float32)
@@ -1790,7 +1857,8 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int0(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
@@ -1837,33 +1905,34 @@ static void Dw_int0(const float *restrict in, float *restrict out, const float *
                 const int ob = 27 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 81 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 126 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 135 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 153 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 162 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 189 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 198 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 207 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 216 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 225 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 252 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 261 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 270 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 288 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 18 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 27 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 63 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 126 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 135 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 144 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 153 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 162 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 189 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 198 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 207 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 216 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 225 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 252 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 261 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 270 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 279 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 288 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1872,42 +1941,42 @@ static void Dw_int0(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int0: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer int0: runs its stage */
 void dw_padding_int0(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int0(in, out, packed);
+    Dw_int0_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int0: the entry point with the arguments of every sg_layer's run */
 static void Run_int0(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int0(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "int1": dwconv --------------------------------------
  * input 7x7x9 -> output 5x5x9 (NHWC, float32)
@@ -1928,12 +1997,15 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -1966,24 +2038,25 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1991,7 +2064,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -2029,28 +2103,29 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2058,8 +2133,10 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4: kernel rows 1..4, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -2092,24 +2169,25 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2118,7 +2196,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..3 x cols 0: kernel rows 0..4, cols 1..4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -2155,28 +2234,29 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2227,33 +2307,34 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 216 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2262,7 +2343,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..3 x cols 4: kernel rows 0..4, cols 0..3 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -2299,28 +2381,29 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2328,8 +2411,10 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 1..4 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -2362,24 +2447,25 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2387,7 +2473,8 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -2425,28 +2512,29 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2454,8 +2542,10 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 4 x cols 4: kernel rows 0..3, cols 0..3 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -2488,24 +2578,25 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2514,42 +2605,42 @@ static void Dw_int1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer int1: runs its stage */
 void dw_padding_int1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int1(in, out, packed);
+    Dw_int1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer int1: the entry point with the arguments of every sg_layer's run */
 static void Run_int1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "int2": dwconv --------------------------------------
  * input 7x7x9 -> output 7x7x9 (NHWC, float32)
@@ -2570,14 +2661,15 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_int2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y)
-        for (int j = 0; j < 63; ++j)
-            stage[(y + 2) * 99 + 18 + j] = in[y * 63 + j];
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 63; ++j) stage[99 * y + 216 + j] = in[63 * y + j];
+    }
     /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -2622,33 +2714,34 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 99 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 108 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 135 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 216 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 225 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 234 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * stage[ib + 297 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * stage[ib + 306 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * stage[ib + 315 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * stage[ib + 324 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * stage[ib + 333 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * stage[ib + 396 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * stage[ib + 405 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * stage[ib + 414 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * stage[ib + 423 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * stage[ib + 432 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 108 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 126 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 135 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 198 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 216 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 225 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 234 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 297 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 306 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 315 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 324 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 333 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 396 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 405 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 414 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 423 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 432 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2657,41 +2750,44 @@ static void Dw_int2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its stage */
 void dw_padding_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int2_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int4": dwconv --------------------------------------
  * input 7x7x8 -> output 11x11x8 (NHWC, float32)
@@ -2712,14 +2808,15 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][8], dw_b [8]
  */
-static void Dw_int4(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 7; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 120 + 32 + j] = in[y * 56 + j];
+    for (int y = 0; y < 7; ++y) {
+        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+    }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
         for (int vx = 0; vx < 11; ++vx) {
@@ -2763,32 +2860,35 @@ static void Dw_int4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer int4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer int4: runs its stage */
 void dw_padding_int4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int4(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int4_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int4: the entry point with the arguments of every sg_layer's run */
 static void Run_int4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "int3s2": dwconv --------------------------------------
  * input 13x15x32 -> output 7x8x32 (NHWC, float32)
@@ -2809,14 +2909,15 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][32], dw_b [32]
  */
-static void Dw_int3s2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 1029 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 480; ++j)
-            stage[(y + 3) * 672 + 96 + j] = in[y * 480 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+    }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 8; ++vx) {
@@ -2884,32 +2985,34 @@ static void Dw_int3s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer int3s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer int3s2: runs its stage */
 void dw_padding_int3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int3s2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_int3s2_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_int3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_int3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "tab_a": dwconv --------------------------------------
  * input 13x14x5 -> output 12x14x5 (NHWC, float32)
@@ -2930,12 +3033,14 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Dw_tab_a(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 70 * vy + 5 * vx;
                 const int ob = 70 * vy + 5 * vx;
@@ -2954,7 +3059,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..10 x cols 1: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 11; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 70 * vy + 5 * vx;
                 const int ob = 70 * vy + 5 * vx;
@@ -3000,8 +3106,10 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 0;
             {
                 const int ib = 70 * vy + 5 * vx;
                 const int ob = 70 * vy + 5 * vx;
@@ -3018,8 +3126,10 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = 11; vy < 12; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 11;
+        {
+            const int vx = 1;
             {
                 const int ib = 70 * vy + 5 * vx;
                 const int ob = 70 * vy + 5 * vx;
@@ -3038,7 +3148,8 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 11 x cols 2..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 11; vy < 12; ++vy) {
+    {
+        const int vy = 11;
         for (int vx = 2; vx < 14; ++vx) {
             {
                 const int ib = 70 * vy + 5 * vx;
@@ -3061,33 +3172,33 @@ static void Dw_tab_a(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_a: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer tab_a: runs its stage */
 void dw_padding_tab_a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_a(in, out, packed);
+    Dw_tab_a_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_a: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "tab_b": dwconv --------------------------------------
  * input 15x16x17 -> output 8x8x17 (NHWC, float32)
@@ -3108,11 +3219,13 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
  */
-static void Dw_tab_b(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 544 * vy + 34 * vx + 8 * ct;
@@ -3133,11 +3246,12 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 34 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3145,8 +3259,10 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 544 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -3165,10 +3281,11 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3203,17 +3320,18 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 544 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 527 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 510 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 272 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 255 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 238 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 34 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 510 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 238 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3222,7 +3340,8 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 544 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -3245,14 +3364,15 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 544 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 527 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 272 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 255 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3261,42 +3381,41 @@ static void Dw_tab_b(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_b: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer tab_b: runs its stage */
 void dw_padding_tab_b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_b(in, out, packed);
+    Dw_tab_b_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_b: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "tab_c": dwconv --------------------------------------
  * input 9x8x7 -> output 7x9x7 (NHWC, float32)
@@ -3317,14 +3436,15 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][7], dw_b [7]
  */
-static void Dw_tab_c(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 56; ++j)
-            stage[(y + 4) * 105 + 7 + j] = in[y * 56 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+    }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -3392,32 +3512,35 @@ static void Dw_tab_c(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_c: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 350;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 350 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer tab_c: runs its stage */
 void dw_padding_tab_c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_c(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_c_7c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_c: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "tab_d": dwconv --------------------------------------
  * input 8x9x33 -> output 10x9x33 (NHWC, float32)
@@ -3438,14 +3561,15 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][33], dw_b [33]
  */
-static void Dw_tab_d(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 8; ++y)
-        for (int j = 0; j < 297; ++j)
-            stage[(y + 2) * 429 + 0 + j] = in[y * 297 + j];
+    for (int y = 0; y < 8; ++y) {
+        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+    }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -3480,23 +3604,24 @@ static void Dw_tab_d(const float *restrict in, float *restrict out, const float 
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 66 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 99 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 132 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 429 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 462 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 495 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 528 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 561 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 957 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 990 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 33 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 66 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 99 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 132 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 429 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 462 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 495 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 528 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 561 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 924 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 957 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 990 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3505,41 +3630,43 @@ static void Dw_tab_d(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer tab_d: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 512 + ct * 16;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 512;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer tab_d: runs its stage */
 void dw_padding_tab_d(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_d(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_tab_d_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_d: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_d(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_tab_d(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "big_same": dwconv --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -3560,12 +3687,15 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
  */
-static void Dw_big_same(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3589,8 +3719,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3614,8 +3746,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3639,8 +3773,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3664,8 +3800,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3689,8 +3827,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3714,8 +3854,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3739,8 +3881,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3764,8 +3908,10 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -3790,33 +3936,33 @@ static void Dw_big_same(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_same: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_same: runs its stage */
 void dw_padding_big_same(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_same(in, out, packed);
+    Dw_big_same_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_same: the entry point with the arguments of every sg_layer's run */
 static void Run_big_same(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_same(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "big_1x1": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -3837,12 +3983,15 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [9][9][16], dw_b [16]
  */
-static void Dw_big_1x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_big_1x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 16 * vy + 16 * vx + 8 * ct;
@@ -3859,33 +4008,32 @@ static void Dw_big_1x1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_1x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 656;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 656 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_1x1: runs its stage */
 void dw_padding_big_1x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_1x1(in, out, packed);
+    Dw_big_1x1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_1x1: the entry point with the arguments of every sg_layer's run */
 static void Run_big_1x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_1x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "big_k15": dwconv --------------------------------------
  * input 2x2x3 -> output 2x2x3 (NHWC, float32)
@@ -3906,12 +4054,15 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][3], dw_b [3]
  */
-static void Dw_big_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
@@ -3930,8 +4081,10 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1: kernel rows 7..8, cols 6..7 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
@@ -3950,8 +4103,10 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 0: kernel rows 6..7, cols 7..8 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
@@ -3970,8 +4125,10 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 1 x cols 1: kernel rows 6..7, cols 6..7 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const int ib = 6 * vy + 3 * vx;
                 const int ob = 6 * vy + 3 * vx;
@@ -3991,33 +4148,33 @@ static void Dw_big_k15(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 678;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 678 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_k15: runs its stage */
 void dw_padding_big_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k15(in, out, packed);
+    Dw_big_k15_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_k15: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_tab": dwconv --------------------------------------
  * input 2x3x9 -> output 6x7x9 (NHWC, float32)
@@ -4038,14 +4195,15 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][9], dw_b [9]
  */
-static void Dw_big_tab(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
     for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 2; ++y)
-        for (int j = 0; j < 27; ++j)
-            stage[(y + 4) * 99 + 36 + j] = in[y * 27 + j];
+    for (int y = 0; y < 2; ++y) {
+        for (int j = 0; j < 27; ++j) stage[99 * y + 432 + j] = in[27 * y + j];
+    }
     /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -4090,33 +4248,34 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 99 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 108 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 135 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 216 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 225 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 234 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * stage[ib + 297 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * stage[ib + 306 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * stage[ib + 315 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * stage[ib + 324 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * stage[ib + 333 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * stage[ib + 396 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * stage[ib + 405 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * stage[ib + 414 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * stage[ib + 423 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * stage[ib + 432 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 108 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 117 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 126 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 135 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 198 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 207 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 216 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 225 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 234 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 297 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 306 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 315 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 324 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 333 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 396 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 405 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 414 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 423 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 432 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4125,41 +4284,44 @@ static void Dw_big_tab(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_tab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 26;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 208;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab: runs its stage */
 void dw_padding_big_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_big_tab_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer big_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "big_tab2": dwconv --------------------------------------
  * input 1x1x4 -> output 1x1x4 (NHWC, float32)
@@ -4180,12 +4342,15 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [11][11][4], dw_b [4]
  */
-static void Dw_big_tab2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 4 * vy + 4 * vx;
                 const int ob = 4 * vy + 4 * vx;
@@ -4202,33 +4367,33 @@ static void Dw_big_tab2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_tab2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 488;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 488 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_tab2: runs its stage */
 void dw_padding_big_tab2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_tab2(in, out, packed);
+    Dw_big_tab2_4c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_tab2: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_tab2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "big_d4": dwconv --------------------------------------
  * input 3x2x15 -> output 3x2x15 (NHWC, float32)
@@ -4249,7 +4414,8 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Dw_big_d4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
@@ -4283,42 +4449,42 @@ static void Dw_big_d4(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer big_d4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 70;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct + 80;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer big_d4: runs its stage */
 void dw_padding_big_d4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_d4(in, out, packed);
+    Dw_big_d4_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_d4: the entry point with the arguments of every sg_layer's run */
 static void Run_big_d4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_d4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "big_bot": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -4339,20 +4505,24 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][1], dw_b [1]
  */
-static void Dw_big_bot(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4361,33 +4531,33 @@ static void Dw_big_bot(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer big_bot: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer big_bot: runs its stage */
 void dw_padding_big_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_bot(in, out, packed);
+    Dw_big_bot_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer big_bot: the entry point with the arguments of every sg_layer's run */
 static void Run_big_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_big_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "px_s2": dwconv --------------------------------------
  * input 1x1x16 -> output 1x1x16 (NHWC, float32)
@@ -4408,12 +4578,15 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_px_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_px_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 32 * vy + 32 * vx + 8 * ct;
                 const int ob = 16 * vy + 16 * vx + 8 * ct;
@@ -4430,33 +4603,32 @@ static void Dw_px_s2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its stage */
 void dw_padding_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2(in, out, packed);
+    Dw_px_s2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "px_k1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -4477,20 +4649,24 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_px_k1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4499,33 +4675,34 @@ static void Dw_px_k1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 2;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer px_k1: runs its stage */
 void dw_padding_px_k1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_k1(in, out, packed);
+    Dw_px_k1_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k1: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_px_k1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "row": dwconv --------------------------------------
  * input 1x17x8 -> output 1x17x8 (NHWC, float32)
@@ -4546,12 +4723,15 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_row(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_row_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 136 * vy + 8 * vx;
                 const int ob = 136 * vy + 8 * vx;
@@ -4568,7 +4748,8 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 16; ++vx) {
             {
                 const int ib = 136 * vy + 8 * vx;
@@ -4587,8 +4768,10 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 16: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 16;
             {
                 const int ib = 136 * vy + 8 * vx;
                 const int ob = 136 * vy + 8 * vx;
@@ -4606,33 +4789,33 @@ static void Dw_row(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer row: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer row: runs its stage */
 void dw_padding_row(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_row(in, out, packed);
+    Dw_row_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer row: the entry point with the arguments of every sg_layer's run */
 static void Run_row(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_row(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "col": dwconv --------------------------------------
  * input 17x1x5 -> output 17x1x5 (NHWC, float32)
@@ -4653,12 +4836,15 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][1][5], dw_b [5]
  */
-static void Dw_col(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_col_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + 5 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -4676,8 +4862,10 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 1..4, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + 5 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -4697,7 +4885,8 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..14 x cols 0: kernel rows 0..4, cols 0 (interior) */
     for (int vy = 2; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + 5 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -4717,8 +4906,10 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 15 x cols 0: kernel rows 0..3, cols 0 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + 5 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -4737,8 +4928,10 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 16 x cols 0: kernel rows 0..2, cols 0 */
-    for (int vy = 16; vy < 17; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 16;
+        {
+            const int vx = 0;
             {
                 const int ib = 5 * vy + 5 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -4757,33 +4950,33 @@ static void Dw_col(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer col: the weights of its stage in the order the kernels read them (once, at load time) */
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 30;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer col: runs its stage */
 void dw_padding_col(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_col(in, out, packed);
+    Dw_col_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer col: the entry point with the arguments of every sg_layer's run */
 static void Run_col(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dw_padding_col(in, out, packed, scratch);
 }
-
 
 const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
     {
@@ -5207,4 +5400,3 @@ const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT] = {
         .pack = dw_padding_col_pack, .run = Run_col
     },
 };
-

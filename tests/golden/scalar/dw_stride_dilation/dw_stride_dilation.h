@@ -287,4 +287,3 @@ extern const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT];
 #endif
 
 #endif /* DW_STRIDE_DILATION_GENERATED_H */
-

@@ -25,12 +25,15 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -49,7 +52,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -71,8 +75,10 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -92,7 +98,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -139,7 +146,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -160,8 +168,10 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -180,7 +190,8 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -202,8 +213,10 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 6 x cols 6: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 56 * vy + 8 * vx;
@@ -223,33 +236,33 @@ static void Up_s1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its stage */
 void dwdeconv_s1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1(in, out, packed);
+    Up_s1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2": dwdeconv --------------------------------------
  * input 7x9x16 -> output 14x18x16 (NHWC, float32)
@@ -270,12 +283,15 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 576 * vy + 32 * vx + 8 * ct;
@@ -291,7 +307,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..16 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 9; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -309,7 +326,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..17 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 9; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -327,7 +345,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 576 * vy + 32 * vx + 8 * ct;
@@ -383,7 +402,8 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 576 * vy + 32 * vx + 8 * ct + 288;
@@ -435,33 +455,32 @@ static void Up_s2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its stage */
 void dwdeconv_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2(in, out, packed);
+    Up_s2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": dwdeconv --------------------------------------
  * input 5x5x9 -> output 15x15x9 (NHWC, float32)
@@ -482,7 +501,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Up_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -505,9 +525,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -534,9 +555,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 17;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -563,9 +585,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 26;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -592,9 +615,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 143;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -621,9 +645,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 152;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -650,9 +675,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 161;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -679,9 +705,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 278;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -708,9 +735,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 287;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -737,9 +765,10 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
                 const int ob = 405 * vy + 27 * vx + 296;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -748,42 +777,42 @@ static void Up_s3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its stage */
 void dwdeconv_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3(in, out, packed);
+    Up_s3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "s23": dwdeconv --------------------------------------
  * input 4x5x17 -> output 8x15x17 (NHWC, float32)
@@ -804,12 +833,15 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][17], dw_b [17]
  */
-static void Up_s23(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s23_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct;
@@ -827,9 +859,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -837,7 +870,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 3..12 step 3: kernel rows 0, cols 1,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -857,10 +891,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -868,7 +903,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..13 step 3: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -887,9 +923,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 33;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -897,7 +934,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..11 step 3: kernel rows 0, cols 0,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
@@ -917,10 +955,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -928,8 +967,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct + 34;
@@ -947,9 +988,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -958,7 +1000,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 step 2 x cols 0: kernel rows 0,2, cols 1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct;
@@ -977,10 +1020,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 85 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1010,12 +1054,13 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 85 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 102 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 102 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1043,10 +1088,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 33;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 85 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 85 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1076,12 +1122,13 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 68 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 85 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 68 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1090,7 +1137,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 step 2 x cols 14: kernel rows 0,2, cols 3 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct + 34;
@@ -1109,10 +1157,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 85 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1121,7 +1170,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..7 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct + 255;
@@ -1139,9 +1189,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 271;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1169,10 +1220,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 271;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 17 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 17 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1199,9 +1251,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 288;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1229,10 +1282,11 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 305;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1241,7 +1295,8 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..7 step 2 x cols 14: kernel rows 1, cols 3 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 85 * vy + 17 * vx + 8 * ct;
                 const int ob = 510 * vy + 51 * vx + 8 * ct + 289;
@@ -1259,9 +1314,10 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
                 const int ob = 510 * vy + 51 * vx + 305;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1270,42 +1326,41 @@ static void Up_s23(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer s23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s23_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 256 + ct * 16;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 256;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s23: runs its stage */
 void dwdeconv_s23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s23(in, out, packed);
+    Up_s23_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2k4": dwdeconv --------------------------------------
  * input 8x8x4 -> output 16x16x4 (NHWC, float32)
@@ -1326,12 +1381,15 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][4], dw_b [4]
  */
-static void Up_s2k4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -1347,7 +1405,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 32 * vy + 4 * vx;
@@ -1365,7 +1424,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 32 * vy + 4 * vx;
@@ -1383,8 +1443,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 4;
@@ -1401,7 +1463,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..14 step 2 x cols 0: kernel rows 1,3, cols 1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -1459,7 +1522,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..14 step 2 x cols 15: kernel rows 1,3, cols 2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 4;
@@ -1477,7 +1541,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 64;
@@ -1535,7 +1600,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..13 step 2 x cols 15: kernel rows 0,2, cols 2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 68;
@@ -1552,8 +1618,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 64;
@@ -1569,7 +1637,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 2..14 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 32 * vy + 4 * vx;
@@ -1587,7 +1656,8 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 32 * vy + 4 * vx;
@@ -1605,8 +1675,10 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 15 x cols 15: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ib = 32 * vy + 4 * vx;
                 const int ob = 128 * vy + 8 * vx + 68;
@@ -1623,33 +1695,33 @@ static void Up_s2k4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2k4: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 68;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 68 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2k4: runs its stage */
 void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2k4(in, out, packed);
+    Up_s2k4_4c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2k4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "s2out": dwdeconv --------------------------------------
  * input 7x7x15 -> output 13x14x15 (NHWC, float32)
@@ -1670,12 +1742,14 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
  */
-static void Up_s2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 105 * vy + 15 * vx;
                 const int ob = 420 * vy + 30 * vx;
@@ -1764,7 +1838,8 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 105 * vy + 15 * vx;
                 const int ob = 420 * vy + 30 * vx + 210;
@@ -1861,42 +1936,42 @@ static void Up_s2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 70;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct + 80;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2out: runs its stage */
 void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2out(in, out, packed);
+    Up_s2out_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
 static void Run_s2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3out": dwdeconv --------------------------------------
  * input 5x4x33 -> output 13x10x33 (NHWC, float32)
@@ -1917,7 +1992,8 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
  */
-static void Up_s3out(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
@@ -1940,9 +2016,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1969,9 +2046,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 65;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1998,9 +2076,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 98;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 33 + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2027,9 +2106,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 362;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2056,9 +2136,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 395;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2085,9 +2166,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 428;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2114,9 +2196,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 692;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 132 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 132 + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2143,9 +2226,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 725;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 132 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 132 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2172,9 +2256,10 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
                 const int ob = 990 * vy + 99 * vx + 758;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 165 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 165 + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2183,42 +2268,41 @@ static void Up_s3out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer s3out: runs its stage */
 void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s3out(in, out, packed);
+    Up_s3out_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s3out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "s1d2": dwdeconv --------------------------------------
  * input 9x9x8 -> output 9x9x8 (NHWC, float32)
@@ -2239,7 +2323,8 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_s1d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
@@ -2437,33 +2522,33 @@ static void Up_s1d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s1d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s1d2: runs its stage */
 void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s1d2(in, out, packed);
+    Up_s1d2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s1d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s1d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s2d2": dwdeconv --------------------------------------
  * input 7x7x16 -> output 14x14x16 (NHWC, float32)
@@ -2484,7 +2569,8 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_s2d2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
@@ -2504,7 +2590,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 2 x cols 1: kernel rows none, cols 0..1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 16;
                 const float *restrict vw = w + 80 * ct;
@@ -2534,7 +2621,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 0..12 step 2 x cols 13: kernel rows none, cols 1..2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 16;
                 const float *restrict vw = w + 80 * ct;
@@ -2548,7 +2636,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 0..12 step 2: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 224;
@@ -2563,8 +2652,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2583,7 +2674,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 3..11 step 2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -2605,8 +2697,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 1 x cols 13: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2641,7 +2735,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 3..11 step 2 x cols 1: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2688,7 +2783,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
     /* rows 3..11 step 2 x cols 13: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2709,7 +2805,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 0..12 step 2: kernel rows 1..2, cols none */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 224;
@@ -2724,8 +2821,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2744,7 +2843,8 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 3..11 step 2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -2766,8 +2866,10 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 13 x cols 13: kernel rows 1..2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 448 * vy + 32 * vx + 8 * ct + 240;
@@ -2787,33 +2889,32 @@ static void Up_s2d2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer s2d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer s2d2: runs its stage */
 void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_s2d2(in, out, packed);
+    Up_s2d2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_s2d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "v2": dwdeconv --------------------------------------
  * input 7x7x8 -> output 15x15x8 (NHWC, float32)
@@ -2834,12 +2935,15 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_v2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -2855,7 +2959,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -2873,8 +2978,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -2890,7 +2997,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -2908,7 +3016,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -2946,7 +3055,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 2..12 step 2 x cols 14: kernel rows 0,2, cols 2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -2981,8 +3091,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -2998,7 +3110,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3016,8 +3129,10 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3033,7 +3148,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3051,7 +3167,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -3086,7 +3203,8 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 step 2 x cols 14: kernel rows 1, cols 2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -3120,33 +3238,33 @@ static void Up_v2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2: runs its stage */
 void dwdeconv_v2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2(in, out, packed);
+    Up_v2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
 static void Run_v2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "v2out": dwdeconv --------------------------------------
  * input 7x7x8 -> output 16x15x8 (NHWC, float32)
@@ -3167,12 +3285,15 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Up_v2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3188,7 +3309,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3206,8 +3328,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 14: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3223,7 +3347,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3241,7 +3366,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3279,7 +3405,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..12 step 2 x cols 14: kernel rows 0,2, cols 2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3314,8 +3441,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3331,7 +3460,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 2..12 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3349,8 +3479,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 14: kernel rows 2, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx;
@@ -3366,7 +3498,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..13 step 2: kernel rows 2, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ib = 56 * vy + 8 * vx;
@@ -3384,7 +3517,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -3419,7 +3553,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 step 2 x cols 14: kernel rows 1, cols 2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 56 * vy + 8 * vx;
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -3452,8 +3587,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows none, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ob = 240 * vy + 16 * vx + 120;
                 const float *restrict vw = w;
@@ -3467,7 +3604,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 2..12 step 2: kernel rows none, cols 0,2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ob = 240 * vy + 16 * vx + 120;
@@ -3482,8 +3620,10 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 14: kernel rows none, cols 2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ob = 240 * vy + 16 * vx + 120;
                 const float *restrict vw = w;
@@ -3497,7 +3637,8 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..13 step 2: kernel rows none, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             {
                 const int ob = 240 * vy + 16 * vx + 128;
@@ -3513,33 +3654,33 @@ static void Up_v2out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer v2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v2out: runs its stage */
 void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v2out(in, out, packed);
+    Up_v2out_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "v3k2": dwdeconv --------------------------------------
  * input 5x5x5 -> output 14x14x5 (NHWC, float32)
@@ -3560,7 +3701,8 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -3708,33 +3850,33 @@ static void Up_v3k2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer v3k2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 25;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 25 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2: runs its stage */
 void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2(in, out, packed);
+    Up_v3k2_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "v3k2out": dwdeconv --------------------------------------
  * input 5x5x5 -> output 16x15x5 (NHWC, float32)
@@ -3755,7 +3897,8 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [2][2][5], dw_b [5]
  */
-static void Up_v3k2out(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
@@ -3808,7 +3951,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 0..12 step 3: kernel rows none, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 5; ++vx) {
             {
                 const int ob = 225 * vy + 15 * vx;
@@ -3823,7 +3967,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 1..13 step 3: kernel rows none, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 5; ++vx) {
             {
                 const int ob = 225 * vy + 15 * vx + 5;
@@ -3838,7 +3983,8 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 15 x cols 2..14 step 3: kernel rows none, cols none */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 5; ++vx) {
             {
                 const int ob = 225 * vy + 15 * vx + 10;
@@ -3948,33 +4094,33 @@ static void Up_v3k2out(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer v3k2out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 25;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 25 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v3k2out: runs its stage */
 void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v3k2out(in, out, packed);
+    Up_v3k2out_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v3k2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v3k2out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "vd23": dwdeconv --------------------------------------
  * input 5x6x7 -> output 13x12x7 (NHWC, float32)
@@ -3995,11 +4141,13 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_vd23(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4016,7 +4164,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..5: kernel rows 0, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 3; vx < 6; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4034,7 +4183,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 6..8: kernel rows 0, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 6; vx < 9; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4052,7 +4202,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 9..11: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 9; vx < 12; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4069,7 +4220,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 0..2: kernel rows 0..1, cols 0 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4087,7 +4239,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 3..5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 3; vx < 6; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4107,7 +4260,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 6..8: kernel rows 0..1, cols 1..2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 6; vx < 9; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4127,7 +4281,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 2 x cols 9..11: kernel rows 0..1, cols 2 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 9; vx < 12; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4227,7 +4382,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0..2: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4245,7 +4401,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 3; vx < 6; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4265,7 +4422,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 6..8: kernel rows 1..2, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 6; vx < 9; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4285,7 +4443,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 9..11: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 9; vx < 12; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4303,7 +4462,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 0..2: kernel rows 2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4320,7 +4480,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 3..5: kernel rows 2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 3; vx < 6; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4338,7 +4499,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 6..8: kernel rows 2, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 6; vx < 9; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4356,7 +4518,8 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 12 x cols 9..11: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 9; vx < 12; ++vx) {
             {
                 const int ib = 42 * vy + 7 * vx;
@@ -4434,33 +4597,33 @@ static void Up_vd23(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer vd23: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 70;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer vd23: runs its stage */
 void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_vd23(in, out, packed);
+    Up_vd23_7c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
 static void Run_vd23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_vd23(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "v8": dwdeconv --------------------------------------
  * input 2x2x3 -> output 16x16x3 (NHWC, float32)
@@ -4481,7 +4644,8 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [8][8][3], dw_b [3]
  */
-static void Up_v8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Up_v8_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
@@ -5574,33 +5738,33 @@ static void Up_v8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer v8: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 195;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 195 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer v8: runs its stage */
 void dwdeconv_v8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_v8(in, out, packed);
+    Up_v8_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_v8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "p1": dwdeconv --------------------------------------
  * input 7x9x5 -> output 13x17x5 (NHWC, float32)
@@ -5621,7 +5785,8 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_p1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
@@ -5699,33 +5864,33 @@ static void Up_p1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p1: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer p1: runs its stage */
 void dwdeconv_p1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1(in, out, packed);
+    Up_p1_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
 static void Run_p1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "p1out": dwdeconv --------------------------------------
  * input 7x9x5 -> output 14x18x5 (NHWC, float32)
@@ -5746,7 +5911,8 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
  */
-static void Up_p1out(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
@@ -5786,7 +5952,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..12 step 2 x cols 17: kernel rows 1, cols 2 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 5;
@@ -5841,7 +6008,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 step 2 x cols 17: kernel rows 0,2, cols 2 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 95;
@@ -5858,7 +6026,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..16 step 2: kernel rows 2, cols 1 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 9; ++vx) {
             {
                 const int ib = 45 * vy + 5 * vx;
@@ -5875,7 +6044,8 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..15 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 8; ++vx) {
             {
                 const int ib = 45 * vy + 5 * vx;
@@ -5893,8 +6063,10 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 17: kernel rows 2, cols 2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 8;
             {
                 const int ib = 45 * vy + 5 * vx;
                 const int ob = 180 * vy + 10 * vx + 95;
@@ -5911,33 +6083,33 @@ static void Up_p1out(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer p1out: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer p1out: runs its stage */
 void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_p1out(in, out, packed);
+    Up_p1out_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
 static void Run_p1out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_p1out(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "ptab": dwdeconv --------------------------------------
  * input 6x5x3 -> output 12x10x3 (NHWC, float32)
@@ -5958,12 +6130,15 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][3], dw_b [3]
  */
-static void Up_ptab(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -5980,8 +6155,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 2: kernel rows 0,2, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -6000,7 +6177,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 4..8 step 2: kernel rows 0,2, cols 0,2,4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6022,8 +6200,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1: kernel rows 0,2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
@@ -6040,7 +6220,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 3..9 step 2: kernel rows 0,2, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6061,7 +6242,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..8 step 2 x cols 0: kernel rows 0,2,4, cols 0 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -6080,7 +6262,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..8 step 2 x cols 2: kernel rows 0,2,4, cols 0,2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -6127,7 +6310,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 2..8 step 2 x cols 1: kernel rows 0,2,4, cols 1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
@@ -6167,8 +6351,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 0: kernel rows 2,4, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -6185,8 +6371,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 2: kernel rows 2,4, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx;
@@ -6205,7 +6393,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 4..8 step 2: kernel rows 2,4, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 2; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6227,8 +6416,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 1: kernel rows 2,4, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 3;
@@ -6245,7 +6436,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 10 x cols 3..9 step 2: kernel rows 2,4, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6266,7 +6458,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..9 step 2 x cols 0: kernel rows 1,3, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
@@ -6284,7 +6477,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..9 step 2 x cols 2: kernel rows 1,3, cols 0,2 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
@@ -6326,7 +6520,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..9 step 2 x cols 1: kernel rows 1,3, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
@@ -6363,8 +6558,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 0: kernel rows 3, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
@@ -6380,8 +6577,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 2: kernel rows 3, cols 0,2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 1;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 30;
@@ -6398,7 +6597,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 4..8 step 2: kernel rows 3, cols 0,2,4 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 2; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6417,8 +6617,10 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 1: kernel rows 3, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 3 * vx;
                 const int ob = 60 * vy + 6 * vx + 33;
@@ -6434,7 +6636,8 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 11 x cols 3..9 step 2: kernel rows 3, cols 1,3 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 5; ++vx) {
             {
                 const int ib = 15 * vy + 3 * vx;
@@ -6453,33 +6656,33 @@ static void Up_ptab(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer ptab: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 78;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 78 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer ptab: runs its stage */
 void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_ptab(in, out, packed);
+    Up_ptab_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_ptab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "pd3": dwdeconv --------------------------------------
  * input 4x4x7 -> output 12x12x7 (NHWC, float32)
@@ -6500,7 +6703,8 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_pd3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
@@ -6520,7 +6724,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 0..9 step 3 x cols 1: kernel rows none, cols 0..1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ob = 252 * vy + 21 * vx + 7;
                 const float *restrict vw = w;
@@ -6550,7 +6755,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 0..9 step 3 x cols 10: kernel rows none, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ob = 252 * vy + 21 * vx + 7;
                 const float *restrict vw = w;
@@ -6579,7 +6785,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0..9 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             {
                 const int ob = 252 * vy + 21 * vx + 84;
@@ -6594,8 +6801,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6614,7 +6823,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 4..7 step 3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 28 * vy + 7 * vx;
@@ -6636,8 +6846,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 10: kernel rows 0..1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6656,7 +6868,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..11 step 3: kernel rows 0..1, cols none */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             {
                 const int ob = 252 * vy + 21 * vx + 98;
@@ -6687,7 +6900,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 4..7 step 3 x cols 1: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6734,7 +6948,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 4..7 step 3 x cols 10: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6770,7 +6985,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 0..9 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 4; ++vx) {
             {
                 const int ob = 252 * vy + 21 * vx + 84;
@@ -6785,8 +7001,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 1: kernel rows 1..2, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6805,7 +7023,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 4..7 step 3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 28 * vy + 7 * vx;
@@ -6827,8 +7046,10 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 10: kernel rows 1..2, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             {
                 const int ib = 28 * vy + 7 * vx;
                 const int ob = 252 * vy + 21 * vx + 91;
@@ -6847,7 +7068,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 10 x cols 2..11 step 3: kernel rows 1..2, cols none */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 4; ++vx) {
             {
                 const int ob = 252 * vy + 21 * vx + 98;
@@ -6878,7 +7100,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..11 step 3 x cols 1: kernel rows none, cols 0..1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ob = 252 * vy + 21 * vx + 175;
                 const float *restrict vw = w;
@@ -6908,7 +7131,8 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..11 step 3 x cols 10: kernel rows none, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ob = 252 * vy + 21 * vx + 175;
                 const float *restrict vw = w;
@@ -6938,33 +7162,33 @@ static void Up_pd3(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pd3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 70;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer pd3: runs its stage */
 void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_pd3(in, out, packed);
+    Up_pd3_7c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_pd3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "k1s2": dwdeconv --------------------------------------
  * input 7x7x1 -> output 13x13x1 (NHWC, float32)
@@ -6985,7 +7209,8 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Up_k1s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
@@ -6996,9 +7221,10 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
                 const int ob = 26 * vy + 2 * vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7012,8 +7238,9 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
                 const int ob = 26 * vy + 2 * vx + 1;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7027,8 +7254,9 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
                 const int ob = 26 * vy + 2 * vx + 13;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7042,8 +7270,9 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
                 const int ob = 26 * vy + 2 * vx + 14;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7052,33 +7281,34 @@ static void Up_k1s2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 2;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1s2: runs its stage */
 void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1s2(in, out, packed);
+    Up_k1s2_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "k1px": dwdeconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -7099,12 +7329,15 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][33], dw_b [33]
  */
-static void Up_k1px(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_k1px_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 33 * vy + 33 * vx + 8 * ct;
                 const int ob = 33 * vy + 33 * vx + 8 * ct;
@@ -7122,9 +7355,10 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 64;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7133,42 +7367,43 @@ static void Up_k1px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer k1px: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 16;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 16 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+        {
+            const int k = 0;
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 64 + ct * 2;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct + 64;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer k1px: runs its stage */
 void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k1px(in, out, packed);
+    Up_k1px_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
 static void Run_k1px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k1px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "px_s3": dwdeconv --------------------------------------
  * input 1x1x16 -> output 3x3x16 (NHWC, float32)
@@ -7189,12 +7424,15 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_px_s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct;
@@ -7210,8 +7448,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 16;
@@ -7227,8 +7467,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 32;
@@ -7244,8 +7486,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 48;
@@ -7261,8 +7505,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 64;
@@ -7278,8 +7524,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 80;
@@ -7295,8 +7543,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 96;
@@ -7312,8 +7562,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 112;
@@ -7329,8 +7581,10 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 16 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 48 * vx + 8 * ct + 128;
@@ -7347,33 +7601,32 @@ static void Up_px_s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer px_s3: runs its stage */
 void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_s3(in, out, packed);
+    Up_px_s3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "px_k7": dwdeconv --------------------------------------
  * input 1x1x9 -> output 2x2x9 (NHWC, float32)
@@ -7394,12 +7647,15 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][9], dw_b [9]
  */
-static void Up_px_k7(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + 9 * vx;
                 const int ob = 36 * vy + 18 * vx;
@@ -7417,9 +7673,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
                 const int ob = 36 * vy + 18 * vx + 8;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7427,8 +7684,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1: kernel rows 2, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + 9 * vx;
                 const int ob = 36 * vy + 18 * vx + 9;
@@ -7446,9 +7705,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
                 const int ob = 36 * vy + 18 * vx + 17;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7456,8 +7716,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 0: kernel rows 3, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + 9 * vx;
                 const int ob = 36 * vy + 18 * vx + 18;
@@ -7475,9 +7737,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
                 const int ob = 36 * vy + 18 * vx + 26;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7485,8 +7748,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 1 x cols 1: kernel rows 3, cols 3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + 9 * vx;
                 const int ob = 36 * vy + 18 * vx + 27;
@@ -7504,9 +7769,10 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
                 const int ob = 36 * vy + 18 * vx + 35;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7515,42 +7781,42 @@ static void Up_px_k7(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px_k7: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 400 + ct * 50;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct + 400;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer px_k7: runs its stage */
 void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_px_k7(in, out, packed);
+    Up_px_k7_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
 static void Run_px_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_px_k7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "k15": dwdeconv --------------------------------------
  * input 3x3x4 -> output 3x3x4 (NHWC, float32)
@@ -7571,12 +7837,15 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [15][15][4], dw_b [4]
  */
-static void Up_k15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Up_k15_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7600,8 +7869,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 5..7, cols 6..8 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7625,8 +7896,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 5..7, cols 7..9 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7650,8 +7923,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 6..8, cols 5..7 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7675,8 +7950,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 6..8, cols 6..8 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7700,8 +7977,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2: kernel rows 6..8, cols 7..9 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7725,8 +8004,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 0: kernel rows 7..9, cols 5..7 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7750,8 +8031,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 1: kernel rows 7..9, cols 6..8 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7775,8 +8058,10 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 2 x cols 2: kernel rows 7..9, cols 7..9 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
             {
                 const int ib = 12 * vy + 4 * vx;
                 const int ob = 12 * vy + 4 * vx;
@@ -7801,33 +8086,33 @@ static void Up_k15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer k15: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 904;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 904 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer k15: runs its stage */
 void dwdeconv_k15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_k15(in, out, packed);
+    Up_k15_4c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_k15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "nobias": dwdeconv --------------------------------------
  * input 5x7x17 -> output 10x14x17 (NHWC, float32)
@@ -7849,19 +8134,22 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][17], dw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7873,9 +8161,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7884,7 +8173,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..12 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -7892,7 +8182,7 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 17 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7905,10 +8195,11 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7917,7 +8208,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
@@ -7937,9 +8229,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7949,14 +8242,15 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..8 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 119 + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7969,10 +8263,11 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7989,7 +8284,7 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 17 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 119 + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 2,2 */
@@ -8004,12 +8299,13 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -8039,10 +8335,11 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 119 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -8052,7 +8349,8 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..9 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 119 * vy + 17 * vx + 8 * ct;
                 const int ob = 476 * vy + 34 * vx + 8 * ct + 238;
@@ -8071,9 +8369,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -8103,10 +8402,11 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -8135,9 +8435,10 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
                 const int ob = 476 * vy + 34 * vx + 271;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -8147,40 +8448,39 @@ static void Up_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 144 + ct * 9;
-        const int o0 = (16 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 9 * ct + 144;
+        const int o0 = ct + 16;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void dwdeconv_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_nobias(in, out, packed);
+    Up_nobias_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "amm": dwdeconv --------------------------------------
  * input 6x3x31 -> output 6x9x31 (NHWC, float32)
@@ -8201,11 +8501,13 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
  */
-static void Up_amm(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_amm_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8238,7 +8540,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..7 step 3: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8271,7 +8574,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..8 step 3: kernel rows 0..1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8409,7 +8713,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 0..6 step 3: kernel rows 1..2, cols 0 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8442,7 +8747,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 1..7 step 3: kernel rows 1..2, cols 1 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8475,7 +8781,8 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 5 x cols 2..8 step 3: kernel rows 1..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 93 * vy + 31 * vx + 8 * ct;
@@ -8509,42 +8816,41 @@ static void Up_amm(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer amm: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_amm_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240 + ct * 70;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct + 240;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer amm: runs its stage */
 void dwdeconv_amm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_amm(in, out, packed);
+    Up_amm_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
 static void Run_amm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_amm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "res": dwdeconv --------------------------------------
  * input 9x13x16 -> output 9x13x16 (NHWC, float32)
@@ -8565,12 +8871,15 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
  */
-static void Up_res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_res_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8596,8 +8905,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 0..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8626,7 +8937,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..10: kernel rows 0..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 11; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -8659,8 +8971,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 11: kernel rows 0..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8689,8 +9003,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 12: kernel rows 0..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8716,8 +9032,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 0: kernel rows 0..3, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8746,8 +9064,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 1: kernel rows 0..3, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8780,7 +9100,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 2..10: kernel rows 0..3, cols 0..4 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 2; vx < 11; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -8818,8 +9139,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 11: kernel rows 0..3, cols 1..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8852,8 +9175,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 1 x cols 12: kernel rows 0..3, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8883,7 +9208,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 0: kernel rows 0..4, cols 0..2 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8916,7 +9242,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 1: kernel rows 0..4, cols 0..3 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -8997,7 +9324,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 11: kernel rows 0..4, cols 1..4 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+        {
+            const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9035,7 +9363,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..6 x cols 12: kernel rows 0..4, cols 2..4 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9067,8 +9396,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 0: kernel rows 1..4, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9097,8 +9428,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 1: kernel rows 1..4, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9131,7 +9464,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 2..10: kernel rows 1..4, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 2; vx < 11; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -9169,8 +9503,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 11: kernel rows 1..4, cols 1..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9203,8 +9539,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 7 x cols 12: kernel rows 1..4, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9233,8 +9571,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 0: kernel rows 2..4, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9260,8 +9600,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 1: kernel rows 2..4, cols 0..3 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9290,7 +9632,8 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 2..10: kernel rows 2..4, cols 0..4 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 2; vx < 11; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -9323,8 +9666,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 11: kernel rows 2..4, cols 1..4 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 11;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9353,8 +9698,10 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 8 x cols 12: kernel rows 2..4, cols 2..4 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -9381,33 +9728,32 @@ static void Up_res(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer res: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_res_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer res: runs its stage */
 void dwdeconv_res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_res(in, out, packed, in);
+    Up_res_8c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "resout": dwdeconv --------------------------------------
  * input 8x7x9 -> output 8x7x9 (NHWC, float32)
@@ -9429,19 +9775,22 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *   dw_w [4][4][9], dw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Up_resout(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_resout_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
@@ -9456,12 +9805,13 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9470,15 +9820,17 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
@@ -9495,14 +9847,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9511,7 +9864,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..5: kernel rows 0..1, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -9519,7 +9873,7 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
@@ -9538,16 +9892,17 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9556,8 +9911,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 0..1, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -9581,14 +9938,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9597,15 +9955,17 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..2, cols 0..1 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
@@ -9622,14 +9982,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9638,15 +9999,17 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..2, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
@@ -9666,17 +10029,18 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9685,7 +10049,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2..5: kernel rows 0..2, cols 0..3 */
-    for (int vy = 1; vy < 2; ++vy) {
+    {
+        const int vy = 1;
         for (int vx = 2; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -9693,7 +10058,7 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
@@ -9716,20 +10081,21 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9738,8 +10104,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 6: kernel rows 0..2, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -9766,17 +10134,18 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9786,14 +10155,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..6 x cols 0: kernel rows 0..3, cols 0..1 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
@@ -9812,16 +10182,17 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9831,14 +10202,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..6 x cols 1: kernel rows 0..3, cols 0..2 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
@@ -9861,20 +10233,21 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9891,7 +10264,7 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
@@ -9918,24 +10291,25 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9945,7 +10319,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..6 x cols 6: kernel rows 0..3, cols 1..3 */
     for (int vy = 2; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -9975,20 +10350,21 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -9997,8 +10373,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0: kernel rows 1..3, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -10022,14 +10400,15 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10038,8 +10417,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 1: kernel rows 1..3, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 1;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -10066,17 +10447,18 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10085,7 +10467,8 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 2..5: kernel rows 1..3, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 2; vx < 6; ++vx) {
             {
                 const int ib = 63 * vy + 9 * vx;
@@ -10116,20 +10499,21 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10138,8 +10522,10 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 1..3, cols 1..3 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             {
                 const int ib = 63 * vy + 9 * vx;
                 const int ob = 63 * vy + 9 * vx;
@@ -10166,17 +10552,18 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib - 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -10186,40 +10573,40 @@ static void Up_resout(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer resout: the weights of its stage in the order the kernels read them (once, at load time) */
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 128 + ct * 16;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 16 * ct + 128;
+        const int o0 = ct + 8;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer resout: runs its stage */
 void dwdeconv_resout(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_resout(in, out, packed, in);
+    Up_resout_8c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */
 static void Run_resout(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     dwdeconv_resout(in, out, packed, scratch);
 }
-
 
 const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
     {
@@ -10643,4 +11030,3 @@ const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT] = {
         .pack = dwdeconv_resout_pack, .run = Run_resout
     },
 };
-

@@ -35,12 +35,15 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][64], pw_b [64]
  */
-static void Dw_f1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -58,8 +61,9 @@ static void Dw_f1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
@@ -80,9 +84,11 @@ static void Dw_f1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -102,13 +108,14 @@ static void Dw_f1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f1_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -155,7 +162,8 @@ static void Dw_f1_R2N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 31: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -177,13 +185,14 @@ static void Dw_f1_R2N4(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -230,7 +239,8 @@ static void Dw_f1_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 31: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -252,13 +262,15 @@ static void Dw_f1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -276,8 +288,9 @@ static void Dw_f1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
@@ -298,9 +311,11 @@ static void Dw_f1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -320,8 +335,8 @@ static void Dw_f1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f1_P32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 32 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f1_P32_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -339,7 +354,7 @@ static void Pw_f1_P32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -379,8 +394,8 @@ static void Pw_f1_P32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f1_P128(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 128 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f1_P128_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 128; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -398,7 +413,7 @@ static void Pw_f1_P128(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -438,8 +453,8 @@ static void Pw_f1_P128(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f1_P64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f1, stage 2 (projection 64 -> 64, 64 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f1_P64_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -457,7 +472,7 @@ static void Pw_f1_P64(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -497,53 +512,55 @@ static void Pw_f1_P64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 260;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 4160 * g + 260 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f1: runs its 2 stages in bands */
 void fact_f1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f1_R1N1(in, scratch, packed, 0);
-    Pw_f1_P32(scratch, out, packed + 640, in);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f1_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f1_P32_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 29; y += 4) {   /* bands of 4 rows */
-        Dw_f1_R2N4(in, scratch, packed, y);
-        Pw_f1_P128(scratch, out + y * 2048, packed + 640, in + y * 2048);
+        Dw_f1_R2N4_8c1p(in, scratch, packed, y);
+        Pw_f1_P128_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f1_R2N2(in, scratch, packed, 29);
-    Pw_f1_P64(scratch, out + 59392, packed + 640, in + 59392);
-    Dw_f1_R3N1(in, scratch, packed, 31);
-    Pw_f1_P32(scratch, out + 63488, packed + 640, in + 63488);
+    Dw_f1_R2N2_8c1p(in, scratch, packed, 29);
+    Pw_f1_P64_4x4(scratch, out + 29 * OUT_ROW, packed + S2_W, in + 29 * OUT_ROW);
+    Dw_f1_R3N1_8c1p(in, scratch, packed, 31);
+    Pw_f1_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
 }
 
+/* layer.c.in: layer f1: the entry point with the arguments of every sg_layer's run */
 static void Run_f1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "f2": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -575,33 +592,36 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [64][128], pw_b [64]
  */
-static void Dw_f2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -610,8 +630,9 @@ static void Dw_f2_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
@@ -619,29 +640,29 @@ static void Dw_f2_R1N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -650,30 +671,32 @@ static void Dw_f2_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -684,42 +707,43 @@ static void Dw_f2_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f2_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -737,41 +761,41 @@ static void Dw_f2_R2N2(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -782,36 +806,37 @@ static void Dw_f2_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 31: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -822,34 +847,36 @@ static void Dw_f2_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -858,8 +885,9 @@ static void Dw_f2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
@@ -867,29 +895,29 @@ static void Dw_f2_R3N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -898,30 +926,32 @@ static void Dw_f2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 128 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -932,8 +962,8 @@ static void Dw_f2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f2_P32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f2, stage 2 (projection 128 -> 64, 32 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f2_P32_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -951,7 +981,7 @@ static void Pw_f2_P32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -991,8 +1021,8 @@ static void Pw_f2_P32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f2_P64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f2, stage 2 (projection 128 -> 64, 64 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f2_P64_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -1010,7 +1040,7 @@ static void Pw_f2_P64(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -1050,51 +1080,53 @@ static void Pw_f2_P64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1280 + g * 8256 + n * 516;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 8256 * g + 516 * n + 1280;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f2: runs its 2 stages in bands */
 void fact_f2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f2_R1N1(in, scratch, packed, 0);
-    Pw_f2_P32(scratch, out, packed + 1280, in);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_f2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f2_P32_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 31; y += 2) {   /* bands of 2 rows */
-        Dw_f2_R2N2(in, scratch, packed, y);
-        Pw_f2_P64(scratch, out + y * 2048, packed + 1280, in + y * 2048);
+        Dw_f2_R2N2_8c1p(in, scratch, packed, y);
+        Pw_f2_P64_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f2_R3N1(in, scratch, packed, 31);
-    Pw_f2_P32(scratch, out + 63488, packed + 1280, in + 63488);
+    Dw_f2_R3N1_8c1p(in, scratch, packed, 31);
+    Pw_f2_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
 }
 
+/* layer.c.in: layer f2: the entry point with the arguments of every sg_layer's run */
 static void Run_f2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "f3": pwconv --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -1114,7 +1146,7 @@ static void Run_f2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f3_S1[1536] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
@@ -1182,7 +1214,8 @@ static const int Src_f3_S1[1536] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_f3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f3, stage 1 (projection 64 -> 64, 1024 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f3_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 1024; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -1200,7 +1233,7 @@ static void Pw_f3(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f3_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1237,35 +1270,35 @@ static void Pw_f3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f3: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 0 + g * 1600 + n * 100;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 1600 * g + 100 * n;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f3: runs its stage */
 void fact_f3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f3(in, out, packed, in);
+    Pw_f3_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
 static void Run_f3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "f4": separable --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -1298,12 +1331,15 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [64][12], pw_b [64]
  */
-static void Dw_f4_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1321,8 +1357,9 @@ static void Dw_f4_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
@@ -1343,9 +1380,11 @@ static void Dw_f4_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1365,13 +1404,14 @@ static void Dw_f4_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f4_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1418,7 +1458,8 @@ static void Dw_f4_R2N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 31: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1440,13 +1481,14 @@ static void Dw_f4_R2N4(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f4_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1493,7 +1535,8 @@ static void Dw_f4_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 31: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1515,13 +1558,15 @@ static void Dw_f4_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f4_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f4_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1539,8 +1584,9 @@ static void Dw_f4_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..30: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..30: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 31; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
@@ -1561,9 +1607,11 @@ static void Dw_f4_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 31: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 31; vx < 32; ++vx) {
+    /* rows y0 x cols 31: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 31;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 2048 * vy + 64 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 64 * vx + 8 * ct;
@@ -1583,8 +1631,7 @@ static void Dw_f4_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f4_S2[768] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     1, 2, 3, 4, 9, 10, 11, 12, 17, 18, 19, 20,
@@ -1652,7 +1699,8 @@ static const int Src_f4_S2[768] = {
     0, 1, 2, 7, 8, 9, 10, 15, 56, 57, 58, 63,
 };
 
-static void Pw_f4_P32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 32 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_P32_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -1670,7 +1718,7 @@ static void Pw_f4_P32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1707,8 +1755,8 @@ static void Pw_f4_P32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f4_P128(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 128 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_P128_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 128; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -1726,7 +1774,7 @@ static void Pw_f4_P128(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1763,8 +1811,8 @@ static void Pw_f4_P128(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f4_P64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f4, stage 2 (projection 64 -> 64, 64 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f4_P64_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -1782,7 +1830,7 @@ static void Pw_f4_P64(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1819,53 +1867,55 @@ static void Pw_f4_P64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 832 + n * 52;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 832 * g + 52 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f4: runs its 2 stages in bands */
 void fact_f4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f4_R1N1(in, scratch, packed, 0);
-    Pw_f4_P32(scratch, out, packed + 640, in);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_f4_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f4_P32_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 29; y += 4) {   /* bands of 4 rows */
-        Dw_f4_R2N4(in, scratch, packed, y);
-        Pw_f4_P128(scratch, out + y * 2048, packed + 640, in + y * 2048);
+        Dw_f4_R2N4_8c1p(in, scratch, packed, y);
+        Pw_f4_P128_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f4_R2N2(in, scratch, packed, 29);
-    Pw_f4_P64(scratch, out + 59392, packed + 640, in + 59392);
-    Dw_f4_R3N1(in, scratch, packed, 31);
-    Pw_f4_P32(scratch, out + 63488, packed + 640, in + 63488);
+    Dw_f4_R2N2_8c1p(in, scratch, packed, 29);
+    Pw_f4_P64_4x4(scratch, out + 29 * OUT_ROW, packed + S2_W, in + 29 * OUT_ROW);
+    Dw_f4_R3N1_8c1p(in, scratch, packed, 31);
+    Pw_f4_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
 }
 
+/* layer.c.in: layer f4: the entry point with the arguments of every sg_layer's run */
 static void Run_f4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b1": bottleneck --------------------------------------
  * input 32x32x64 -> output 32x32x64 (NHWC, float32)
@@ -1906,7 +1956,8 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *   pw_w [64][64], pw_b [64]
  *   up_w [3][3][64], up_b [64]
  */
-static void Dw_b1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
@@ -1936,7 +1987,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..14 x cols 15: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 15; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
                 const int ob = 1024 * vy + 64 * vx + 8 * ct;
@@ -1957,7 +2009,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 0; vx < 15; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
@@ -1979,8 +2032,10 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
                 const int ob = 1024 * vy + 64 * vx + 8 * ct;
@@ -2000,8 +2055,8 @@ static void Dw_b1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b1, stage 2 (projection 64 -> 64, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2019,7 +2074,7 @@ static void Pw_b1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -2051,13 +2106,15 @@ static void Pw_b1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b1_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1024 * vy + 64 * vx + 8 * ct;
                 const int ob = 4096 * vy + 128 * vx + 8 * ct;
@@ -2075,7 +2132,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..30 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 16; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1024 * vy + 64 * vx + 8 * ct;
@@ -2095,7 +2153,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..31 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 16; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1024 * vy + 64 * vx + 8 * ct;
@@ -2115,7 +2174,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..30 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1024 * vy + 64 * vx + 8 * ct;
                 const int ob = 4096 * vy + 128 * vx + 8 * ct;
@@ -2177,7 +2237,8 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..31 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 16; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1024 * vy + 64 * vx + 8 * ct;
                 const int ob = 4096 * vy + 128 * vx + 8 * ct + 2048;
@@ -2235,56 +2296,57 @@ static void Up_b1_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 4160 + n * 260;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 4160 * g + 260 * n + 640;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 4800 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 4800;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[64 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 3 stages */
 void fact_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_S1(in, scratch, packed);
-    Pw_b1_S2(scratch, scratch + 16384, packed + 640);
-    Up_b1_S3(scratch + 16384, out, packed + 4800, in);
+    enum {
+        S2_OUT = 16384,   /* stage 2's output in scratch */
+        S2_W = 640,   /* stage 2's packed weights */
+        S3_W = 4800,   /* stage 3's packed weights */
+    };
+    Dw_b1_S1_8c1p(in, scratch, packed);
+    Pw_b1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b1_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "t2": separable --------------------------------------
  * input 32x32x64 -> output 16x16x128 (NHWC, float32)
@@ -2315,7 +2377,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_t2_R1N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 8 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_t2_R1N8_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
@@ -2345,7 +2408,8 @@ static void Dw_t2_R1N8(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 7 x cols 15: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
                 const int ob = 1024 * (vy - y0) + 64 * vx + 8 * ct;
@@ -2367,8 +2431,8 @@ static void Dw_t2_R1N8(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_t2_R1N7(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 7 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_t2_R1N7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 6 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
@@ -2398,7 +2462,8 @@ static void Dw_t2_R1N7(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 6 x cols 15: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 7; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
                 const int ob = 1024 * (vy - y0) + 64 * vx + 8 * ct;
@@ -2420,12 +2485,13 @@ static void Dw_t2_R1N7(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_t2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_t2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..14: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 15; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
@@ -2446,9 +2512,11 @@ static void Dw_t2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 4096 * vy + 128 * vx + 8 * ct;
                 const int ob = 1024 * (vy - y0) + 64 * vx + 8 * ct;
@@ -2468,8 +2536,8 @@ static void Dw_t2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_t2_P128(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 128 pixels), band of 8 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2_P128_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 128; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -2487,7 +2555,7 @@ static void Pw_t2_P128(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -2523,8 +2591,8 @@ static void Pw_t2_P128(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_t2_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 112 pixels), band of 7 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2_P112_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -2542,7 +2610,7 @@ static void Pw_t2_P112(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -2578,8 +2646,8 @@ static void Pw_t2_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_t2_P16(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2, stage 2 (projection 64 -> 128, 16 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -2597,7 +2665,7 @@ static void Pw_t2_P16(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -2633,51 +2701,54 @@ static void Pw_t2_P16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 260;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 8320 * g + 260 * n + 640;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2: runs its 2 stages in bands */
 void fact_t2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 8; y += 8) {   /* bands of 8 rows */
-        Dw_t2_R1N8(in, scratch, packed, y);
-        Pw_t2_P128(scratch, out + y * 2048, packed + 640);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    {   /* bands of 8 rows */
+        const int y = 0;
+        Dw_t2_R1N8_8c1p(in, scratch, packed, y);
+        Pw_t2_P128_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_t2_R1N7(in, scratch, packed, 8);
-    Pw_t2_P112(scratch, out + 16384, packed + 640);
-    Dw_t2_R2N1(in, scratch, packed, 15);
-    Pw_t2_P16(scratch, out + 30720, packed + 640);
+    Dw_t2_R1N7_8c1p(in, scratch, packed, 8);
+    Pw_t2_P112_4x4(scratch, out + 8 * OUT_ROW, packed + S2_W);
+    Dw_t2_R2N1_8c1p(in, scratch, packed, 15);
+    Pw_t2_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer t2: the entry point with the arguments of every sg_layer's run */
 static void Run_t2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "f5": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -2711,33 +2782,36 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [128][48], pw_b [128]
  */
-static void Dw_f5_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2746,8 +2820,9 @@ static void Dw_f5_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..14: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 15; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
@@ -2755,29 +2830,29 @@ static void Dw_f5_R1N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2786,30 +2861,32 @@ static void Dw_f5_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2820,42 +2897,43 @@ static void Dw_f5_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f5_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2873,41 +2951,41 @@ static void Dw_f5_R2N2(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2918,36 +2996,37 @@ static void Dw_f5_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 15: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2958,34 +3037,36 @@ static void Dw_f5_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f5_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2994,8 +3075,9 @@ static void Dw_f5_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..14: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 15; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
@@ -3003,29 +3085,29 @@ static void Dw_f5_R3N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3034,30 +3116,32 @@ static void Dw_f5_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 256 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3068,8 +3152,7 @@ static void Dw_f5_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f5_S2[6144] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87,
@@ -3201,7 +3284,8 @@ static const int Src_f5_S2[6144] = {
     128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143, 184, 185, 186, 187, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f5_P16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f5, stage 2 (projection 256 -> 128, 16 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f5_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -3219,7 +3303,7 @@ static void Pw_f5_P16(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f5_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3256,8 +3340,8 @@ static void Pw_f5_P16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f5_P32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f5, stage 2 (projection 256 -> 128, 32 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f5_P32_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -3275,7 +3359,7 @@ static void Pw_f5_P32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f5_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3312,51 +3396,53 @@ static void Pw_f5_P32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 2560 + g * 6272 + n * 196;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 6272 * g + 196 * n + 2560;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f5: runs its 2 stages in bands */
 void fact_f5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f5_R1N1(in, scratch, packed, 0);
-    Pw_f5_P16(scratch, out, packed + 2560, in);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f5_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f5_P16_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 15; y += 2) {   /* bands of 2 rows */
-        Dw_f5_R2N2(in, scratch, packed, y);
-        Pw_f5_P32(scratch, out + y * 2048, packed + 2560, in + y * 2048);
+        Dw_f5_R2N2_8c1p(in, scratch, packed, y);
+        Pw_f5_P32_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f5_R3N1(in, scratch, packed, 15);
-    Pw_f5_P16(scratch, out + 30720, packed + 2560, in + 30720);
+    Dw_f5_R3N1_8c1p(in, scratch, packed, 15);
+    Pw_f5_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W, in + 15 * OUT_ROW);
 }
 
+/* layer.c.in: layer f5: the entry point with the arguments of every sg_layer's run */
 static void Run_f5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "f6": pwconv --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -3376,7 +3462,7 @@ static void Run_f5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [128][12], pw_b [128]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f6_S1[1536] = {
     0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19,
     4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23,
@@ -3508,7 +3594,8 @@ static const int Src_f6_S1[1536] = {
     68, 69, 70, 71, 76, 77, 78, 79, 124, 125, 126, 127,
 };
 
-static void Pw_f6(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f6, stage 1 (projection 128 -> 128, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -3526,7 +3613,7 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3563,35 +3650,35 @@ static void Pw_f6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer f6: the weights of its stage in the order the kernels read them (once, at load time) */
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 0 + g * 1664 + n * 52;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 1664 * g + 52 * n;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f6: runs its stage */
 void fact_f6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_f6(in, out, packed, in);
+    Pw_f6_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer f6: the entry point with the arguments of every sg_layer's run */
 static void Run_f6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b2": bottleneck --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -3632,7 +3719,8 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *   pw_w [128][128], pw_b [128]
  *   up_w [3][3][128], up_b [128]
  */
-static void Dw_b2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -3662,7 +3750,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
                 const int ob = 1024 * vy + 128 * vx + 8 * ct;
@@ -3683,7 +3772,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -3705,8 +3795,10 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
                 const int ob = 1024 * vy + 128 * vx + 8 * ct;
@@ -3726,8 +3818,8 @@ static void Dw_b2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b2, stage 2 (projection 128 -> 128, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -3745,7 +3837,7 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -3777,13 +3869,15 @@ static void Pw_b2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b2_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
                 const int ob = 4096 * vy + 256 * vx + 8 * ct;
@@ -3801,7 +3895,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..14 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
@@ -3821,7 +3916,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..15 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 8; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
@@ -3841,7 +3937,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..14 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
                 const int ob = 4096 * vy + 256 * vx + 8 * ct;
@@ -3903,7 +4000,8 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..15 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 1024 * vy + 128 * vx + 8 * ct;
                 const int ob = 4096 * vy + 256 * vx + 8 * ct + 2048;
@@ -3961,56 +4059,57 @@ static void Up_b2_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 516;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 16512 * g + 516 * n + 1280;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 17792 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 17792;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 3 stages */
 void fact_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_S1(in, scratch, packed);
-    Pw_b2_S2(scratch, scratch + 8192, packed + 1280);
-    Up_b2_S3(scratch + 8192, out, packed + 17792, in);
+    enum {
+        S2_OUT = 8192,   /* stage 2's output in scratch */
+        S2_W = 1280,   /* stage 2's packed weights */
+        S3_W = 17792,   /* stage 3's packed weights */
+    };
+    Dw_b2_S1_8c1p(in, scratch, packed);
+    Pw_b2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b2_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "f7": separable --------------------------------------
  * input 16x16x128 -> output 16x16x128 (NHWC, float32)
@@ -4041,12 +4140,15 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 2..4, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4069,9 +4171,11 @@ static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 2..4, cols 1..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 2..4, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4097,8 +4201,9 @@ static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..13: kernel rows 2..4, cols 0..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..13: kernel rows 2..4, cols 0..4 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 14; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -4128,9 +4233,11 @@ static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 2..4, cols 0..3 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    /* rows y0 x cols 14: kernel rows 2..4, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4156,9 +4263,11 @@ static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 2..4, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 2..4, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4183,13 +4292,15 @@ static void Dw_f7_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..4, cols 2..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..4, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4215,9 +4326,11 @@ static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 1..4, cols 1..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 1..4, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4247,8 +4360,9 @@ static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..13: kernel rows 1..4, cols 0..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..13: kernel rows 1..4, cols 0..4 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 14; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -4283,9 +4397,11 @@ static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 1..4, cols 0..3 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    /* rows y0 x cols 14: kernel rows 1..4, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4315,9 +4431,11 @@ static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 1..4, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 1..4, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4345,13 +4463,14 @@ static void Dw_f7_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f7_R3N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 4 rows (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4382,7 +4501,8 @@ static void Dw_f7_R3N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 1: kernel rows 0..4, cols 1..4 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4459,7 +4579,8 @@ static void Dw_f7_R3N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 14: kernel rows 0..4, cols 0..3 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4495,7 +4616,8 @@ static void Dw_f7_R3N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 15: kernel rows 0..4, cols 0..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4526,13 +4648,15 @@ static void Dw_f7_R3N4(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..3, cols 2..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..3, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4558,9 +4682,11 @@ static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..3, cols 1..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 0..3, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4590,8 +4716,9 @@ static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..13: kernel rows 0..3, cols 0..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..13: kernel rows 0..3, cols 0..4 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 14; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -4626,9 +4753,11 @@ static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..3, cols 0..3 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    /* rows y0 x cols 14: kernel rows 0..3, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4658,9 +4787,11 @@ static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 0..3, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 0..3, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4688,13 +4819,15 @@ static void Dw_f7_R4N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 2..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4717,9 +4850,11 @@ static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..2, cols 1..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 0..2, cols 1..4 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4745,8 +4880,9 @@ static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..13: kernel rows 0..2, cols 0..4 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..13: kernel rows 0..2, cols 0..4 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 14; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
@@ -4776,9 +4912,11 @@ static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..2, cols 0..3 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    /* rows y0 x cols 14: kernel rows 0..2, cols 0..3 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4804,9 +4942,11 @@ static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 15: kernel rows 0..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    /* rows y0 x cols 15: kernel rows 0..2, cols 0..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 15;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 2048 * vy + 128 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 128 * vx + 8 * ct;
@@ -4831,8 +4971,8 @@ static void Dw_f7_R5N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f7_P16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f7, stage 2 (projection 128 -> 128, 16 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f7_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -4850,7 +4990,7 @@ static void Pw_f7_P16(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -4890,8 +5030,8 @@ static void Pw_f7_P16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f7_P64(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f7, stage 2 (projection 128 -> 128, 64 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f7_P64_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -4909,7 +5049,7 @@ static void Pw_f7_P64(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -4949,55 +5089,57 @@ static void Pw_f7_P64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 3328 + g * 16512 + n * 516;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 16512 * g + 516 * n + 3328;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f7: runs its 2 stages in bands */
 void fact_f7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f7_R1N1(in, scratch, packed, 0);
-    Pw_f7_P16(scratch, out, packed + 3328, in);
-    Dw_f7_R2N1(in, scratch, packed, 1);
-    Pw_f7_P16(scratch, out + 2048, packed + 3328, in + 2048);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 3328,   /* stage 2's packed weights */
+    };
+    Dw_f7_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f7_P16_4x4(scratch, out, packed + S2_W, in);
+    Dw_f7_R2N1_8c1p(in, scratch, packed, 1);
+    Pw_f7_P16_4x4(scratch, out + 1 * OUT_ROW, packed + S2_W, in + 1 * OUT_ROW);
     for (int y = 2; y < 14; y += 4) {   /* bands of 4 rows */
-        Dw_f7_R3N4(in, scratch, packed, y);
-        Pw_f7_P64(scratch, out + y * 2048, packed + 3328, in + y * 2048);
+        Dw_f7_R3N4_8c1p(in, scratch, packed, y);
+        Pw_f7_P64_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f7_R4N1(in, scratch, packed, 14);
-    Pw_f7_P16(scratch, out + 28672, packed + 3328, in + 28672);
-    Dw_f7_R5N1(in, scratch, packed, 15);
-    Pw_f7_P16(scratch, out + 30720, packed + 3328, in + 30720);
+    Dw_f7_R4N1_8c1p(in, scratch, packed, 14);
+    Pw_f7_P16_4x4(scratch, out + 14 * OUT_ROW, packed + S2_W, in + 14 * OUT_ROW);
+    Dw_f7_R5N1_8c1p(in, scratch, packed, 15);
+    Pw_f7_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W, in + 15 * OUT_ROW);
 }
 
+/* layer.c.in: layer f7: the entry point with the arguments of every sg_layer's run */
 static void Run_f7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t3": separable --------------------------------------
  * input 16x16x128 -> output 8x8x256 (NHWC, float32)
@@ -5027,7 +5169,8 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_t3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
@@ -5057,7 +5200,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
                 const int ob = 1024 * vy + 128 * vx + 8 * ct;
@@ -5078,7 +5222,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 7; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
@@ -5100,8 +5245,10 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 4096 * vy + 256 * vx + 8 * ct;
                 const int ob = 1024 * vy + 128 * vx + 8 * ct;
@@ -5121,8 +5268,8 @@ static void Dw_t3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_t3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t3, stage 2 (projection 128 -> 256, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -5140,7 +5287,7 @@ static void Pw_t3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -5176,45 +5323,46 @@ static void Pw_t3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_t3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 516;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 33024 * g + 516 * n + 1280;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3: runs its 2 stages */
 void fact_t3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t3_S1(in, scratch, packed);
-    Pw_t3_S2(scratch, out, packed + 1280);
+    enum {
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_t3_S1_8c1p(in, scratch, packed);
+    Pw_t3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t3: the entry point with the arguments of every sg_layer's run */
 static void Run_t3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_t3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "f8": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -5247,12 +5395,15 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][48], pw_b [256]
  */
-static void Dw_f8_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5270,8 +5421,9 @@ static void Dw_f8_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..6: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
@@ -5292,9 +5444,11 @@ static void Dw_f8_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    /* rows y0 x cols 7: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5314,13 +5468,14 @@ static void Dw_f8_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f8_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5367,7 +5522,8 @@ static void Dw_f8_R2N4(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 3 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5389,13 +5545,14 @@ static void Dw_f8_R2N4(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f8_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5442,7 +5599,8 @@ static void Dw_f8_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5464,13 +5622,15 @@ static void Dw_f8_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f8_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f8_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5488,8 +5648,9 @@ static void Dw_f8_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..6: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
@@ -5510,9 +5671,11 @@ static void Dw_f8_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    /* rows y0 x cols 7: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 8 * ct;
                 const int ob = 2048 * (vy - y0) + 256 * vx + 8 * ct;
@@ -5532,8 +5695,7 @@ static void Dw_f8_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_f8_S2[12288] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
@@ -5793,7 +5955,8 @@ static const int Src_f8_S2[12288] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_f8_P8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 8 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f8_P8_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -5811,7 +5974,7 @@ static void Pw_f8_P8(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5848,8 +6011,8 @@ static void Pw_f8_P8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f8_P32(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 32 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f8_P32_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -5867,7 +6030,7 @@ static void Pw_f8_P32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5904,8 +6067,8 @@ static void Pw_f8_P32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_f8_P16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f8, stage 2 (projection 256 -> 256, 16 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f8_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -5923,7 +6086,7 @@ static void Pw_f8_P16(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5960,53 +6123,56 @@ static void Pw_f8_P16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 2560 + g * 12544 + n * 196;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 12544 * g + 196 * n + 2560;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f8: runs its 2 stages in bands */
 void fact_f8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f8_R1N1(in, scratch, packed, 0);
-    Pw_f8_P8(scratch, out, packed + 2560, in);
-    for (int y = 1; y < 5; y += 4) {   /* bands of 4 rows */
-        Dw_f8_R2N4(in, scratch, packed, y);
-        Pw_f8_P32(scratch, out + y * 2048, packed + 2560, in + y * 2048);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_f8_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f8_P8_4x4(scratch, out, packed + S2_W, in);
+    {   /* bands of 4 rows */
+        const int y = 1;
+        Dw_f8_R2N4_8c1p(in, scratch, packed, y);
+        Pw_f8_P32_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f8_R2N2(in, scratch, packed, 5);
-    Pw_f8_P16(scratch, out + 10240, packed + 2560, in + 10240);
-    Dw_f8_R3N1(in, scratch, packed, 7);
-    Pw_f8_P8(scratch, out + 14336, packed + 2560, in + 14336);
+    Dw_f8_R2N2_8c1p(in, scratch, packed, 5);
+    Pw_f8_P16_4x4(scratch, out + 5 * OUT_ROW, packed + S2_W, in + 5 * OUT_ROW);
+    Dw_f8_R3N1_8c1p(in, scratch, packed, 7);
+    Pw_f8_P8_4x4(scratch, out + 7 * OUT_ROW, packed + S2_W, in + 7 * OUT_ROW);
 }
 
+/* layer.c.in: layer f8: the entry point with the arguments of every sg_layer's run */
 static void Run_f8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b3": bottleneck --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -6047,7 +6213,8 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *   pw_w [256][256], pw_b [256]
  *   up_w [3][3][256], up_b [256]
  */
-static void Dw_b3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
@@ -6077,7 +6244,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..2 x cols 3: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 4096 * vy + 512 * vx + 8 * ct;
                 const int ob = 1024 * vy + 256 * vx + 8 * ct;
@@ -6098,7 +6266,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 4096 * vy + 512 * vx + 8 * ct;
@@ -6120,8 +6289,10 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 4096 * vy + 512 * vx + 8 * ct;
                 const int ob = 1024 * vy + 256 * vx + 8 * ct;
@@ -6141,8 +6312,8 @@ static void Dw_b3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b3, stage 2 (projection 256 -> 256, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -6160,7 +6331,7 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 256; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 256 + s];
                 const float vi2 = in[ib + 512 + s];
@@ -6192,13 +6363,15 @@ static void Pw_b3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
                 const int ob = 4096 * vy + 512 * vx + 8 * ct;
@@ -6216,7 +6389,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 2..6 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
@@ -6236,7 +6410,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
@@ -6256,7 +6431,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 2..6 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
                 const int ob = 4096 * vy + 512 * vx + 8 * ct;
@@ -6318,7 +6494,8 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 1024 * vy + 256 * vx + 8 * ct;
                 const int ob = 4096 * vy + 512 * vx + 8 * ct + 2048;
@@ -6376,56 +6553,57 @@ static void Up_b3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void fact_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 1028;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 65792 * g + 1028 * n + 2560;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 68352 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 68352;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[256 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 3 stages */
 void fact_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_S1(in, scratch, packed);
-    Pw_b3_S2(scratch, scratch + 4096, packed + 2560);
-    Up_b3_S3(scratch + 4096, out, packed + 68352, in);
+    enum {
+        S2_OUT = 4096,   /* stage 2's output in scratch */
+        S2_W = 2560,   /* stage 2's packed weights */
+        S3_W = 68352,   /* stage 3's packed weights */
+    };
+    Dw_b3_S1_8c1p(in, scratch, packed);
+    Pw_b3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b3_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "f9": separable --------------------------------------
  * input 8x8x256 -> output 8x8x256 (NHWC, float32)
@@ -6458,33 +6636,36 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_f9_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6493,8 +6674,9 @@ static void Dw_f9_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..6: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
@@ -6502,29 +6684,29 @@ static void Dw_f9_R1N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6533,30 +6715,32 @@ static void Dw_f9_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    /* rows y0 x cols 7: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6567,42 +6751,43 @@ static void Dw_f9_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f9_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6620,41 +6805,41 @@ static void Dw_f9_R2N2(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6665,36 +6850,37 @@ static void Dw_f9_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6705,34 +6891,36 @@ static void Dw_f9_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_f9_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f9_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6741,8 +6929,9 @@ static void Dw_f9_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..6: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
@@ -6750,29 +6939,29 @@ static void Dw_f9_R3N1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6781,30 +6970,32 @@ static void Dw_f9_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    /* rows y0 x cols 7: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 2048 * vy + 256 * vx + 4 * ct;
                 const int ob = 4096 * (vy - y0) + 512 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6815,8 +7006,8 @@ static void Dw_f9_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f9_P8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f9, stage 2 (projection 512 -> 256, 8 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f9_P8_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 8; p += 4) {
@@ -6835,7 +7026,7 @@ static void Pw_f9_P8(const float *restrict in, float *restrict out, const float 
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 128; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 512 + s];
                     const float vi2 = in[ib + 1024 + s];
@@ -6876,8 +7067,8 @@ static void Pw_f9_P8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_f9_P16(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer f9, stage 2 (projection 512 -> 256, 16 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f9_P16_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 16; p += 4) {
@@ -6896,7 +7087,7 @@ static void Pw_f9_P16(const float *restrict in, float *restrict out, const float
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 128; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 512 + s];
                     const float vi2 = in[ib + 1024 + s];
@@ -6937,51 +7128,52 @@ static void Pw_f9_P16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer f9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fact_f9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 5120 + g * 8256 + n * 516;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 8256 * g + 516 * n + 5120;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f9: runs its 2 stages in bands */
 void fact_f9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f9_R1N1(in, scratch, packed, 0);
-    Pw_f9_P8(scratch, out, packed + 5120, in);
+    enum {
+        OUT_ROW = 2048,   /* floats of an output row */
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_f9_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f9_P8_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 7; y += 2) {   /* bands of 2 rows */
-        Dw_f9_R2N2(in, scratch, packed, y);
-        Pw_f9_P16(scratch, out + y * 2048, packed + 5120, in + y * 2048);
+        Dw_f9_R2N2_8c1p(in, scratch, packed, y);
+        Pw_f9_P16_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_f9_R3N1(in, scratch, packed, 7);
-    Pw_f9_P8(scratch, out + 14336, packed + 5120, in + 14336);
+    Dw_f9_R3N1_8c1p(in, scratch, packed, 7);
+    Pw_f9_P8_4x4(scratch, out + 7 * OUT_ROW, packed + S2_W, in + 7 * OUT_ROW);
 }
 
+/* layer.c.in: layer f9: the entry point with the arguments of every sg_layer's run */
 static void Run_f9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fact_f9(in, out, packed, scratch);
 }
-
 
 const sg_layer fact_layers[FACT_LAYER_COUNT] = {
     {
@@ -7225,4 +7417,3 @@ const sg_layer fact_layers[FACT_LAYER_COUNT] = {
         .pack = fact_f9_pack, .run = Run_f9
     },
 };
-

@@ -35,12 +35,15 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [72][16], pw_b [72]
  */
-static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f72_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -59,8 +62,9 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 39; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
@@ -82,9 +86,11 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -105,13 +111,14 @@ static void Dw_f72_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f72_R2N12_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -160,7 +167,8 @@ static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 11 x cols 39: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 12; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -183,13 +191,14 @@ static void Dw_f72_R2N12(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f72_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -238,7 +247,8 @@ static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 1 x cols 39: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -261,13 +271,15 @@ static void Dw_f72_R2N2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_f72_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -286,8 +298,9 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 39; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
@@ -309,9 +322,11 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 640 * vy + 16 * vx + 8 * ct;
                 const int ob = 640 * (vy - y0) + 16 * vx + 8 * ct;
@@ -332,8 +347,8 @@ static void Dw_f72_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 40 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f72_P40_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -351,7 +366,7 @@ static void Pw_f72_P40(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -383,8 +398,8 @@ static void Pw_f72_P40(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_f72_P480(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 480 pixels), band of 12 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f72_P480_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 480; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -402,7 +417,7 @@ static void Pw_f72_P480(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -434,8 +449,8 @@ static void Pw_f72_P480(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_f72_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer f72, stage 2 (projection 16 -> 72, 80 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_f72_P80_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -453,7 +468,7 @@ static void Pw_f72_P80(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -485,53 +500,55 @@ static void Pw_f72_P80(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer f72: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_f72_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 160 + g * 1224 + n * 68;
-            const int o0 = g * 72 + 0 + n * 4;
+            float *restrict d = packed + 1224 * g + 68 * n + 160;
+            const int o0 = 72 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer f72: runs its 2 stages in bands */
 void fused_f72(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_f72_R1N1(in, scratch, packed, 0);
-    Pw_f72_P40(scratch, out, packed + 160);
+    enum {
+        OUT_ROW = 2880,   /* floats of an output row */
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_f72_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_f72_P40_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 12) {   /* bands of 12 rows */
-        Dw_f72_R2N12(in, scratch, packed, y);
-        Pw_f72_P480(scratch, out + y * 2880, packed + 160);
+        Dw_f72_R2N12_8c1p(in, scratch, packed, y);
+        Pw_f72_P480_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_f72_R2N2(in, scratch, packed, 37);
-    Pw_f72_P80(scratch, out + 106560, packed + 160);
-    Dw_f72_R3N1(in, scratch, packed, 39);
-    Pw_f72_P40(scratch, out + 112320, packed + 160);
+    Dw_f72_R2N2_8c1p(in, scratch, packed, 37);
+    Pw_f72_P80_4x4(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_f72_R3N1_8c1p(in, scratch, packed, 39);
+    Pw_f72_P40_4x4(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_f72(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "small_w": separable --------------------------------------
  * input 40x40x48 -> output 40x40x40 (NHWC, float32)
@@ -562,12 +579,15 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [40][48], pw_b [40]
  */
-static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_small_w_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -586,8 +606,9 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 39; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
@@ -609,9 +630,11 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+    /* rows y0 x cols 39: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -632,13 +655,14 @@ static void Dw_small_w_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_small_w_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -687,7 +711,8 @@ static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 3 x cols 39: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -710,13 +735,14 @@ static void Dw_small_w_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_small_w_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -765,7 +791,8 @@ static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 1 x cols 39: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -788,13 +815,15 @@ static void Dw_small_w_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_small_w_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -813,8 +842,9 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..38: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..38: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 39; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
@@ -836,9 +866,11 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 39: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 39; vx < 40; ++vx) {
+    /* rows y0 x cols 39: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 39;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 1920 * vy + 48 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 48 * vx + 8 * ct;
@@ -859,8 +891,8 @@ static void Dw_small_w_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P40(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 40 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_small_w_P40_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -878,7 +910,7 @@ static void Pw_small_w_P40(const float *restrict in, float *restrict out, const 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -914,8 +946,8 @@ static void Pw_small_w_P40(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_small_w_P160(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 160 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_small_w_P160_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 160; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -933,7 +965,7 @@ static void Pw_small_w_P160(const float *restrict in, float *restrict out, const
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -969,8 +1001,8 @@ static void Pw_small_w_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_small_w_P80(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer small_w, stage 2 (projection 48 -> 40, 80 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_small_w_P80_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -988,7 +1020,7 @@ static void Pw_small_w_P80(const float *restrict in, float *restrict out, const 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -1024,53 +1056,55 @@ static void Pw_small_w_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer small_w: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_small_w_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 480 + g * 1960 + n * 196;
-            const int o0 = g * 40 + 0 + n * 4;
+            float *restrict d = packed + 1960 * g + 196 * n + 480;
+            const int o0 = 40 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer small_w: runs its 2 stages in bands */
 void fused_small_w(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_small_w_R1N1(in, scratch, packed, 0);
-    Pw_small_w_P40(scratch, out, packed + 480);
+    enum {
+        OUT_ROW = 1600,   /* floats of an output row */
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_small_w_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_small_w_P40_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 37; y += 4) {   /* bands of 4 rows */
-        Dw_small_w_R2N4(in, scratch, packed, y);
-        Pw_small_w_P160(scratch, out + y * 1600, packed + 480);
+        Dw_small_w_R2N4_8c1p(in, scratch, packed, y);
+        Pw_small_w_P160_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_small_w_R2N2(in, scratch, packed, 37);
-    Pw_small_w_P80(scratch, out + 59200, packed + 480);
-    Dw_small_w_R3N1(in, scratch, packed, 39);
-    Pw_small_w_P40(scratch, out + 62400, packed + 480);
+    Dw_small_w_R2N2_8c1p(in, scratch, packed, 37);
+    Pw_small_w_P80_4x4(scratch, out + 37 * OUT_ROW, packed + S2_W);
+    Dw_small_w_R3N1_8c1p(in, scratch, packed, 39);
+    Pw_small_w_P40_4x4(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
 static void Run_small_w(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_small_w(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "odd": separable --------------------------------------
  * input 23x37x90 -> output 23x37x100 (NHWC, float32)
@@ -1100,14 +1134,15 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *   dw_w [5][5][90], dw_b [90]
  *   pw_w [100][90], pw_b [100]
  */
-static void Dw_odd_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_odd_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 23; ++y)
-        for (int j = 0; j < 3330; ++j)
-            stage[(y + 2) * 3690 + 180 + j] = in[y * 3330 + j];
+    for (int y = 0; y < 23; ++y) {
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+    }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 23; ++vy) {
         for (int vx = 0; vx < 37; ++vx) {
@@ -1189,8 +1224,8 @@ static void Dw_odd_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer odd, stage 2 (projection 90 -> 100, 851 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_odd_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 848; p += 4) {
         for (int n = 0; n < 25; ++n) {
@@ -1208,7 +1243,7 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 90; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 90 + s];
                 const float vi2 = in[ib + 180 + s];
@@ -1256,7 +1291,7 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 90; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 90 + s];
                 const float vi2 = in[ib + 180 + s];
@@ -1285,54 +1320,56 @@ static void Pw_odd_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_odd_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 11; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 88 */
-        float *restrict d = packed + 2288 + ct * 52;
-        const int o0 = (88 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 88 */
+        const int ct = 0;
+        float *restrict d = packed + 52 * ct + 2288;
+        const int o0 = 2 * ct + 88;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 90 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[90 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 25; ++n) {
-            float *restrict d = packed + 2340 + g * 9100 + n * 364;
-            const int o0 = g * 100 + 0 + n * 4;
+            float *restrict d = packed + 9100 * g + 364 * n + 2340;
+            const int o0 = 100 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 90 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer odd: runs its 2 stages */
 void fused_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_odd_S1(in, scratch, packed, scratch + 76590);
-    Pw_odd_S2(scratch, out, packed + 2340);
+    enum {
+        S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 2340,   /* stage 2's packed weights */
+    };
+    Dw_odd_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_odd_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
 static void Run_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "mult2": separable --------------------------------------
  * input 30x30x51 -> output 15x15x33 (NHWC, float32)
@@ -1365,7 +1402,8 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][102], dw_b [102]
  *   pw_w [33][102], pw_b [33]
  */
-static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_mult2_R1N5_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
@@ -1377,41 +1415,41 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1424,41 +1462,41 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1469,36 +1507,37 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
     }
     /* rows y0..y0 + 4 x cols 14: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 3060 * vy + 102 * vx + 4 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1511,29 +1550,29 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1544,8 +1583,8 @@ static void Dw_mult2_R1N5(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_mult2_R1N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
@@ -1557,41 +1596,41 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1604,41 +1643,41 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1649,36 +1688,37 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
     }
     /* rows y0..y0 + 3 x cols 14: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 3060 * vy + 102 * vx + 4 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1691,29 +1731,29 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1724,12 +1764,13 @@ static void Dw_mult2_R1N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_mult2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 14; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 3060 * vy + 102 * vx + 4 * ct;
@@ -1737,29 +1778,29 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1772,29 +1813,29 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1803,30 +1844,32 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    /* rows y0 x cols 14: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 3060 * vy + 102 * vx + 4 * ct;
                 const int ob = 1530 * (vy - y0) + 102 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1839,21 +1882,21 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 960;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1864,8 +1907,8 @@ static void Dw_mult2_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_mult2_P75(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 75 pixels), band of 5 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_mult2_P75_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1883,7 +1926,7 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -1924,41 +1967,47 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
                 const float vi3 = in[ib + 306 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
@@ -1979,7 +2028,7 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -2012,33 +2061,38 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
@@ -2047,8 +2101,8 @@ static void Pw_mult2_P75(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P60(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 60 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_mult2_P60_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2066,7 +2120,7 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -2107,41 +2161,47 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
                 const float vi3 = in[ib + 306 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
@@ -2150,8 +2210,8 @@ static void Pw_mult2_P60(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_mult2_P15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer mult2, stage 2 (projection 102 -> 33, 15 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_mult2_P15_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2169,7 +2229,7 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -2210,41 +2270,47 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
                 const float vi3 = in[ib + 306 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
@@ -2265,7 +2331,7 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
@@ -2298,33 +2364,38 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 102; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 102 + s];
                 const float vi2 = in[ib + 204 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
@@ -2333,71 +2404,74 @@ static void Pw_mult2_P15(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer mult2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_mult2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 960 + ct * 60;
-        const int o0 = (48 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 60 * ct + 960;
+        const int o0 = 6 * ct + 96;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 102 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[102 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1020 + g * 3399 + n * 412;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 3399 * g + 412 * n + 1020;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 102 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4316 + g * 3399 + n * 103;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3399 * g + 103 * n + 4316;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 102 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 102 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mult2: runs its 2 stages in bands */
 void fused_mult2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 495,   /* floats of an output row */
+        S2_W = 1020,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
-        Dw_mult2_R1N5(in, scratch, packed, y);
-        Pw_mult2_P75(scratch, out + y * 495, packed + 1020);
+        Dw_mult2_R1N5_8c1p(in, scratch, packed, y);
+        Pw_mult2_P75_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_mult2_R1N4(in, scratch, packed, 10);
-    Pw_mult2_P60(scratch, out + 4950, packed + 1020);
-    Dw_mult2_R2N1(in, scratch, packed, 14);
-    Pw_mult2_P15(scratch, out + 6930, packed + 1020);
+    Dw_mult2_R1N4_8c1p(in, scratch, packed, 10);
+    Pw_mult2_P60_4x4(scratch, out + 10 * OUT_ROW, packed + S2_W);
+    Dw_mult2_R2N1_8c1p(in, scratch, packed, 14);
+    Pw_mult2_P15_4x4(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_mult2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "dil": separable --------------------------------------
  * input 45x45x40 -> output 23x23x72 (NHWC, float32)
@@ -2429,12 +2503,15 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *   pw_w [72][40], pw_b [72]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dil_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
@@ -2452,8 +2529,9 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 22; ++vx) {
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
@@ -2474,9 +2552,11 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+    /* rows y0 x cols 22: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
@@ -2496,13 +2576,14 @@ static void Dw_dil_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dil_R2N8_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
@@ -2531,7 +2612,7 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3520 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
@@ -2549,14 +2630,15 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 7 x cols 22: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -2571,13 +2653,14 @@ static void Dw_dil_R2N8(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dil_R2N5_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
@@ -2606,7 +2689,7 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3520 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
@@ -2624,14 +2707,15 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 4 x cols 22: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -2646,13 +2730,15 @@ static void Dw_dil_R2N5(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dil_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
@@ -2670,8 +2756,9 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..21: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 22; ++vx) {
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
@@ -2679,7 +2766,7 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3520 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
@@ -2692,16 +2779,18 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+    /* rows y0 x cols 22: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 5; ++ct) {
                 const int ib = 3600 * vy + 80 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 40 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 3680 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 3680 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3600 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -2714,8 +2803,8 @@ static void Dw_dil_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P23(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 23 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_dil_P23_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -2733,7 +2822,7 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -2777,7 +2866,7 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -2803,8 +2892,8 @@ static void Pw_dil_P23(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_dil_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 184 pixels), band of 8 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_dil_P184_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 184; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -2822,7 +2911,7 @@ static void Pw_dil_P184(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -2854,8 +2943,8 @@ static void Pw_dil_P184(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_dil_P115(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer dil, stage 2 (projection 40 -> 72, 115 pixels), band of 5 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_dil_P115_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 18; ++n) {
@@ -2873,7 +2962,7 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -2917,7 +3006,7 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -2943,51 +3032,53 @@ static void Pw_dil_P115(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer dil: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_dil_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 5; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 40 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[40 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 360 + g * 2880 + n * 160;
-            const int o0 = g * 72 + 0 + n * 4;
+            float *restrict d = packed + 2880 * g + 160 * n + 360;
+            const int o0 = 72 * g + 4 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer dil: runs its 2 stages in bands */
 void fused_dil(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dil_R1N1(in, scratch, packed, 0);
-    Pw_dil_P23(scratch, out, packed + 360);
+    enum {
+        OUT_ROW = 1656,   /* floats of an output row */
+        S2_W = 360,   /* stage 2's packed weights */
+    };
+    Dw_dil_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_dil_P23_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 17; y += 8) {   /* bands of 8 rows */
-        Dw_dil_R2N8(in, scratch, packed, y);
-        Pw_dil_P184(scratch, out + y * 1656, packed + 360);
+        Dw_dil_R2N8_8c1p(in, scratch, packed, y);
+        Pw_dil_P184_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_dil_R2N5(in, scratch, packed, 17);
-    Pw_dil_P115(scratch, out + 28152, packed + 360);
-    Dw_dil_R3N1(in, scratch, packed, 22);
-    Pw_dil_P23(scratch, out + 36432, packed + 360);
+    Dw_dil_R2N5_8c1p(in, scratch, packed, 17);
+    Pw_dil_P115_4x4(scratch, out + 17 * OUT_ROW, packed + S2_W);
+    Dw_dil_R3N1_8c1p(in, scratch, packed, 22);
+    Pw_dil_P23_4x4(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
 static void Run_dil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_dil(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "band14": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -3018,12 +3109,15 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_band14_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3042,8 +3136,9 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3065,9 +3160,11 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3088,13 +3185,14 @@ static void Dw_band14_R1N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_band14_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3143,7 +3241,8 @@ static void Dw_band14_R2N2(const float *restrict in, float *restrict out, const 
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3166,13 +3265,15 @@ static void Dw_band14_R2N2(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_band14_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3191,8 +3292,9 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3214,9 +3316,11 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3237,8 +3341,8 @@ static void Dw_band14_R3N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_band14_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_band14_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3256,7 +3360,7 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -3298,7 +3402,7 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3318,8 +3422,8 @@ static void Pw_band14_P14(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_band14_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer band14, stage 2 (projection 384 -> 64, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_band14_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3337,7 +3441,7 @@ static void Pw_band14_P28(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -3369,51 +3473,53 @@ static void Pw_band14_P28(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer band14: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_band14_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 1540;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer band14: runs its 2 stages in bands */
 void fused_band14(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_band14_R1N1(in, scratch, packed, 0);
-    Pw_band14_P14(scratch, out, packed + 3840);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_band14_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_band14_P14_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_band14_R2N2(in, scratch, packed, y);
-        Pw_band14_P28(scratch, out + y * 896, packed + 3840);
+        Dw_band14_R2N2_8c1p(in, scratch, packed, y);
+        Pw_band14_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_band14_R3N1(in, scratch, packed, 13);
-    Pw_band14_P14(scratch, out + 11648, packed + 3840);
+    Dw_band14_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_band14_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
 static void Run_band14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_band14(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pairs": separable --------------------------------------
  * input 24x24x232 -> output 24x24x24 (NHWC, float32)
@@ -3444,12 +3550,15 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][232], dw_b [232]
  *   pw_w [24][232], pw_b [24]
  */
-static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pairs_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3468,8 +3577,9 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 23; ++vx) {
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
@@ -3491,9 +3601,11 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 23; vx < 24; ++vx) {
+    /* rows y0 x cols 23: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3514,13 +3626,15 @@ static void Dw_pairs_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pairs_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3541,8 +3655,9 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 23; ++vx) {
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
@@ -3567,9 +3682,11 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 23; vx < 24; ++vx) {
+    /* rows y0 x cols 23: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3592,13 +3709,15 @@ static void Dw_pairs_R2N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pairs_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3617,8 +3736,9 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..22: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..22: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 23; ++vx) {
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
@@ -3640,9 +3760,11 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 23: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 23; vx < 24; ++vx) {
+    /* rows y0 x cols 23: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 23;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 5568 * vy + 232 * vx + 8 * ct;
                 const int ob = 5568 * (vy - y0) + 232 * vx + 8 * ct;
@@ -3663,8 +3785,8 @@ static void Dw_pairs_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pairs_P24(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pairs, stage 2 (projection 232 -> 24, 24 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pairs_P24_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -3682,7 +3804,7 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 232; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 232 + s];
                 const float vi2 = in[ib + 464 + s];
@@ -3714,51 +3836,53 @@ static void Pw_pairs_P24(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer pairs: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pairs_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 29; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 2320 + g * 5592 + n * 932;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 5592 * g + 932 * n + 2320;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 232; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 232 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 232 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pairs: runs its 2 stages in bands */
 void fused_pairs(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pairs_R1N1(in, scratch, packed, 0);
-    Pw_pairs_P24(scratch, out, packed + 2320);
-    for (int y = 1; y < 23; y += 1) {   /* bands of 1 rows */
-        Dw_pairs_R2N1(in, scratch, packed, y);
-        Pw_pairs_P24(scratch, out + y * 576, packed + 2320);
+    enum {
+        OUT_ROW = 576,   /* floats of an output row */
+        S2_W = 2320,   /* stage 2's packed weights */
+    };
+    Dw_pairs_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_pairs_P24_4x4(scratch, out, packed + S2_W);
+    for (int y = 1; y < 23; ++y) {   /* bands of 1 rows */
+        Dw_pairs_R2N1_8c1p(in, scratch, packed, y);
+        Pw_pairs_P24_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_pairs_R3N1(in, scratch, packed, 23);
-    Pw_pairs_P24(scratch, out + 13248, packed + 2320);
+    Dw_pairs_R3N1_8c1p(in, scratch, packed, 23);
+    Pw_pairs_P24_4x4(scratch, out + 23 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
 static void Run_pairs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pairs(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "pf_pair": separable --------------------------------------
  * input 80x80x24 -> output 80x80x24 (NHWC, float32)
@@ -3789,12 +3913,15 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_pair_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -3813,8 +3940,9 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 79; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
@@ -3836,9 +3964,11 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 79; vx < 80; ++vx) {
+    /* rows y0 x cols 79: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -3859,13 +3989,14 @@ static void Dw_pf_pair_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_pair_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -3914,7 +4045,8 @@ static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 3 x cols 79: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 79; vx < 80; ++vx) {
+        {
+            const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -3937,13 +4069,14 @@ static void Dw_pf_pair_R2N4(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_pair_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -3992,7 +4125,8 @@ static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 1 x cols 79: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 79; vx < 80; ++vx) {
+        {
+            const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -4015,13 +4149,15 @@ static void Dw_pf_pair_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_pair_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -4040,8 +4176,9 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..78: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..78: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 79; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
@@ -4063,9 +4200,11 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 79: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 79; vx < 80; ++vx) {
+    /* rows y0 x cols 79: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 79;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 1920 * vy + 24 * vx + 8 * ct;
                 const int ob = 1920 * (vy - y0) + 24 * vx + 8 * ct;
@@ -4086,8 +4225,8 @@ static void Dw_pf_pair_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 80 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_pair_P80_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -4105,7 +4244,7 @@ static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -4141,8 +4280,8 @@ static void Pw_pf_pair_P80(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 320 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_pair_P320_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 320; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -4160,7 +4299,7 @@ static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -4196,8 +4335,8 @@ static void Pw_pf_pair_P320(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer pf_pair, stage 2 (projection 24 -> 24, 160 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_pair_P160_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 160; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -4215,7 +4354,7 @@ static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -4251,53 +4390,55 @@ static void Pw_pf_pair_P160(const float *restrict in, float *restrict out, const
     }
 }
 
-
+/* layer.c.in: layer pf_pair: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_pair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 100;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 600 * g + 100 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_pair: runs its 2 stages in bands */
 void fused_pf_pair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_pair_R1N1(in, scratch, packed, 0);
-    Pw_pf_pair_P80(scratch, out, packed + 240, in);
+    enum {
+        OUT_ROW = 1920,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_pf_pair_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_pf_pair_P80_4x4(scratch, out, packed + S2_W, in);
     for (int y = 1; y < 77; y += 4) {   /* bands of 4 rows */
-        Dw_pf_pair_R2N4(in, scratch, packed, y);
-        Pw_pf_pair_P320(scratch, out + y * 1920, packed + 240, in + y * 1920);
+        Dw_pf_pair_R2N4_8c1p(in, scratch, packed, y);
+        Pw_pf_pair_P320_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_pf_pair_R2N2(in, scratch, packed, 77);
-    Pw_pf_pair_P160(scratch, out + 147840, packed + 240, in + 147840);
-    Dw_pf_pair_R3N1(in, scratch, packed, 79);
-    Pw_pf_pair_P80(scratch, out + 151680, packed + 240, in + 151680);
+    Dw_pf_pair_R2N2_8c1p(in, scratch, packed, 77);
+    Pw_pf_pair_P160_4x4(scratch, out + 77 * OUT_ROW, packed + S2_W, in + 77 * OUT_ROW);
+    Dw_pf_pair_R3N1_8c1p(in, scratch, packed, 79);
+    Pw_pf_pair_P80_4x4(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW);
 }
 
+/* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_pair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "pf_s2": separable --------------------------------------
  * input 91x91x20 -> output 46x46x40 (NHWC, float32)
@@ -4328,12 +4469,15 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][20], dw_b [20]
  *   pw_w [40][20], pw_b [40]
  */
-static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_s2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4366,8 +4510,9 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 45; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
@@ -4405,9 +4550,11 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 45; vx < 46; ++vx) {
+    /* rows y0 x cols 45: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4442,13 +4589,14 @@ static void Dw_pf_s2_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_s2_R2N8_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4532,7 +4680,8 @@ static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const f
     }
     /* rows y0..y0 + 7 x cols 45: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
-        for (int vx = 45; vx < 46; ++vx) {
+        {
+            const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4571,13 +4720,14 @@ static void Dw_pf_s2_R2N8(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_s2_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4661,7 +4811,8 @@ static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const f
     }
     /* rows y0..y0 + 3 x cols 45: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 45; vx < 46; ++vx) {
+        {
+            const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4700,13 +4851,15 @@ static void Dw_pf_s2_R2N4(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pf_s2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4739,8 +4892,9 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..44: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..44: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 45; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
@@ -4778,9 +4932,11 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 45: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 45; vx < 46; ++vx) {
+    /* rows y0 x cols 45: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 45;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 3640 * vy + 40 * vx + 8 * ct;
                 const int ob = 920 * (vy - y0) + 20 * vx + 8 * ct;
@@ -4815,8 +4971,8 @@ static void Dw_pf_s2_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 46 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_s2_P46_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 44; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -4834,7 +4990,7 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 20; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 20 + s];
                 const float vi2 = in[ib + 40 + s];
@@ -4880,7 +5036,7 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 20; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 20 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -4902,8 +5058,8 @@ static void Pw_pf_s2_P46(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 368 pixels), band of 8 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_s2_P368_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 368; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -4921,7 +5077,7 @@ static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 20; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 20 + s];
                 const float vi2 = in[ib + 40 + s];
@@ -4957,8 +5113,8 @@ static void Pw_pf_s2_P368(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pf_s2, stage 2 (projection 20 -> 40, 184 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pf_s2_P184_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 184; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -4976,7 +5132,7 @@ static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 20; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 20 + s];
                 const float vi2 = in[ib + 40 + s];
@@ -5012,62 +5168,64 @@ static void Pw_pf_s2_P184(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer pf_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pf_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 20 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[20 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 40;
-        const int o0 = (16 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 160;
+        const int o0 = 4 * ct + 16;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 20 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[20 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 200 + g * 840 + n * 84;
-            const int o0 = g * 40 + 0 + n * 4;
+            float *restrict d = packed + 840 * g + 84 * n + 200;
+            const int o0 = 40 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 20 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pf_s2: runs its 2 stages in bands */
 void fused_pf_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pf_s2_R1N1(in, scratch, packed, 0);
-    Pw_pf_s2_P46(scratch, out, packed + 200);
+    enum {
+        OUT_ROW = 1840,   /* floats of an output row */
+        S2_W = 200,   /* stage 2's packed weights */
+    };
+    Dw_pf_s2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_pf_s2_P46_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 41; y += 8) {   /* bands of 8 rows */
-        Dw_pf_s2_R2N8(in, scratch, packed, y);
-        Pw_pf_s2_P368(scratch, out + y * 1840, packed + 200);
+        Dw_pf_s2_R2N8_8c1p(in, scratch, packed, y);
+        Pw_pf_s2_P368_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_pf_s2_R2N4(in, scratch, packed, 41);
-    Pw_pf_s2_P184(scratch, out + 75440, packed + 200);
-    Dw_pf_s2_R3N1(in, scratch, packed, 45);
-    Pw_pf_s2_P46(scratch, out + 82800, packed + 200);
+    Dw_pf_s2_R2N4_8c1p(in, scratch, packed, 41);
+    Pw_pf_s2_P184_4x4(scratch, out + 41 * OUT_ROW, packed + S2_W);
+    Dw_pf_s2_R3N1_8c1p(in, scratch, packed, 45);
+    Pw_pf_s2_P46_4x4(scratch, out + 45 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pf_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pad1024": separable --------------------------------------
  * input 5x9x512 -> output 5x9x24 (NHWC, float32)
@@ -5099,33 +5257,36 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [24][1024], pw_b [24]
  */
-static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pad1024_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5134,8 +5295,9 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..7: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -5143,29 +5305,29 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5174,30 +5336,32 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    /* rows y0 x cols 8: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5208,42 +5372,43 @@ static void Dw_pad1024_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pad1024_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5261,41 +5426,41 @@ static void Dw_pad1024_R2N2(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5306,36 +5471,37 @@ static void Dw_pad1024_R2N2(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 1 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5346,42 +5512,44 @@ static void Dw_pad1024_R2N2(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pad1024_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5390,8 +5558,9 @@ static void Dw_pad1024_R2N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..7: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -5399,41 +5568,41 @@ static void Dw_pad1024_R2N1(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5442,38 +5611,40 @@ static void Dw_pad1024_R2N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 8: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    /* rows y0 x cols 8: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5484,34 +5655,36 @@ static void Dw_pad1024_R2N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_pad1024_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5520,8 +5693,9 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..7: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
@@ -5529,29 +5703,29 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5560,30 +5734,32 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    /* rows y0 x cols 8: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 4608 * vy + 512 * vx + 4 * ct;
                 const int ob = 9216 * (vy - y0) + 1024 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 4608 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5594,8 +5770,8 @@ static void Dw_pad1024_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 9 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pad1024_P9_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -5613,7 +5789,7 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -5653,7 +5829,7 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -5667,8 +5843,8 @@ static void Pw_pad1024_P9(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_pad1024_P18(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pad1024, stage 2 (projection 1024 -> 24, 18 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pad1024_P18_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -5686,7 +5862,7 @@ static void Pw_pad1024_P18(const float *restrict in, float *restrict out, const 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -5728,7 +5904,7 @@ static void Pw_pad1024_P18(const float *restrict in, float *restrict out, const 
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -5748,53 +5924,56 @@ static void Pw_pad1024_P18(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer pad1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_pad1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 10240 + g * 24600 + n * 4100;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 24600 * g + 4100 * n + 10240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pad1024: runs its 2 stages in bands */
 void fused_pad1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_pad1024_R1N1(in, scratch, packed, 0);
-    Pw_pad1024_P9(scratch, out, packed + 10240);
-    for (int y = 1; y < 3; y += 2) {   /* bands of 2 rows */
-        Dw_pad1024_R2N2(in, scratch, packed, y);
-        Pw_pad1024_P18(scratch, out + y * 216, packed + 10240);
+    enum {
+        OUT_ROW = 216,   /* floats of an output row */
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_pad1024_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_pad1024_P9_4x4(scratch, out, packed + S2_W);
+    {   /* bands of 2 rows */
+        const int y = 1;
+        Dw_pad1024_R2N2_8c1p(in, scratch, packed, y);
+        Pw_pad1024_P18_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_pad1024_R2N1(in, scratch, packed, 3);
-    Pw_pad1024_P9(scratch, out + 648, packed + 10240);
-    Dw_pad1024_R3N1(in, scratch, packed, 4);
-    Pw_pad1024_P9(scratch, out + 864, packed + 10240);
+    Dw_pad1024_R2N1_8c1p(in, scratch, packed, 3);
+    Pw_pad1024_P9_4x4(scratch, out + 3 * OUT_ROW, packed + S2_W);
+    Dw_pad1024_R3N1_8c1p(in, scratch, packed, 4);
+    Pw_pad1024_P9_4x4(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_pad1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "e1": pwconv --------------------------------------
  * input 26x26x24 -> output 26x26x144 (NHWC, float32)
@@ -5812,7 +5991,8 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e1, stage 1 (projection 24 -> 144, 676 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 676; p += 4) {
         for (int n = 0; n < 36; ++n) {
@@ -5830,7 +6010,7 @@ static void Pw_e1(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -5866,35 +6046,35 @@ static void Pw_e1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer e1: the weights of its stage in the order the kernels read them (once, at load time) */
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 100;
-            const int o0 = g * 144 + 0 + n * 4;
+            float *restrict d = packed + 3600 * g + 100 * n;
+            const int o0 = 144 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e1: runs its stage */
 void fused_e1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e1(in, out, packed);
+    Pw_e1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
 static void Run_e1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_e1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "s1": separable --------------------------------------
  * input 26x26x144 -> output 26x26x24 (NHWC, float32)
@@ -5925,12 +6105,15 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -5949,8 +6132,9 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..24: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..24: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 25; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
@@ -5972,9 +6156,11 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 25: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 25; vx < 26; ++vx) {
+    /* rows y0 x cols 25: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 25;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -5995,13 +6181,14 @@ static void Dw_s1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -6050,7 +6237,8 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 25: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 25; vx < 26; ++vx) {
+        {
+            const int vx = 25;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -6073,13 +6261,15 @@ static void Dw_s1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -6098,8 +6288,9 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..24: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..24: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 25; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
@@ -6121,9 +6312,11 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 25: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 25; vx < 26; ++vx) {
+    /* rows y0 x cols 25: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 25;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 3744 * vy + 144 * vx + 8 * ct;
                 const int ob = 3744 * (vy - y0) + 144 * vx + 8 * ct;
@@ -6144,8 +6337,8 @@ static void Dw_s1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s1_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 26 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s1_P26_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -6163,7 +6356,7 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -6209,7 +6402,7 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -6231,8 +6424,8 @@ static void Pw_s1_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_s1_P52(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s1, stage 2 (projection 144 -> 24, 52 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s1_P52_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 52; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -6250,7 +6443,7 @@ static void Pw_s1_P52(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -6286,50 +6479,52 @@ static void Pw_s1_P52(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 580;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 3480 * g + 580 * n + 1440;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1: runs its 2 stages in bands */
 void fused_s1(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_R1N1(in, scratch, packed, 0);
-    Pw_s1_P26(scratch, out, packed + 1440, skip);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s1_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s1_P26_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 25; y += 2) {   /* bands of 2 rows */
-        Dw_s1_R2N2(in, scratch, packed, y);
-        Pw_s1_P52(scratch, out + y * 624, packed + 1440, skip + y * 624);
+        Dw_s1_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s1_P52_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s1_R3N1(in, scratch, packed, 25);
-    Pw_s1_P26(scratch, out + 15600, packed + 1440, skip + 15600);
+    Dw_s1_R3N1_8c1p(in, scratch, packed, 25);
+    Pw_s1_P26_4x4(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     fused_s1(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s2": separable --------------------------------------
  * input 26x26x24 -> output 26x26x24 (NHWC, float32)
@@ -6360,12 +6555,14 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [24][24], pw_b [24]
  */
-static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_R1N13_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6384,7 +6581,8 @@ static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 12 x cols 1: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 13; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6431,13 +6629,14 @@ static void Dw_s2_R1N13(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_R1N11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6456,7 +6655,8 @@ static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 10 x cols 1: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6503,13 +6703,15 @@ static void Dw_s2_R1N11(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6525,9 +6727,11 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6545,8 +6749,9 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
@@ -6569,13 +6774,15 @@ static void Dw_s2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0, cols 2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0, cols 2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6590,9 +6797,11 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1: kernel rows 0, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    /* rows y0 x cols 1: kernel rows 0, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
                 const int ob = 624 * (vy - y0) + 24 * vx + 8 * ct;
@@ -6608,8 +6817,9 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 2..25: kernel rows 0, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 2..25: kernel rows 0, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 2; vx < 26; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 624 * vy + 24 * vx + 8 * ct;
@@ -6629,8 +6839,8 @@ static void Dw_s2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P338(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 338 pixels), band of 13 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2_P338_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 336; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -6648,7 +6858,7 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -6698,7 +6908,7 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -6722,8 +6932,8 @@ static void Pw_s2_P338(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P286(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 286 pixels), band of 11 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2_P286_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 284; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -6741,7 +6951,7 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -6791,7 +7001,7 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -6815,8 +7025,8 @@ static void Pw_s2_P286(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s2_P26(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s2, stage 2 (projection 24 -> 24, 26 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2_P26_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -6834,7 +7044,7 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -6884,7 +7094,7 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -6908,53 +7118,56 @@ static void Pw_s2_P26(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void fused_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 100;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 600 * g + 100 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2: runs its 2 stages in bands */
 void fused_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 13; y += 13) {   /* bands of 13 rows */
-        Dw_s2_R1N13(in, scratch, packed, y);
-        Pw_s2_P338(scratch, out + y * 624, packed + 240, in + y * 624);
+    enum {
+        OUT_ROW = 624,   /* floats of an output row */
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    {   /* bands of 13 rows */
+        const int y = 0;
+        Dw_s2_R1N13_8c1p(in, scratch, packed, y);
+        Pw_s2_P338_4x4(scratch, out + y * OUT_ROW, packed + S2_W, in + y * OUT_ROW);
     }
-    Dw_s2_R1N11(in, scratch, packed, 13);
-    Pw_s2_P286(scratch, out + 8112, packed + 240, in + 8112);
-    Dw_s2_R2N1(in, scratch, packed, 24);
-    Pw_s2_P26(scratch, out + 14976, packed + 240, in + 14976);
-    Dw_s2_R3N1(in, scratch, packed, 25);
-    Pw_s2_P26(scratch, out + 15600, packed + 240, in + 15600);
+    Dw_s2_R1N11_8c1p(in, scratch, packed, 13);
+    Pw_s2_P286_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, in + 13 * OUT_ROW);
+    Dw_s2_R2N1_8c1p(in, scratch, packed, 24);
+    Pw_s2_P26_4x4(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
+    Dw_s2_R3N1_8c1p(in, scratch, packed, 25);
+    Pw_s2_P26_4x4(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     fused_s2(in, out, packed, scratch);
 }
-
 
 const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
     {
@@ -7153,4 +7366,3 @@ const sg_layer fused_layers[FUSED_LAYER_COUNT] = {
         .pack = fused_s2_pack, .run = Run_s2
     },
 };
-

@@ -25,12 +25,15 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
  */
-static void Dw_d1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -50,7 +53,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 40 * vy + 8 * vx;
@@ -73,8 +77,10 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -95,7 +101,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -144,7 +151,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..4 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -166,8 +174,10 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -187,7 +197,8 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 40 * vy + 8 * vx;
@@ -210,8 +221,10 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 5 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 4;
             {
                 const int ib = 40 * vy + 8 * vx;
                 const int ob = 40 * vy + 8 * vx;
@@ -232,33 +245,33 @@ static void Dw_d1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its stage in the order the kernels read them (once, at load time) */
 void golden_d1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its stage */
 void golden_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1(in, out, packed);
+    Dw_d1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "p2": pwconv --------------------------------------
  * input 6x5x8 -> output 6x5x12 (NHWC, float32)
@@ -277,7 +290,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][2], pw_b [12]
  */
-static void Pw_p2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer p2, stage 1 (projection 8 -> 12, 30 pixels): tile 4x3, 4 pixels x 3 channels (scalar code) */
+static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 28; p += 4) {
@@ -296,7 +310,7 @@ static void Pw_p2(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 2; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     const float vi2 = in[ib + 16 + s];
@@ -342,7 +356,7 @@ static void Pw_p2(const float *restrict in, float *restrict out, const float *re
                     vacc1[j] = vw[j];
                 }
                 for (int s = 0; s < 2; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     for (int j = 0; j < 3; ++j) {
@@ -365,35 +379,35 @@ static void Pw_p2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer p2: the weights of its stage in the order the kernels read them (once, at load time) */
 void golden_p2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 9 + n * 9;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 9 * g + 9 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 2; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 2 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 2 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer p2: runs its stage */
 void golden_p2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_p2(in, out, packed);
+    Pw_p2_4x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer p2: the entry point with the arguments of every sg_layer's run */
 static void Run_p2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_p2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s3": separable --------------------------------------
  * input 6x5x12 -> output 6x5x12 (NHWC, float32)
@@ -423,12 +437,15 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][12], dw_b [12]
  *   pw_w [12][12], pw_b [12]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -464,7 +481,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 60 * vy + 12 * vx;
@@ -505,8 +523,10 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -543,7 +563,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -631,7 +652,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..4 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -671,8 +693,10 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -708,7 +732,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 5; vy < 6; ++vy) {
+    {
+        const int vy = 5;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 60 * vy + 12 * vx;
@@ -749,8 +774,10 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 4;
             {
                 const int ib = 60 * vy + 12 * vx;
                 const int ob = 60 * vy + 12 * vx;
@@ -787,8 +814,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s3, stage 2 (projection 12 -> 12, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -806,7 +833,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 12 + s];
                 const float vi2 = in[ib + 24 + s];
@@ -852,7 +879,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 12 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -874,54 +901,56 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void golden_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 12 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[12 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 40;
-        const int o0 = (8 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 80;
+        const int o0 = 4 * ct + 8;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 12 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 120 + g * 156 + n * 52;
-            const int o0 = g * 12 + 0 + n * 4;
+            float *restrict d = packed + 156 * g + 52 * n + 120;
+            const int o0 = 12 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void golden_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 120, in);
+    enum {
+        S2_W = 120,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_8c1p(in, scratch, packed);
+    Pw_s3_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": bottleneck --------------------------------------
  * input 6x5x12 -> output 6x5x12 (NHWC, float32)
@@ -962,12 +991,14 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   pw_w [12][12], pw_b [12]
  *   up_w [3][3][12], up_b [12]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1006,7 +1037,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 1: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1051,7 +1083,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..1 x cols 2: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1089,8 +1122,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1124,8 +1159,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 1: kernel rows 0..1, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1163,8 +1200,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 2 x cols 2: kernel rows 0..1, cols 0..1 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
             {
                 const int ib = 120 * vy + 24 * vx;
                 const int ob = 36 * vy + 12 * vx;
@@ -1199,8 +1238,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b4, stage 2 (projection 12 -> 12, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1218,7 +1257,7 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 12 + s];
                 const float vi2 = in[ib + 24 + s];
@@ -1258,7 +1297,7 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1272,12 +1311,13 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_b4_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             {
                 const int ib = 36 * vy + 12 * vx;
@@ -1308,7 +1348,8 @@ static void Up_b4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 2; ++vx) {
             {
                 const int ib = 36 * vy + 12 * vx;
@@ -1476,74 +1517,77 @@ static void Up_b4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void golden_b4_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 12 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[12 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 40;
-        const int o0 = (8 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 80;
+        const int o0 = 4 * ct + 8;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 12 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 120 + g * 156 + n * 52;
-            const int o0 = g * 12 + 0 + n * 4;
+            float *restrict d = packed + 156 * g + 52 * n + 120;
+            const int o0 = 12 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 276 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct + 276;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 8 */
-        float *restrict d = packed + 356 + ct * 40;
-        const int o0 = (8 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 356;
+        const int o0 = 4 * ct + 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 12 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 3 stages */
 void golden_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, scratch + 108, packed + 120);
-    Up_b4_S3(scratch + 108, out, packed + 276);
+    enum {
+        S2_OUT = 108,   /* stage 2's output in scratch */
+        S2_W = 120,   /* stage 2's packed weights */
+        S3_W = 276,   /* stage 3's packed weights */
+    };
+    Dw_b4_S1_8c1p(in, scratch, packed);
+    Pw_b4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_b4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     golden_b4(in, out, packed, scratch);
 }
-
 
 const sg_layer golden_layers[GOLDEN_LAYER_COUNT] = {
     {
@@ -1613,4 +1657,3 @@ const sg_layer golden_layers[GOLDEN_LAYER_COUNT] = {
         .pack = golden_b4_pack, .run = Run_b4
     },
 };
-

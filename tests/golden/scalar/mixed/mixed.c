@@ -26,33 +26,36 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][14], dw_b [14]
  */
-static void Dw_m1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -66,21 +69,21 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -91,7 +94,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 12; ++vx) {
             {
                 const int ib = 91 * vy + 7 * vx;
@@ -99,29 +103,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -135,29 +139,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -168,29 +172,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -204,21 +210,21 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -230,36 +236,37 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -273,29 +280,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -314,41 +321,41 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -362,41 +369,41 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[54 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -408,36 +415,37 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..13 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -451,29 +459,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[42 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -484,29 +492,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 0;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -520,21 +530,21 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -545,7 +555,8 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 12; ++vx) {
             {
                 const int ib = 91 * vy + 7 * vx;
@@ -553,29 +564,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -589,29 +600,29 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[36 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -622,29 +633,31 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 12;
             {
                 const int ib = 91 * vy + 7 * vx;
                 const int ob = 182 * vy + 14 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -658,21 +671,21 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 80;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 3; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[30 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -684,42 +697,42 @@ static void Dw_m1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 4 */
-        float *restrict d = packed + 80 + ct * 60;
-        const int o0 = (4 + ct * 3) * 2;
+    {   /* 3-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 60 * ct + 80;
+        const int o0 = 6 * ct + 8;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 14 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[14 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m1: runs its stage */
 void mixed_m1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m1(in, out, packed);
+    Dw_m1_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "m2": pwconv --------------------------------------
  * input 15x13x14 -> output 15x13x17 (NHWC, float32)
@@ -738,7 +751,8 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
  */
-static void Pw_m2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m2, stage 1 (projection 14 -> 17, 195 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -756,7 +770,7 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
@@ -797,41 +811,47 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
                 const float vi3 = in[ib + 42 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 51 + j] = v;
@@ -852,7 +872,7 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
@@ -885,33 +905,38 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 14; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 14 + s];
                 const float vi2 = in[ib + 28 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 34 + j] = v;
@@ -920,46 +945,47 @@ static void Pw_m2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 255 + n * 60;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 255 * g + 60 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 14 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 255 + n * 15;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 15 * n + 240;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 14 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 14 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its stage */
 void mixed_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m2(in, out, packed);
+    Pw_m2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "m3": separable --------------------------------------
  * input 15x13x17 -> output 8x7x24 (NHWC, float32)
@@ -989,12 +1015,15 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [24][17], pw_b [24]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1021,17 +1050,18 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1040,7 +1070,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -1074,23 +1105,24 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1099,8 +1131,10 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1127,17 +1161,18 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1147,7 +1182,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1180,23 +1216,24 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1249,33 +1286,34 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * in[ib + 476 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1285,7 +1323,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 6: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1318,23 +1357,24 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1343,8 +1383,10 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1371,17 +1413,18 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1390,7 +1433,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..5: kernel rows 0..2, cols 0..4 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -1424,23 +1468,24 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1449,8 +1494,10 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 119 * vy + 17 * vx + 8 * ct;
@@ -1477,17 +1524,18 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -1497,8 +1545,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m3, stage 2 (projection 17 -> 24, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1516,7 +1564,7 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1548,54 +1596,55 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 26;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 442 + g * 432 + n * 72;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 432 * g + 72 * n + 442;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void mixed_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 442);
+    enum {
+        S2_W = 442,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_8c1p(in, scratch, packed);
+    Pw_m3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "m4": bottleneck --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -1636,12 +1685,14 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   pw_w [24][24], pw_b [24]
  *   up_w [3][3][24], up_b [24]
  */
-static void Dw_m4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 336 * vy + 48 * vx + 8 * ct;
                 const int ob = 96 * vy + 24 * vx + 8 * ct;
@@ -1688,7 +1739,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..2 x cols 3: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 336 * vy + 48 * vx + 8 * ct;
                 const int ob = 96 * vy + 24 * vx + 8 * ct;
@@ -1709,8 +1761,10 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 336 * vy + 48 * vx + 8 * ct;
                 const int ob = 96 * vy + 24 * vx + 8 * ct;
@@ -1729,7 +1783,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 336 * vy + 48 * vx + 8 * ct;
@@ -1751,8 +1806,10 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 336 * vy + 48 * vx + 8 * ct;
                 const int ob = 96 * vy + 24 * vx + 8 * ct;
@@ -1772,8 +1829,8 @@ static void Dw_m4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m4_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m4, stage 2 (projection 24 -> 24, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1791,7 +1848,7 @@ static void Pw_m4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -1827,12 +1884,13 @@ static void Pw_m4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_m4_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 96 * vy + 24 * vx + 8 * ct;
@@ -1850,7 +1908,8 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 3; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 96 * vy + 24 * vx + 8 * ct;
@@ -1947,56 +2006,57 @@ static void Up_m4_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m4: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 240 + g * 600 + n * 100;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 600 * g + 100 * n + 240;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 840 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 840;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m4: runs its 3 stages */
 void mixed_m4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4_S1(in, scratch, packed);
-    Pw_m4_S2(scratch, scratch + 384, packed + 240);
-    Up_m4_S3(scratch + 384, out, packed + 840, in);
+    enum {
+        S2_OUT = 384,   /* stage 2's output in scratch */
+        S2_W = 240,   /* stage 2's packed weights */
+        S3_W = 840,   /* stage 3's packed weights */
+    };
+    Dw_m4_S1_8c1p(in, scratch, packed);
+    Pw_m4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "m5": pwconv --------------------------------------
  * input 8x7x24 -> output 8x7x24 (NHWC, float32)
@@ -2016,7 +2076,7 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][6], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_m5_S1[144] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -2044,7 +2104,8 @@ static const int Src_m5_S1[144] = {
     12, 14, 15, 20, 22, 23,
 };
 
-static void Pw_m5(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m5, stage 1 (projection 24 -> 24, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -2062,7 +2123,7 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2099,35 +2160,35 @@ static void Pw_m5(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m5: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 168 + n * 28;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 168 * g + 28 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m5: runs its stage */
 void mixed_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m5(in, out, packed, in);
+    Pw_m5_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer m5: the entry point with the arguments of every sg_layer's run */
 static void Run_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "m6": dwdeconv --------------------------------------
  * input 8x7x24 -> output 15x13x24 (NHWC, float32)
@@ -2148,7 +2209,8 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
  */
-static void Up_m6(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_m6_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
@@ -2226,33 +2288,32 @@ static void Up_m6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m6: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m6: runs its stage */
 void mixed_m6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_m6(in, out, packed);
+    Up_m6_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m6: the entry point with the arguments of every sg_layer's run */
 static void Run_m6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "m7": separable --------------------------------------
  * input 15x13x24 -> output 15x13x16 (NHWC, float32)
@@ -2283,7 +2344,8 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [16][3], pw_b [16]
  */
-static void Dw_m7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -2481,8 +2543,8 @@ static void Dw_m7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m7, stage 2 (projection 24 -> 16, 195 pixels): tile 4x2, 4 pixels x 2 channels (scalar code) */
+static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         for (int p = 0; p < 192; p += 4) {
@@ -2501,7 +2563,7 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 24 + s];
                     const float vi2 = in[ib + 48 + s];
@@ -2549,7 +2611,7 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
                     vacc2[j] = vw[j];
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 2 + s * 2;
+                    const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 24 + s];
                     const float vi2 = in[ib + 48 + s];
@@ -2579,45 +2641,46 @@ static void Pw_m7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 240 + g * 8 + n * 8;
-            const int o0 = g * 2 + 0 + n * 2;
+        {
+            const int n = 0;
+            float *restrict d = packed + 8 * g + 8 * n + 240;
+            const int o0 = 2 * g + 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m7: runs its 2 stages */
 void mixed_m7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m7_S1(in, scratch, packed);
-    Pw_m7_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_m7_S1_8c1p(in, scratch, packed);
+    Pw_m7_S2_4x2(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m7: the entry point with the arguments of every sg_layer's run */
 static void Run_m7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "m8": separable --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -2648,12 +2711,15 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -2672,7 +2738,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -2694,8 +2761,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -2715,7 +2784,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -2744,7 +2814,7 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 224 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -2762,14 +2832,15 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..13 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 224 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -2783,8 +2854,10 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
@@ -2803,7 +2876,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
@@ -2811,7 +2885,7 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 224 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -2825,15 +2899,17 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 14 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 208 * vy + 16 * vx + 8 * ct;
                 const int ob = 208 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 224 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -2846,8 +2922,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m8, stage 2 (projection 16 -> 16, 195 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 192; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -2865,7 +2941,7 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -2913,7 +2989,7 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -2942,43 +3018,44 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 144 + g * 256 + n * 64;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 256 * g + 64 * n + 144;
+            const int o0 = 16 * g + 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void mixed_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 144, in);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_8c1p(in, scratch, packed);
+    Pw_m8_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "m9": pwconv --------------------------------------
  * input 15x13x16 -> output 15x13x16 (NHWC, float32)
@@ -2996,7 +3073,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_m9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer m9, stage 1 (projection 16 -> 16, 195 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 192; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3014,7 +3092,7 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -3066,7 +3144,7 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -3098,34 +3176,34 @@ static void Pw_m9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer m9: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 68;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 68 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m9: runs its stage */
 void mixed_m9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m9(in, out, packed, skip);
+    Pw_m9_4x4(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer m9: the entry point with the arguments of every sg_layer's run */
 static void Run_m9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mixed_m9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "m10": dwconv --------------------------------------
  * input 15x13x16 -> output 13x9x16 (NHWC, float32)
@@ -3146,7 +3224,8 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][16], dw_b [16]
  */
-static void Dw_m10(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m10_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
@@ -3182,33 +3261,32 @@ static void Dw_m10(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m10: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 128;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 128 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m10: runs its stage */
 void mixed_m10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m10(in, out, packed);
+    Dw_m10_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m10: the entry point with the arguments of every sg_layer's run */
 static void Run_m10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "m11": dwconv --------------------------------------
  * input 13x9x16 -> output 5x3x16 (NHWC, float32)
@@ -3229,12 +3307,15 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][16], dw_b [16]
  */
-static void Dw_m11(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3269,8 +3350,10 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1: kernel rows 3..6, cols 0..6 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3313,8 +3396,10 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2: kernel rows 3..6, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3350,7 +3435,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 0: kernel rows 0..6, cols 2..6 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3401,7 +3487,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 1: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3466,7 +3553,8 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..3 x cols 2: kernel rows 0..6, cols 0..4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3516,8 +3604,10 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0: kernel rows 0..3, cols 2..6 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3552,8 +3642,10 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 1: kernel rows 0..3, cols 0..6 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3596,8 +3688,10 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 2: kernel rows 0..3, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 432 * vy + 48 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3633,33 +3727,32 @@ static void Dw_m11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m11: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m11: runs its stage */
 void mixed_m11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m11(in, out, packed);
+    Dw_m11_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m11: the entry point with the arguments of every sg_layer's run */
 static void Run_m11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "m12": bottleneck --------------------------------------
  * input 5x3x16 -> output 5x3x16 (NHWC, float32)
@@ -3701,12 +3794,15 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *   up_w [3][3][16], up_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_m12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3731,8 +3827,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 2..4, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3757,8 +3855,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3783,8 +3883,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 0..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3815,8 +3917,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1: kernel rows 0..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3847,15 +3951,17 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 0..4, cols 0..2 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 80 + j]; /* tap 1,0 */
@@ -3879,8 +3985,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3905,8 +4013,10 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 1: kernel rows 0..2, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
@@ -3931,15 +4041,17 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 2 x cols 2: kernel rows 0..2, cols 0..2 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 96 * vy + 16 * vx + 8 * ct;
                 const int ob = 48 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 80 + j]; /* tap 1,0 */
@@ -3958,8 +4070,8 @@ static void Dw_m12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_m12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m12, stage 2 (projection 16 -> 16, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3977,7 +4089,7 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4017,7 +4129,7 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4031,13 +4143,14 @@ static void Pw_m12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_m12_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -4056,7 +4169,8 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..4 step 2 x cols 1: kernel rows 1, cols 0..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -4076,7 +4190,8 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..4 step 2 x cols 2: kernel rows 1, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -4095,14 +4210,15 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 step 2 x cols 0: kernel rows 0,2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 64 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 64 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 48 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
@@ -4116,14 +4232,15 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 step 2 x cols 1: kernel rows 0,2, cols 0..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib + 64 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 64 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 48 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 2,0 */
@@ -4139,7 +4256,8 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 step 2 x cols 2: kernel rows 0,2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 48 * vy + 16 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct + 48;
@@ -4160,53 +4278,54 @@ static void Up_m12_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer m12: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 200;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 200 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 400 + g * 256 + n * 64;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 256 * g + 64 * n + 400;
+            const int o0 = 16 * g + 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 656 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct + 656;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer m12: runs its 3 stages */
 void mixed_m12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m12_S1(in, scratch, packed);
-    Pw_m12_S2(scratch, scratch + 144, packed + 400);
-    Up_m12_S3(scratch + 144, out, packed + 656);
+    enum {
+        S2_OUT = 144,   /* stage 2's output in scratch */
+        S2_W = 400,   /* stage 2's packed weights */
+        S3_W = 656,   /* stage 3's packed weights */
+    };
+    Dw_m12_S1_8c1p(in, scratch, packed);
+    Pw_m12_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_m12_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer m12: the entry point with the arguments of every sg_layer's run */
 static void Run_m12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m13": pwconv --------------------------------------
  * input 5x3x16 -> output 5x3x65 (NHWC, float32)
@@ -4225,7 +4344,8 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
  */
-static void Pw_m13(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m13, stage 1 (projection 16 -> 65, 15 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m13_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -4243,7 +4363,7 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4284,41 +4404,47 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 195 + j] = v;
@@ -4339,7 +4465,7 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4372,33 +4498,38 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 130 + j] = v;
@@ -4407,46 +4538,47 @@ static void Pw_m13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer m13: the weights of its stage in the order the kernels read them (once, at load time) */
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 0 + g * 1105 + n * 68;
-            const int o0 = g * 65 + 0 + n * 4;
+            float *restrict d = packed + 1105 * g + 68 * n;
+            const int o0 = 65 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1088 + g * 1105 + n * 17;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1105 * g + 17 * n + 1088;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m13: runs its stage */
 void mixed_m13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_m13(in, out, packed);
+    Pw_m13_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer m13: the entry point with the arguments of every sg_layer's run */
 static void Run_m13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mixed_m13(in, out, packed, scratch);
 }
-
 
 const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
     {
@@ -4657,4 +4789,3 @@ const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
         .pack = mixed_m13_pack, .run = Run_m13
     },
 };
-

@@ -35,12 +35,15 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [64][32], pw_b [64]
  */
-static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -59,8 +62,9 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 111; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
@@ -82,9 +86,11 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -105,13 +111,14 @@ static void Dw_b1_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -160,7 +167,8 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -183,13 +191,15 @@ static void Dw_b1_R2N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -208,8 +218,9 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 111; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
@@ -231,9 +242,11 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -254,8 +267,8 @@ static void Dw_b1_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 112 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b1_P112_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -273,7 +286,7 @@ static void Pw_b1_P112(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -309,8 +322,8 @@ static void Pw_b1_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b1_P224(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b1, stage 2 (projection 32 -> 64, 224 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b1_P224_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -328,7 +341,7 @@ static void Pw_b1_P224(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -364,51 +377,53 @@ static void Pw_b1_P224(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 320 + g * 2112 + n * 132;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 2112 * g + 132 * n + 320;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its 2 stages in bands */
 void mbv1_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b1_R1N1(in, scratch, packed, 0);
-    Pw_b1_P112(scratch, out, packed + 320);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_b1_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_b1_P112_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_b1_R2N2(in, scratch, packed, y);
-        Pw_b1_P224(scratch, out + y * 7168, packed + 320);
+        Dw_b1_R2N2_8c1p(in, scratch, packed, y);
+        Pw_b1_P224_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b1_R3N1(in, scratch, packed, 111);
-    Pw_b1_P112(scratch, out + 795648, packed + 320);
+    Dw_b1_R3N1_8c1p(in, scratch, packed, 111);
+    Pw_b1_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "b2": separable --------------------------------------
  * input 112x112x64 -> output 56x56x128 (NHWC, float32)
@@ -439,7 +454,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_b2_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
@@ -470,7 +486,8 @@ static void Dw_b2_R1N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 55: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 14336 * vy + 128 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
@@ -493,12 +510,13 @@ static void Dw_b2_R1N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 55; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 14336 * vy + 128 * vx + 8 * ct;
@@ -523,9 +541,11 @@ static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 14336 * vy + 128 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
@@ -548,12 +568,13 @@ static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 55; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 14336 * vy + 128 * vx + 8 * ct;
@@ -575,9 +596,11 @@ static void Dw_b2_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 14336 * vy + 128 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 64 * vx + 8 * ct;
@@ -598,8 +621,8 @@ static void Dw_b2_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b2_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b2, stage 2 (projection 64 -> 128, 112 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b2_P112_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -617,7 +640,7 @@ static void Pw_b2_P112(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -653,8 +676,8 @@ static void Pw_b2_P112(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b2_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b2, stage 2 (projection 64 -> 128, 56 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b2_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -672,7 +695,7 @@ static void Pw_b2_P56(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -708,51 +731,53 @@ static void Pw_b2_P56(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 260;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 8320 * g + 260 * n + 640;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages in bands */
 void mbv1_b2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 640,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 54; y += 2) {   /* bands of 2 rows */
-        Dw_b2_R1N2(in, scratch, packed, y);
-        Pw_b2_P112(scratch, out + y * 7168, packed + 640);
+        Dw_b2_R1N2_8c1p(in, scratch, packed, y);
+        Pw_b2_P112_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b2_R1N1(in, scratch, packed, 54);
-    Pw_b2_P56(scratch, out + 387072, packed + 640);
-    Dw_b2_R2N1(in, scratch, packed, 55);
-    Pw_b2_P56(scratch, out + 394240, packed + 640);
+    Dw_b2_R1N1_8c1p(in, scratch, packed, 54);
+    Pw_b2_P56_4x4(scratch, out + 54 * OUT_ROW, packed + S2_W);
+    Dw_b2_R2N1_8c1p(in, scratch, packed, 55);
+    Pw_b2_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "b3": separable --------------------------------------
  * input 56x56x128 -> output 56x56x128 (NHWC, float32)
@@ -783,12 +808,15 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [128][128], pw_b [128]
  */
-static void Dw_b3_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -807,8 +835,9 @@ static void Dw_b3_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
@@ -830,9 +859,11 @@ static void Dw_b3_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -853,13 +884,15 @@ static void Dw_b3_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b3_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -880,8 +913,9 @@ static void Dw_b3_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
@@ -906,9 +940,11 @@ static void Dw_b3_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -931,13 +967,15 @@ static void Dw_b3_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b3_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -956,8 +994,9 @@ static void Dw_b3_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
@@ -979,9 +1018,11 @@ static void Dw_b3_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 128 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 128 * vx + 8 * ct;
@@ -1002,8 +1043,8 @@ static void Dw_b3_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b3_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b3, stage 2 (projection 128 -> 128, 56 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b3_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -1021,7 +1062,7 @@ static void Pw_b3_P56(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -1057,51 +1098,53 @@ static void Pw_b3_P56(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1280 + g * 16512 + n * 516;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 16512 * g + 516 * n + 1280;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its 2 stages in bands */
 void mbv1_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b3_R1N1(in, scratch, packed, 0);
-    Pw_b3_P56(scratch, out, packed + 1280);
-    for (int y = 1; y < 55; y += 1) {   /* bands of 1 rows */
-        Dw_b3_R2N1(in, scratch, packed, y);
-        Pw_b3_P56(scratch, out + y * 7168, packed + 1280);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
+    Dw_b3_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_b3_P56_4x4(scratch, out, packed + S2_W);
+    for (int y = 1; y < 55; ++y) {   /* bands of 1 rows */
+        Dw_b3_R2N1_8c1p(in, scratch, packed, y);
+        Pw_b3_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b3_R3N1(in, scratch, packed, 55);
-    Pw_b3_P56(scratch, out + 394240, packed + 1280);
+    Dw_b3_R3N1_8c1p(in, scratch, packed, 55);
+    Pw_b3_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b4": separable --------------------------------------
  * input 56x56x128 -> output 28x28x256 (NHWC, float32)
@@ -1132,7 +1175,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][128], dw_b [128]
  *   pw_w [256][128], pw_b [256]
  */
-static void Dw_b4_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -1163,7 +1207,8 @@ static void Dw_b4_R1N2(const float *restrict in, float *restrict out, const floa
     }
     /* rows y0..y0 + 1 x cols 27: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 14336 * vy + 256 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
@@ -1186,12 +1231,13 @@ static void Dw_b4_R1N2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b4_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 27; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 14336 * vy + 256 * vx + 8 * ct;
@@ -1216,9 +1262,11 @@ static void Dw_b4_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 14336 * vy + 256 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
@@ -1241,12 +1289,13 @@ static void Dw_b4_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b4_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 27; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 14336 * vy + 256 * vx + 8 * ct;
@@ -1268,9 +1317,11 @@ static void Dw_b4_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 14336 * vy + 256 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 128 * vx + 8 * ct;
@@ -1291,8 +1342,8 @@ static void Dw_b4_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b4_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b4, stage 2 (projection 128 -> 256, 56 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b4_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -1310,7 +1361,7 @@ static void Pw_b4_P56(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -1346,8 +1397,8 @@ static void Pw_b4_P56(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b4_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b4, stage 2 (projection 128 -> 256, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b4_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -1365,7 +1416,7 @@ static void Pw_b4_P28(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 128; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 128 + s];
                 const float vi2 = in[ib + 256 + s];
@@ -1401,51 +1452,53 @@ static void Pw_b4_P28(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 1280 + g * 33024 + n * 516;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 33024 * g + 516 * n + 1280;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages in bands */
 void mbv1_b4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 1280,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
-        Dw_b4_R1N2(in, scratch, packed, y);
-        Pw_b4_P56(scratch, out + y * 7168, packed + 1280);
+        Dw_b4_R1N2_8c1p(in, scratch, packed, y);
+        Pw_b4_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b4_R1N1(in, scratch, packed, 26);
-    Pw_b4_P28(scratch, out + 186368, packed + 1280);
-    Dw_b4_R2N1(in, scratch, packed, 27);
-    Pw_b4_P28(scratch, out + 193536, packed + 1280);
+    Dw_b4_R1N1_8c1p(in, scratch, packed, 26);
+    Pw_b4_P28_4x4(scratch, out + 26 * OUT_ROW, packed + S2_W);
+    Dw_b4_R2N1_8c1p(in, scratch, packed, 27);
+    Pw_b4_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b5": separable --------------------------------------
  * input 28x28x256 -> output 28x28x256 (NHWC, float32)
@@ -1476,12 +1529,15 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [256][256], pw_b [256]
  */
-static void Dw_b5_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1500,8 +1556,9 @@ static void Dw_b5_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
@@ -1523,9 +1580,11 @@ static void Dw_b5_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1546,13 +1605,15 @@ static void Dw_b5_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b5_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1573,8 +1634,9 @@ static void Dw_b5_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
@@ -1599,9 +1661,11 @@ static void Dw_b5_R2N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1624,13 +1688,15 @@ static void Dw_b5_R2N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b5_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1649,8 +1715,9 @@ static void Dw_b5_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
@@ -1672,9 +1739,11 @@ static void Dw_b5_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 256 * vx + 8 * ct;
@@ -1695,8 +1764,8 @@ static void Dw_b5_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b5_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b5, stage 2 (projection 256 -> 256, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b5_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -1714,7 +1783,7 @@ static void Pw_b5_P28(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 256; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 256 + s];
                 const float vi2 = in[ib + 512 + s];
@@ -1750,51 +1819,53 @@ static void Pw_b5_P28(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 2560 + g * 65792 + n * 1028;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 65792 * g + 1028 * n + 2560;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages in bands */
 void mbv1_b5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_R1N1(in, scratch, packed, 0);
-    Pw_b5_P28(scratch, out, packed + 2560);
-    for (int y = 1; y < 27; y += 1) {   /* bands of 1 rows */
-        Dw_b5_R2N1(in, scratch, packed, y);
-        Pw_b5_P28(scratch, out + y * 7168, packed + 2560);
+    enum {
+        OUT_ROW = 7168,   /* floats of an output row */
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b5_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_b5_P28_4x4(scratch, out, packed + S2_W);
+    for (int y = 1; y < 27; ++y) {   /* bands of 1 rows */
+        Dw_b5_R2N1_8c1p(in, scratch, packed, y);
+        Pw_b5_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_b5_R3N1(in, scratch, packed, 27);
-    Pw_b5_P28(scratch, out + 193536, packed + 2560);
+    Dw_b5_R3N1_8c1p(in, scratch, packed, 27);
+    Pw_b5_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b6": separable --------------------------------------
  * input 28x28x256 -> output 14x14x512 (NHWC, float32)
@@ -1825,7 +1896,8 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][256], dw_b [256]
  *   pw_w [512][256], pw_b [512]
  */
-static void Dw_b6_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
@@ -1856,7 +1928,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 14336 * vy + 512 * vx + 8 * ct;
                 const int ob = 3584 * vy + 256 * vx + 8 * ct;
@@ -1878,7 +1951,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 14336 * vy + 512 * vx + 8 * ct;
@@ -1901,8 +1975,10 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 32; ++ct) {
                 const int ib = 14336 * vy + 512 * vx + 8 * ct;
                 const int ob = 3584 * vy + 256 * vx + 8 * ct;
@@ -1923,8 +1999,8 @@ static void Dw_b6_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b6_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b6, stage 2 (projection 256 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b6_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -1942,7 +2018,7 @@ static void Pw_b6_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 256; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 256 + s];
                 const float vi2 = in[ib + 512 + s];
@@ -1978,45 +2054,46 @@ static void Pw_b6_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b6: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 32; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 256 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 2560 + g * 131584 + n * 1028;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 131584 * g + 1028 * n + 2560;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b6: runs its 2 stages */
 void mbv1_b6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b6_S1(in, scratch, packed);
-    Pw_b6_S2(scratch, out, packed + 2560);
+    enum {
+        S2_W = 2560,   /* stage 2's packed weights */
+    };
+    Dw_b6_S1_8c1p(in, scratch, packed);
+    Pw_b6_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b6: the entry point with the arguments of every sg_layer's run */
 static void Run_b6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b7": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -2047,12 +2124,15 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2072,7 +2152,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2095,8 +2176,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2117,7 +2200,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2166,7 +2250,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2188,8 +2273,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2209,7 +2296,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2232,8 +2320,10 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2254,8 +2344,8 @@ static void Dw_b7_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b7, stage 2 (projection 512 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b7_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -2273,7 +2363,7 @@ static void Pw_b7_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -2309,45 +2399,46 @@ static void Pw_b7_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b7_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 2052;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b7: runs its 2 stages */
 void mbv1_b7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b7_S1(in, scratch, packed);
-    Pw_b7_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b7_S1_8c1p(in, scratch, packed);
+    Pw_b7_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b7: the entry point with the arguments of every sg_layer's run */
 static void Run_b7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b8": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -2378,12 +2469,15 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2403,7 +2497,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2426,8 +2521,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2448,7 +2545,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2497,7 +2595,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2519,8 +2618,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2540,7 +2641,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2563,8 +2665,10 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2585,8 +2689,8 @@ static void Dw_b8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b8, stage 2 (projection 512 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b8_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -2604,7 +2708,7 @@ static void Pw_b8_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -2640,45 +2744,46 @@ static void Pw_b8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 2052;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b8: runs its 2 stages */
 void mbv1_b8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b8_S1(in, scratch, packed);
-    Pw_b8_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b8_S1_8c1p(in, scratch, packed);
+    Pw_b8_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b8: the entry point with the arguments of every sg_layer's run */
 static void Run_b8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "b9": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -2709,12 +2814,15 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b9_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2734,7 +2842,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2757,8 +2866,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2779,7 +2890,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2828,7 +2940,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2850,8 +2963,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2871,7 +2986,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -2894,8 +3010,10 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -2916,8 +3034,8 @@ static void Dw_b9_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b9_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b9, stage 2 (projection 512 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b9_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -2935,7 +3053,7 @@ static void Pw_b9_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -2971,45 +3089,46 @@ static void Pw_b9_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b9: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 2052;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b9: runs its 2 stages */
 void mbv1_b9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b9_S1(in, scratch, packed);
-    Pw_b9_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b9_S1_8c1p(in, scratch, packed);
+    Pw_b9_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b9: the entry point with the arguments of every sg_layer's run */
 static void Run_b9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "b10": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -3040,12 +3159,15 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3065,7 +3187,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -3088,8 +3211,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3110,7 +3235,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3159,7 +3285,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3181,8 +3308,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3202,7 +3331,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -3225,8 +3355,10 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3247,8 +3379,8 @@ static void Dw_b10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b10, stage 2 (projection 512 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b10_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -3266,7 +3398,7 @@ static void Pw_b10_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -3302,45 +3434,46 @@ static void Pw_b10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 2052;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b10: runs its 2 stages */
 void mbv1_b10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b10_S1(in, scratch, packed);
-    Pw_b10_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b10_S1_8c1p(in, scratch, packed);
+    Pw_b10_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b10: the entry point with the arguments of every sg_layer's run */
 static void Run_b10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "b11": separable --------------------------------------
  * input 14x14x512 -> output 14x14x512 (NHWC, float32)
@@ -3371,12 +3504,15 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [512][512], pw_b [512]
  */
-static void Dw_b11_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3396,7 +3532,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -3419,8 +3556,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3441,7 +3580,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3490,7 +3630,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3512,8 +3653,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3533,7 +3676,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
@@ -3556,8 +3700,10 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 7168 * vy + 512 * vx + 8 * ct;
                 const int ob = 7168 * vy + 512 * vx + 8 * ct;
@@ -3578,8 +3724,8 @@ static void Dw_b11_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b11_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b11, stage 2 (projection 512 -> 512, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b11_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 128; ++n) {
@@ -3597,7 +3743,7 @@ static void Pw_b11_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -3633,45 +3779,46 @@ static void Pw_b11_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b11: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b11_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 5120 + g * 262656 + n * 2052;
-            const int o0 = g * 512 + 0 + n * 4;
+            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
+            const int o0 = 512 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b11: runs its 2 stages */
 void mbv1_b11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b11_S1(in, scratch, packed);
-    Pw_b11_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b11_S1_8c1p(in, scratch, packed);
+    Pw_b11_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b11: the entry point with the arguments of every sg_layer's run */
 static void Run_b11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "b12": separable --------------------------------------
  * input 14x14x512 -> output 7x7x1024 (NHWC, float32)
@@ -3703,7 +3850,8 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][512], dw_b [512]
  *   pw_w [1024][512], pw_b [1024]
  */
-static void Dw_b12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
@@ -3734,7 +3882,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 14336 * vy + 1024 * vx + 8 * ct;
                 const int ob = 3584 * vy + 512 * vx + 8 * ct;
@@ -3756,7 +3905,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 6; ++vx) {
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 14336 * vy + 1024 * vx + 8 * ct;
@@ -3779,8 +3929,10 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 64; ++ct) {
                 const int ib = 14336 * vy + 1024 * vx + 8 * ct;
                 const int ob = 3584 * vy + 512 * vx + 8 * ct;
@@ -3801,8 +3953,8 @@ static void Dw_b12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b12_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b12, stage 2 (projection 512 -> 1024, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 256; ++n) {
@@ -3820,7 +3972,7 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 512 + s];
                 const float vi2 = in[ib + 1024 + s];
@@ -3864,7 +4016,7 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 512; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3879,45 +4031,46 @@ static void Pw_b12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 64; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 512 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 256; ++n) {
-            float *restrict d = packed + 5120 + g * 525312 + n * 2052;
-            const int o0 = g * 1024 + 0 + n * 4;
+            float *restrict d = packed + 525312 * g + 2052 * n + 5120;
+            const int o0 = 1024 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b12: runs its 2 stages */
 void mbv1_b12(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b12_S1(in, scratch, packed);
-    Pw_b12_S2(scratch, out, packed + 5120);
+    enum {
+        S2_W = 5120,   /* stage 2's packed weights */
+    };
+    Dw_b12_S1_8c1p(in, scratch, packed);
+    Pw_b12_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b12: the entry point with the arguments of every sg_layer's run */
 static void Run_b12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b12(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "b13": separable --------------------------------------
  * input 7x7x1024 -> output 7x7x1024 (NHWC, float32)
@@ -3949,12 +4102,15 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [1024][1024], pw_b [1024]
  */
-static void Dw_b13_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -3974,7 +4130,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -3997,8 +4154,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4019,7 +4178,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4068,7 +4228,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4090,8 +4251,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4111,7 +4274,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4134,8 +4298,10 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * vy + 1024 * vx + 8 * ct;
@@ -4156,8 +4322,8 @@ static void Dw_b13_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b13_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b13, stage 2 (projection 1024 -> 1024, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 256; ++n) {
@@ -4175,7 +4341,7 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -4219,7 +4385,7 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4234,45 +4400,46 @@ static void Pw_b13_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer b13: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv1_b13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 256; ++n) {
-            float *restrict d = packed + 10240 + g * 1049600 + n * 4100;
-            const int o0 = g * 1024 + 0 + n * 4;
+            float *restrict d = packed + 1049600 * g + 4100 * n + 10240;
+            const int o0 = 1024 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b13: runs its 2 stages */
 void mbv1_b13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b13_S1(in, scratch, packed);
-    Pw_b13_S2(scratch, out, packed + 10240);
+    enum {
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_b13_S1_8c1p(in, scratch, packed);
+    Pw_b13_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b13: the entry point with the arguments of every sg_layer's run */
 static void Run_b13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv1_b13(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
     {
@@ -4471,4 +4638,3 @@ const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
         .pack = mbv1_b13_pack, .run = Run_b13
     },
 };
-

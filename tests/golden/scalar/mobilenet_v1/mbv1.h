@@ -179,4 +179,3 @@ extern const sg_layer mbv1_layers[MBV1_LAYER_COUNT];
 #endif
 
 #endif /* MBV1_GENERATED_H */
-

@@ -35,12 +35,15 @@
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [16][32], pw_b [16]
  */
-static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -59,8 +62,9 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 111; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
@@ -82,9 +86,11 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+    /* rows y0 x cols 111: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -105,13 +111,14 @@ static void Dw_s1_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -160,7 +167,8 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 111: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -183,13 +191,15 @@ static void Dw_s1_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s1_1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -208,8 +218,9 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..110: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..110: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 111; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
@@ -231,9 +242,11 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 111: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 111; vx < 112; ++vx) {
+    /* rows y0 x cols 111: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 111;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 3584 * vy + 32 * vx + 8 * ct;
                 const int ob = 3584 * (vy - y0) + 32 * vx + 8 * ct;
@@ -254,8 +267,8 @@ static void Dw_s1_1_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 112 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s1_1_P112_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -273,7 +286,7 @@ static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -305,8 +318,8 @@ static void Pw_s1_1_P112(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s1_1, stage 2 (projection 32 -> 16, 224 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s1_1_P224_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -324,7 +337,7 @@ static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -356,51 +369,53 @@ static void Pw_s1_1_P224(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s1_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s1_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 320 + g * 528 + n * 132;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 528 * g + 132 * n + 320;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s1_1: runs its 2 stages in bands */
 void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s1_1_R1N1(in, scratch, packed, 0);
-    Pw_s1_1_P112(scratch, out, packed + 320);
+    enum {
+        OUT_ROW = 1792,   /* floats of an output row */
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_s1_1_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s1_1_P112_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 111; y += 2) {   /* bands of 2 rows */
-        Dw_s1_1_R2N2(in, scratch, packed, y);
-        Pw_s1_1_P224(scratch, out + y * 1792, packed + 320);
+        Dw_s1_1_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s1_1_P224_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s1_1_R3N1(in, scratch, packed, 111);
-    Pw_s1_1_P112(scratch, out + 198912, packed + 320);
+    Dw_s1_1_R3N1_8c1p(in, scratch, packed, 111);
+    Pw_s1_1_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "e2_1": pwconv --------------------------------------
  * input 112x112x16 -> output 112x112x96 (NHWC, float32)
@@ -418,7 +433,8 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_e2_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e2_1, stage 1 (projection 16 -> 96, 12544 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e2_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12544; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -436,7 +452,7 @@ static void Pw_e2_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -472,35 +488,35 @@ static void Pw_e2_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 68;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 1632 * g + 68 * n;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_1: runs its stage */
 void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_1(in, out, packed);
+    Pw_e2_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2_1": separable --------------------------------------
  * input 112x112x96 -> output 56x56x24 (NHWC, float32)
@@ -531,11 +547,13 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [24][96], pw_b [24]
  */
-static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 55; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 21504 * vy + 192 * vx + 8 * ct;
@@ -560,9 +578,11 @@ static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 21504 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 96 * vx + 8 * ct;
@@ -585,12 +605,13 @@ static void Dw_s2_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 55; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 21504 * vy + 192 * vx + 8 * ct;
@@ -612,9 +633,11 @@ static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 21504 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 96 * vx + 8 * ct;
@@ -635,8 +658,8 @@ static void Dw_s2_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s2_1, stage 2 (projection 96 -> 24, 56 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2_1_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -654,7 +677,7 @@ static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -686,49 +709,51 @@ static void Pw_s2_1_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 960 + g * 2328 + n * 388;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 2328 * g + 388 * n + 960;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_1: runs its 2 stages in bands */
 void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    for (int y = 0; y < 55; y += 1) {   /* bands of 1 rows */
-        Dw_s2_1_R1N1(in, scratch, packed, y);
-        Pw_s2_1_P56(scratch, out + y * 1344, packed + 960);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    for (int y = 0; y < 55; ++y) {   /* bands of 1 rows */
+        Dw_s2_1_R1N1_8c1p(in, scratch, packed, y);
+        Pw_s2_1_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s2_1_R2N1(in, scratch, packed, 55);
-    Pw_s2_1_P56(scratch, out + 73920, packed + 960);
+    Dw_s2_1_R2N1_8c1p(in, scratch, packed, 55);
+    Pw_s2_1_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s2_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "e2_2": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -746,7 +771,8 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e2_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e2_2, stage 1 (projection 24 -> 144, 3136 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e2_2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3136; p += 4) {
         for (int n = 0; n < 36; ++n) {
@@ -764,7 +790,7 @@ static void Pw_e2_2(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -800,35 +826,35 @@ static void Pw_e2_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e2_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 100;
-            const int o0 = g * 144 + 0 + n * 4;
+            float *restrict d = packed + 3600 * g + 100 * n;
+            const int o0 = 144 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e2_2: runs its stage */
 void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e2_2(in, out, packed);
+    Pw_e2_2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e2_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s2_2": separable --------------------------------------
  * input 56x56x144 -> output 56x56x24 (NHWC, float32)
@@ -859,12 +885,15 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [24][144], pw_b [24]
  */
-static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -883,8 +912,9 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
@@ -906,9 +936,11 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -929,13 +961,15 @@ static void Dw_s2_2_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -956,8 +990,9 @@ static void Dw_s2_2_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
@@ -982,9 +1017,11 @@ static void Dw_s2_2_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1007,13 +1044,15 @@ static void Dw_s2_2_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1032,8 +1071,9 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..54: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..54: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 55; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
@@ -1055,9 +1095,11 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 55: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 55; vx < 56; ++vx) {
+    /* rows y0 x cols 55: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 55;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 8064 * vy + 144 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1078,8 +1120,8 @@ static void Dw_s2_2_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s2_2, stage 2 (projection 144 -> 24, 56 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2_2_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1097,7 +1139,7 @@ static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -1133,50 +1175,52 @@ static void Pw_s2_2_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s2_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1440 + g * 3480 + n * 580;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 3480 * g + 580 * n + 1440;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2_2: runs its 2 stages in bands */
 void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2_2_R1N1(in, scratch, packed, 0);
-    Pw_s2_2_P56(scratch, out, packed + 1440, skip);
-    for (int y = 1; y < 55; y += 1) {   /* bands of 1 rows */
-        Dw_s2_2_R2N1(in, scratch, packed, y);
-        Pw_s2_2_P56(scratch, out + y * 1344, packed + 1440, skip + y * 1344);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
+    Dw_s2_2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s2_2_P56_4x4(scratch, out, packed + S2_W, skip);
+    for (int y = 1; y < 55; ++y) {   /* bands of 1 rows */
+        Dw_s2_2_R2N1_8c1p(in, scratch, packed, y);
+        Pw_s2_2_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s2_2_R3N1(in, scratch, packed, 55);
-    Pw_s2_2_P56(scratch, out + 73920, packed + 1440, skip + 73920);
+    Dw_s2_2_R3N1_8c1p(in, scratch, packed, 55);
+    Pw_s2_2_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W, skip + 55 * OUT_ROW);
 }
 
+/* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s2_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "e3_1": pwconv --------------------------------------
  * input 56x56x24 -> output 56x56x144 (NHWC, float32)
@@ -1194,7 +1238,8 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
  */
-static void Pw_e3_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e3_1, stage 1 (projection 24 -> 144, 3136 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e3_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 3136; p += 4) {
         for (int n = 0; n < 36; ++n) {
@@ -1212,7 +1257,7 @@ static void Pw_e3_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -1248,35 +1293,35 @@ static void Pw_e3_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 0 + g * 3600 + n * 100;
-            const int o0 = g * 144 + 0 + n * 4;
+            float *restrict d = packed + 3600 * g + 100 * n;
+            const int o0 = 144 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_1: runs its stage */
 void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_1(in, out, packed);
+    Pw_e3_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "s3_1": separable --------------------------------------
  * input 56x56x144 -> output 28x28x32 (NHWC, float32)
@@ -1307,7 +1352,8 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][144], dw_b [144]
  *   pw_w [32][144], pw_b [32]
  */
-static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_1_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
@@ -1338,7 +1384,8 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 27: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 16128 * vy + 288 * vx + 8 * ct;
                 const int ob = 4032 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1361,12 +1408,13 @@ static void Dw_s3_1_R1N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 27; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 16128 * vy + 288 * vx + 8 * ct;
@@ -1391,9 +1439,11 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 16128 * vy + 288 * vx + 8 * ct;
                 const int ob = 4032 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1416,12 +1466,13 @@ static void Dw_s3_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 27; ++vx) {
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 16128 * vy + 288 * vx + 8 * ct;
@@ -1443,9 +1494,11 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 18; ++ct) {
                 const int ib = 16128 * vy + 288 * vx + 8 * ct;
                 const int ob = 4032 * (vy - y0) + 144 * vx + 8 * ct;
@@ -1466,8 +1519,8 @@ static void Dw_s3_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 56 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_1_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1485,7 +1538,7 @@ static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -1517,8 +1570,8 @@ static void Pw_s3_1_P56(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s3_1, stage 2 (projection 144 -> 32, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_1_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1536,7 +1589,7 @@ static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -1568,51 +1621,53 @@ static void Pw_s3_1_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s3_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 18; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 144 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1440 + g * 4640 + n * 580;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 4640 * g + 580 * n + 1440;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_1: runs its 2 stages in bands */
 void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1440,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
-        Dw_s3_1_R1N2(in, scratch, packed, y);
-        Pw_s3_1_P56(scratch, out + y * 896, packed + 1440);
+        Dw_s3_1_R1N2_8c1p(in, scratch, packed, y);
+        Pw_s3_1_P56_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s3_1_R1N1(in, scratch, packed, 26);
-    Pw_s3_1_P28(scratch, out + 23296, packed + 1440);
-    Dw_s3_1_R2N1(in, scratch, packed, 27);
-    Pw_s3_1_P28(scratch, out + 24192, packed + 1440);
+    Dw_s3_1_R1N1_8c1p(in, scratch, packed, 26);
+    Pw_s3_1_P28_4x4(scratch, out + 26 * OUT_ROW, packed + S2_W);
+    Dw_s3_1_R2N1_8c1p(in, scratch, packed, 27);
+    Pw_s3_1_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s3_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "e3_2": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -1630,7 +1685,8 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e3_2, stage 1 (projection 32 -> 192, 784 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e3_2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 784; p += 4) {
         for (int n = 0; n < 48; ++n) {
@@ -1648,7 +1704,7 @@ static void Pw_e3_2(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -1684,35 +1740,35 @@ static void Pw_e3_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 132;
-            const int o0 = g * 192 + 0 + n * 4;
+            float *restrict d = packed + 6336 * g + 132 * n;
+            const int o0 = 192 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_2: runs its stage */
 void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_2(in, out, packed);
+    Pw_e3_2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "s3_2": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -1743,12 +1799,15 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1767,8 +1826,9 @@ static void Dw_s3_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -1790,9 +1850,11 @@ static void Dw_s3_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1813,13 +1875,15 @@ static void Dw_s3_2_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_2_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1840,8 +1904,9 @@ static void Dw_s3_2_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -1866,9 +1931,11 @@ static void Dw_s3_2_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1891,13 +1958,15 @@ static void Dw_s3_2_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1916,8 +1985,9 @@ static void Dw_s3_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -1939,9 +2009,11 @@ static void Dw_s3_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -1962,8 +2034,8 @@ static void Dw_s3_2_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s3_2_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s3_2, stage 2 (projection 192 -> 32, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_2_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1981,7 +2053,7 @@ static void Pw_s3_2_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 const float vi2 = in[ib + 384 + s];
@@ -2017,50 +2089,52 @@ static void Pw_s3_2_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s3_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 772;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 6176 * g + 772 * n + 1920;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_2: runs its 2 stages in bands */
 void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_2_R1N1(in, scratch, packed, 0);
-    Pw_s3_2_P28(scratch, out, packed + 1920, skip);
-    for (int y = 1; y < 27; y += 1) {   /* bands of 1 rows */
-        Dw_s3_2_R2N1(in, scratch, packed, y);
-        Pw_s3_2_P28(scratch, out + y * 896, packed + 1920, skip + y * 896);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s3_2_P28_4x4(scratch, out, packed + S2_W, skip);
+    for (int y = 1; y < 27; ++y) {   /* bands of 1 rows */
+        Dw_s3_2_R2N1_8c1p(in, scratch, packed, y);
+        Pw_s3_2_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s3_2_R3N1(in, scratch, packed, 27);
-    Pw_s3_2_P28(scratch, out + 24192, packed + 1920, skip + 24192);
+    Dw_s3_2_R3N1_8c1p(in, scratch, packed, 27);
+    Pw_s3_2_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W, skip + 27 * OUT_ROW);
 }
 
+/* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "e3_3": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -2078,7 +2152,8 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e3_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e3_3, stage 1 (projection 32 -> 192, 784 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e3_3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 784; p += 4) {
         for (int n = 0; n < 48; ++n) {
@@ -2096,7 +2171,7 @@ static void Pw_e3_3(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -2132,35 +2207,35 @@ static void Pw_e3_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e3_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 132;
-            const int o0 = g * 192 + 0 + n * 4;
+            float *restrict d = packed + 6336 * g + 132 * n;
+            const int o0 = 192 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e3_3: runs its stage */
 void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e3_3(in, out, packed);
+    Pw_e3_3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e3_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "s3_3": separable --------------------------------------
  * input 28x28x192 -> output 28x28x32 (NHWC, float32)
@@ -2191,12 +2266,15 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [32][192], pw_b [32]
  */
-static void Dw_s3_3_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2215,8 +2293,9 @@ static void Dw_s3_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -2238,9 +2317,11 @@ static void Dw_s3_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2261,13 +2342,15 @@ static void Dw_s3_3_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_3_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2288,8 +2371,9 @@ static void Dw_s3_3_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -2314,9 +2398,11 @@ static void Dw_s3_3_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2339,13 +2425,15 @@ static void Dw_s3_3_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s3_3_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2364,8 +2452,9 @@ static void Dw_s3_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -2387,9 +2476,11 @@ static void Dw_s3_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2410,8 +2501,8 @@ static void Dw_s3_3_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s3_3_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s3_3, stage 2 (projection 192 -> 32, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_3_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2429,7 +2520,7 @@ static void Pw_s3_3_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 const float vi2 = in[ib + 384 + s];
@@ -2465,50 +2556,52 @@ static void Pw_s3_3_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s3_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s3_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1920 + g * 6176 + n * 772;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 6176 * g + 772 * n + 1920;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3_3: runs its 2 stages in bands */
 void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_3_R1N1(in, scratch, packed, 0);
-    Pw_s3_3_P28(scratch, out, packed + 1920, skip);
-    for (int y = 1; y < 27; y += 1) {   /* bands of 1 rows */
-        Dw_s3_3_R2N1(in, scratch, packed, y);
-        Pw_s3_3_P28(scratch, out + y * 896, packed + 1920, skip + y * 896);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
+    Dw_s3_3_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s3_3_P28_4x4(scratch, out, packed + S2_W, skip);
+    for (int y = 1; y < 27; ++y) {   /* bands of 1 rows */
+        Dw_s3_3_R2N1_8c1p(in, scratch, packed, y);
+        Pw_s3_3_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s3_3_R3N1(in, scratch, packed, 27);
-    Pw_s3_3_P28(scratch, out + 24192, packed + 1920, skip + 24192);
+    Dw_s3_3_R3N1_8c1p(in, scratch, packed, 27);
+    Pw_s3_3_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W, skip + 27 * OUT_ROW);
 }
 
+/* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s3_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "e4_1": pwconv --------------------------------------
  * input 28x28x32 -> output 28x28x192 (NHWC, float32)
@@ -2526,7 +2619,8 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
  */
-static void Pw_e4_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e4_1, stage 1 (projection 32 -> 192, 784 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e4_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 784; p += 4) {
         for (int n = 0; n < 48; ++n) {
@@ -2544,7 +2638,7 @@ static void Pw_e4_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -2580,35 +2674,35 @@ static void Pw_e4_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 0 + g * 6336 + n * 132;
-            const int o0 = g * 192 + 0 + n * 4;
+            float *restrict d = packed + 6336 * g + 132 * n;
+            const int o0 = 192 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_1: runs its stage */
 void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_1(in, out, packed);
+    Pw_e4_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "s4_1": separable --------------------------------------
  * input 28x28x192 -> output 14x14x64 (NHWC, float32)
@@ -2639,7 +2733,8 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][192], dw_b [192]
  *   pw_w [64][192], pw_b [64]
  */
-static void Dw_s4_1_R1N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 3 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_1_R1N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 2 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
@@ -2670,7 +2765,8 @@ static void Dw_s4_1_R1N3(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 2 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 3; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 10752 * vy + 384 * vx + 8 * ct;
                 const int ob = 2688 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2693,12 +2789,13 @@ static void Dw_s4_1_R1N3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 10752 * vy + 384 * vx + 8 * ct;
@@ -2723,9 +2820,11 @@ static void Dw_s4_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 10752 * vy + 384 * vx + 8 * ct;
                 const int ob = 2688 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2748,12 +2847,13 @@ static void Dw_s4_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 10752 * vy + 384 * vx + 8 * ct;
@@ -2775,9 +2875,11 @@ static void Dw_s4_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 24; ++ct) {
                 const int ib = 10752 * vy + 384 * vx + 8 * ct;
                 const int ob = 2688 * (vy - y0) + 192 * vx + 8 * ct;
@@ -2798,8 +2900,8 @@ static void Dw_s4_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s4_1_P42(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s4_1, stage 2 (projection 192 -> 64, 42 pixels), band of 3 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_1_P42_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2817,7 +2919,7 @@ static void Pw_s4_1_P42(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 const float vi2 = in[ib + 384 + s];
@@ -2859,7 +2961,7 @@ static void Pw_s4_1_P42(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -2879,8 +2981,8 @@ static void Pw_s4_1_P42(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s4_1_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s4_1, stage 2 (projection 192 -> 64, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_1_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2898,7 +3000,7 @@ static void Pw_s4_1_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 const float vi2 = in[ib + 384 + s];
@@ -2940,7 +3042,7 @@ static void Pw_s4_1_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 192; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 192 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -2960,51 +3062,53 @@ static void Pw_s4_1_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s4_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 24; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 192 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1920 + g * 12352 + n * 772;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 12352 * g + 772 * n + 1920;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_1: runs its 2 stages in bands */
 void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 1920,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 12; y += 3) {   /* bands of 3 rows */
-        Dw_s4_1_R1N3(in, scratch, packed, y);
-        Pw_s4_1_P42(scratch, out + y * 896, packed + 1920);
+        Dw_s4_1_R1N3_8c1p(in, scratch, packed, y);
+        Pw_s4_1_P42_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s4_1_R1N1(in, scratch, packed, 12);
-    Pw_s4_1_P14(scratch, out + 10752, packed + 1920);
-    Dw_s4_1_R2N1(in, scratch, packed, 13);
-    Pw_s4_1_P14(scratch, out + 11648, packed + 1920);
+    Dw_s4_1_R1N1_8c1p(in, scratch, packed, 12);
+    Pw_s4_1_P14_4x4(scratch, out + 12 * OUT_ROW, packed + S2_W);
+    Dw_s4_1_R2N1_8c1p(in, scratch, packed, 13);
+    Pw_s4_1_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s4_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "e4_2": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -3022,7 +3126,8 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e4_2, stage 1 (projection 64 -> 384, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e4_2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 96; ++n) {
@@ -3040,7 +3145,7 @@ static void Pw_e4_2(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -3076,35 +3181,35 @@ static void Pw_e4_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 260;
-            const int o0 = g * 384 + 0 + n * 4;
+            float *restrict d = packed + 24960 * g + 260 * n;
+            const int o0 = 384 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_2: runs its stage */
 void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_2(in, out, packed);
+    Pw_e4_2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "s4_2": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -3135,12 +3240,15 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3159,8 +3267,9 @@ static void Dw_s4_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3182,9 +3291,11 @@ static void Dw_s4_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3205,13 +3316,14 @@ static void Dw_s4_2_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_2_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3260,7 +3372,8 @@ static void Dw_s4_2_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3283,13 +3396,15 @@ static void Dw_s4_2_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3308,8 +3423,9 @@ static void Dw_s4_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3331,9 +3447,11 @@ static void Dw_s4_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3354,8 +3472,8 @@ static void Dw_s4_2_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s4_2_P14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_2, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_2_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3373,7 +3491,7 @@ static void Pw_s4_2_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -3419,7 +3537,7 @@ static void Pw_s4_2_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3441,8 +3559,8 @@ static void Pw_s4_2_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s4_2_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_2, stage 2 (projection 384 -> 64, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_2_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3460,7 +3578,7 @@ static void Pw_s4_2_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -3496,50 +3614,52 @@ static void Pw_s4_2_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s4_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 1540;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_2: runs its 2 stages in bands */
 void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_2_R1N1(in, scratch, packed, 0);
-    Pw_s4_2_P14(scratch, out, packed + 3840, skip);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s4_2_P14_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s4_2_R2N2(in, scratch, packed, y);
-        Pw_s4_2_P28(scratch, out + y * 896, packed + 3840, skip + y * 896);
+        Dw_s4_2_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s4_2_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s4_2_R3N1(in, scratch, packed, 13);
-    Pw_s4_2_P14(scratch, out + 11648, packed + 3840, skip + 11648);
+    Dw_s4_2_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s4_2_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, skip + 13 * OUT_ROW);
 }
 
+/* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "e4_3": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -3557,7 +3677,8 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e4_3, stage 1 (projection 64 -> 384, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e4_3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 96; ++n) {
@@ -3575,7 +3696,7 @@ static void Pw_e4_3(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -3611,35 +3732,35 @@ static void Pw_e4_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 260;
-            const int o0 = g * 384 + 0 + n * 4;
+            float *restrict d = packed + 24960 * g + 260 * n;
+            const int o0 = 384 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_3: runs its stage */
 void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_3(in, out, packed);
+    Pw_e4_3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "s4_3": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -3670,12 +3791,15 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_3_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3694,8 +3818,9 @@ static void Dw_s4_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3717,9 +3842,11 @@ static void Dw_s4_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3740,13 +3867,14 @@ static void Dw_s4_3_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_3_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3795,7 +3923,8 @@ static void Dw_s4_3_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3818,13 +3947,15 @@ static void Dw_s4_3_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_3_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3843,8 +3974,9 @@ static void Dw_s4_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -3866,9 +3998,11 @@ static void Dw_s4_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -3889,8 +4023,8 @@ static void Dw_s4_3_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s4_3_P14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_3, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_3_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3908,7 +4042,7 @@ static void Pw_s4_3_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -3954,7 +4088,7 @@ static void Pw_s4_3_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3976,8 +4110,8 @@ static void Pw_s4_3_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s4_3_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_3, stage 2 (projection 384 -> 64, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_3_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -3995,7 +4129,7 @@ static void Pw_s4_3_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -4031,50 +4165,52 @@ static void Pw_s4_3_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s4_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 1540;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_3: runs its 2 stages in bands */
 void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_3_R1N1(in, scratch, packed, 0);
-    Pw_s4_3_P14(scratch, out, packed + 3840, skip);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_3_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s4_3_P14_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s4_3_R2N2(in, scratch, packed, y);
-        Pw_s4_3_P28(scratch, out + y * 896, packed + 3840, skip + y * 896);
+        Dw_s4_3_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s4_3_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s4_3_R3N1(in, scratch, packed, 13);
-    Pw_s4_3_P14(scratch, out + 11648, packed + 3840, skip + 11648);
+    Dw_s4_3_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s4_3_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, skip + 13 * OUT_ROW);
 }
 
+/* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "e4_4": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -4092,7 +4228,8 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e4_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e4_4, stage 1 (projection 64 -> 384, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e4_4_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 96; ++n) {
@@ -4110,7 +4247,7 @@ static void Pw_e4_4(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -4146,35 +4283,35 @@ static void Pw_e4_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e4_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 260;
-            const int o0 = g * 384 + 0 + n * 4;
+            float *restrict d = packed + 24960 * g + 260 * n;
+            const int o0 = 384 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e4_4: runs its stage */
 void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e4_4(in, out, packed);
+    Pw_e4_4_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_e4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e4_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "s4_4": separable --------------------------------------
  * input 14x14x384 -> output 14x14x64 (NHWC, float32)
@@ -4205,12 +4342,15 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [64][384], pw_b [64]
  */
-static void Dw_s4_4_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4229,8 +4369,9 @@ static void Dw_s4_4_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -4252,9 +4393,11 @@ static void Dw_s4_4_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4275,13 +4418,14 @@ static void Dw_s4_4_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_4_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4330,7 +4474,8 @@ static void Dw_s4_4_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4353,13 +4498,15 @@ static void Dw_s4_4_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s4_4_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s4_4_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4378,8 +4525,9 @@ static void Dw_s4_4_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -4401,9 +4549,11 @@ static void Dw_s4_4_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4424,8 +4574,8 @@ static void Dw_s4_4_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s4_4_P14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_4, stage 2 (projection 384 -> 64, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_4_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -4443,7 +4593,7 @@ static void Pw_s4_4_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -4489,7 +4639,7 @@ static void Pw_s4_4_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -4511,8 +4661,8 @@ static void Pw_s4_4_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s4_4_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s4_4, stage 2 (projection 384 -> 64, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s4_4_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -4530,7 +4680,7 @@ static void Pw_s4_4_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -4566,50 +4716,52 @@ static void Pw_s4_4_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s4_4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s4_4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 3840 + g * 24640 + n * 1540;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s4_4: runs its 2 stages in bands */
 void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s4_4_R1N1(in, scratch, packed, 0);
-    Pw_s4_4_P14(scratch, out, packed + 3840, skip);
+    enum {
+        OUT_ROW = 896,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s4_4_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s4_4_P14_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s4_4_R2N2(in, scratch, packed, y);
-        Pw_s4_4_P28(scratch, out + y * 896, packed + 3840, skip + y * 896);
+        Dw_s4_4_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s4_4_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s4_4_R3N1(in, scratch, packed, 13);
-    Pw_s4_4_P14(scratch, out + 11648, packed + 3840, skip + 11648);
+    Dw_s4_4_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s4_4_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, skip + 13 * OUT_ROW);
 }
 
+/* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s4_4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "e5_1": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x384 (NHWC, float32)
@@ -4627,7 +4779,8 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
  */
-static void Pw_e5_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e5_1, stage 1 (projection 64 -> 384, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e5_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 96; ++n) {
@@ -4645,7 +4798,7 @@ static void Pw_e5_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -4681,35 +4834,35 @@ static void Pw_e5_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 0 + g * 24960 + n * 260;
-            const int o0 = g * 384 + 0 + n * 4;
+            float *restrict d = packed + 24960 * g + 260 * n;
+            const int o0 = 384 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_1: runs its stage */
 void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_1(in, out, packed);
+    Pw_e5_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "s5_1": separable --------------------------------------
  * input 14x14x384 -> output 14x14x96 (NHWC, float32)
@@ -4740,12 +4893,15 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][384], dw_b [384]
  *   pw_w [96][384], pw_b [96]
  */
-static void Dw_s5_1_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4764,8 +4920,9 @@ static void Dw_s5_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -4787,9 +4944,11 @@ static void Dw_s5_1_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4810,13 +4969,14 @@ static void Dw_s5_1_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_1_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4865,7 +5025,8 @@ static void Dw_s5_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4888,13 +5049,15 @@ static void Dw_s5_1_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_1_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4913,8 +5076,9 @@ static void Dw_s5_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
@@ -4936,9 +5100,11 @@ static void Dw_s5_1_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 48; ++ct) {
                 const int ib = 5376 * vy + 384 * vx + 8 * ct;
                 const int ob = 5376 * (vy - y0) + 384 * vx + 8 * ct;
@@ -4959,8 +5125,8 @@ static void Dw_s5_1_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s5_1_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s5_1, stage 2 (projection 384 -> 96, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_1_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -4978,7 +5144,7 @@ static void Pw_s5_1_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -5020,7 +5186,7 @@ static void Pw_s5_1_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -5040,8 +5206,8 @@ static void Pw_s5_1_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s5_1_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s5_1, stage 2 (projection 384 -> 96, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_1_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -5059,7 +5225,7 @@ static void Pw_s5_1_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 384; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 384 + s];
                 const float vi2 = in[ib + 768 + s];
@@ -5091,51 +5257,53 @@ static void Pw_s5_1_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s5_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 48; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 384 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 3840 + g * 36960 + n * 1540;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 36960 * g + 1540 * n + 3840;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_1: runs its 2 stages in bands */
 void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_1_R1N1(in, scratch, packed, 0);
-    Pw_s5_1_P14(scratch, out, packed + 3840);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 3840,   /* stage 2's packed weights */
+    };
+    Dw_s5_1_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s5_1_P14_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s5_1_R2N2(in, scratch, packed, y);
-        Pw_s5_1_P28(scratch, out + y * 1344, packed + 3840);
+        Dw_s5_1_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s5_1_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s5_1_R3N1(in, scratch, packed, 13);
-    Pw_s5_1_P14(scratch, out + 17472, packed + 3840);
+    Dw_s5_1_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s5_1_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s5_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "e5_2": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -5153,7 +5321,8 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e5_2, stage 1 (projection 96 -> 576, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e5_2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 144; ++n) {
@@ -5171,7 +5340,7 @@ static void Pw_e5_2(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -5207,35 +5376,35 @@ static void Pw_e5_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 388;
-            const int o0 = g * 576 + 0 + n * 4;
+            float *restrict d = packed + 55872 * g + 388 * n;
+            const int o0 = 576 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_2: runs its stage */
 void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_2(in, out, packed);
+    Pw_e5_2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "s5_2": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -5266,12 +5435,15 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5290,8 +5462,9 @@ static void Dw_s5_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
@@ -5313,9 +5486,11 @@ static void Dw_s5_2_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5336,13 +5511,14 @@ static void Dw_s5_2_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_2_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5391,7 +5567,8 @@ static void Dw_s5_2_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5414,13 +5591,15 @@ static void Dw_s5_2_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5439,8 +5618,9 @@ static void Dw_s5_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
@@ -5462,9 +5642,11 @@ static void Dw_s5_2_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5485,8 +5667,8 @@ static void Dw_s5_2_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s5_2_P14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s5_2, stage 2 (projection 576 -> 96, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_2_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -5504,7 +5686,7 @@ static void Pw_s5_2_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -5550,7 +5732,7 @@ static void Pw_s5_2_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -5572,8 +5754,8 @@ static void Pw_s5_2_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s5_2_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s5_2, stage 2 (projection 576 -> 96, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_2_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -5591,7 +5773,7 @@ static void Pw_s5_2_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -5627,50 +5809,52 @@ static void Pw_s5_2_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s5_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 2308;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 55392 * g + 2308 * n + 5760;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_2: runs its 2 stages in bands */
 void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_2_R1N1(in, scratch, packed, 0);
-    Pw_s5_2_P14(scratch, out, packed + 5760, skip);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s5_2_P14_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s5_2_R2N2(in, scratch, packed, y);
-        Pw_s5_2_P28(scratch, out + y * 1344, packed + 5760, skip + y * 1344);
+        Dw_s5_2_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s5_2_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s5_2_R3N1(in, scratch, packed, 13);
-    Pw_s5_2_P14(scratch, out + 17472, packed + 5760, skip + 17472);
+    Dw_s5_2_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s5_2_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, skip + 13 * OUT_ROW);
 }
 
+/* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "e5_3": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -5688,7 +5872,8 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e5_3, stage 1 (projection 96 -> 576, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e5_3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 144; ++n) {
@@ -5706,7 +5891,7 @@ static void Pw_e5_3(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -5742,35 +5927,35 @@ static void Pw_e5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 388;
-            const int o0 = g * 576 + 0 + n * 4;
+            float *restrict d = packed + 55872 * g + 388 * n;
+            const int o0 = 576 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e5_3: runs its stage */
 void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e5_3(in, out, packed);
+    Pw_e5_3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "s5_3": separable --------------------------------------
  * input 14x14x576 -> output 14x14x96 (NHWC, float32)
@@ -5801,12 +5986,15 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [96][576], pw_b [96]
  */
-static void Dw_s5_3_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5825,8 +6013,9 @@ static void Dw_s5_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
@@ -5848,9 +6037,11 @@ static void Dw_s5_3_R1N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5871,13 +6062,14 @@ static void Dw_s5_3_R1N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_3_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5926,7 +6118,8 @@ static void Dw_s5_3_R2N2(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 1 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5949,13 +6142,15 @@ static void Dw_s5_3_R2N2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s5_3_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s5_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -5974,8 +6169,9 @@ static void Dw_s5_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
@@ -5997,9 +6193,11 @@ static void Dw_s5_3_R3N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 8064 * vy + 576 * vx + 8 * ct;
                 const int ob = 8064 * (vy - y0) + 576 * vx + 8 * ct;
@@ -6020,8 +6218,8 @@ static void Dw_s5_3_R3N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s5_3_P14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s5_3, stage 2 (projection 576 -> 96, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_3_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -6039,7 +6237,7 @@ static void Pw_s5_3_P14(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -6085,7 +6283,7 @@ static void Pw_s5_3_P14(const float *restrict in, float *restrict out, const flo
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -6107,8 +6305,8 @@ static void Pw_s5_3_P14(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s5_3_P28(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s5_3, stage 2 (projection 576 -> 96, 28 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s5_3_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -6126,7 +6324,7 @@ static void Pw_s5_3_P28(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -6162,50 +6360,52 @@ static void Pw_s5_3_P28(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s5_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s5_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 5760 + g * 55392 + n * 2308;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 55392 * g + 2308 * n + 5760;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s5_3: runs its 2 stages in bands */
 void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s5_3_R1N1(in, scratch, packed, 0);
-    Pw_s5_3_P14(scratch, out, packed + 5760, skip);
+    enum {
+        OUT_ROW = 1344,   /* floats of an output row */
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
+    Dw_s5_3_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_s5_3_P14_4x4(scratch, out, packed + S2_W, skip);
     for (int y = 1; y < 13; y += 2) {   /* bands of 2 rows */
-        Dw_s5_3_R2N2(in, scratch, packed, y);
-        Pw_s5_3_P28(scratch, out + y * 1344, packed + 5760, skip + y * 1344);
+        Dw_s5_3_R2N2_8c1p(in, scratch, packed, y);
+        Pw_s5_3_P28_4x4(scratch, out + y * OUT_ROW, packed + S2_W, skip + y * OUT_ROW);
     }
-    Dw_s5_3_R3N1(in, scratch, packed, 13);
-    Pw_s5_3_P14(scratch, out + 17472, packed + 5760, skip + 17472);
+    Dw_s5_3_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_s5_3_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W, skip + 13 * OUT_ROW);
 }
 
+/* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s5_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "e6_1": pwconv --------------------------------------
  * input 14x14x96 -> output 14x14x576 (NHWC, float32)
@@ -6223,7 +6423,8 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
  */
-static void Pw_e6_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e6_1, stage 1 (projection 96 -> 576, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e6_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 144; ++n) {
@@ -6241,7 +6442,7 @@ static void Pw_e6_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -6277,35 +6478,35 @@ static void Pw_e6_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 0 + g * 55872 + n * 388;
-            const int o0 = g * 576 + 0 + n * 4;
+            float *restrict d = packed + 55872 * g + 388 * n;
+            const int o0 = 576 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_1: runs its stage */
 void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_1(in, out, packed);
+    Pw_e6_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "s6_1": separable --------------------------------------
  * input 14x14x576 -> output 7x7x160 (NHWC, float32)
@@ -6336,7 +6537,8 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][576], dw_b [576]
  *   pw_w [160][576], pw_b [160]
  */
-static void Dw_s6_1_R1N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3), band of 3 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s6_1_R1N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 2 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
@@ -6367,7 +6569,8 @@ static void Dw_s6_1_R1N3(const float *restrict in, float *restrict out, const fl
     }
     /* rows y0..y0 + 2 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 3; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 16128 * vy + 1152 * vx + 8 * ct;
                 const int ob = 4032 * (vy - y0) + 576 * vx + 8 * ct;
@@ -6390,12 +6593,13 @@ static void Dw_s6_1_R1N3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Dw_s6_1_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s6_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 0..5: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 0; vx < 6; ++vx) {
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 16128 * vy + 1152 * vx + 8 * ct;
@@ -6417,9 +6621,11 @@ static void Dw_s6_1_R2N1(const float *restrict in, float *restrict out, const fl
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    /* rows y0 x cols 6: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 72; ++ct) {
                 const int ib = 16128 * vy + 1152 * vx + 8 * ct;
                 const int ob = 4032 * (vy - y0) + 576 * vx + 8 * ct;
@@ -6440,8 +6646,8 @@ static void Dw_s6_1_R2N1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s6_1_P21(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s6_1, stage 2 (projection 576 -> 160, 21 pixels), band of 3 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s6_1_P21_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 40; ++n) {
@@ -6459,7 +6665,7 @@ static void Pw_s6_1_P21(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -6499,7 +6705,7 @@ static void Pw_s6_1_P21(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -6513,10 +6719,11 @@ static void Pw_s6_1_P21(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s6_1_P7(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s6_1, stage 2 (projection 576 -> 160, 7 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s6_1_P7_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         for (int n = 0; n < 40; ++n) {
             const float *restrict vw = w + 2308 * n;
             const int ib = 576 * p;
@@ -6532,7 +6739,7 @@ static void Pw_s6_1_P7(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -6576,7 +6783,7 @@ static void Pw_s6_1_P7(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 576; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 576 + s];
                 const float vi2 = in[ib + 1152 + s];
@@ -6602,49 +6809,51 @@ static void Pw_s6_1_P7(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 72; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 576 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 5760 + g * 92320 + n * 2308;
-            const int o0 = g * 160 + 0 + n * 4;
+            float *restrict d = packed + 92320 * g + 2308 * n + 5760;
+            const int o0 = 160 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_1: runs its 2 stages in bands */
 void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
+    enum {
+        OUT_ROW = 1120,   /* floats of an output row */
+        S2_W = 5760,   /* stage 2's packed weights */
+    };
     for (int y = 0; y < 6; y += 3) {   /* bands of 3 rows */
-        Dw_s6_1_R1N3(in, scratch, packed, y);
-        Pw_s6_1_P21(scratch, out + y * 1120, packed + 5760);
+        Dw_s6_1_R1N3_8c1p(in, scratch, packed, y);
+        Pw_s6_1_P21_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_s6_1_R2N1(in, scratch, packed, 6);
-    Pw_s6_1_P7(scratch, out + 6720, packed + 5760);
+    Dw_s6_1_R2N1_8c1p(in, scratch, packed, 6);
+    Pw_s6_1_P7_4x4(scratch, out + 6 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s6_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "e6_2": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -6662,7 +6871,8 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e6_2, stage 1 (projection 160 -> 960, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e6_2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 240; ++n) {
@@ -6680,7 +6890,7 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 160 + s];
                 const float vi2 = in[ib + 320 + s];
@@ -6724,7 +6934,7 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -6739,35 +6949,35 @@ static void Pw_e6_2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_2: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 644;
-            const int o0 = g * 960 + 0 + n * 4;
+            float *restrict d = packed + 154560 * g + 644 * n;
+            const int o0 = 960 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_2: runs its stage */
 void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_2(in, out, packed);
+    Pw_e6_2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "s6_2": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -6798,12 +7008,15 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -6823,7 +7036,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -6846,8 +7060,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -6868,7 +7084,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -6917,7 +7134,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -6939,8 +7157,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -6960,7 +7180,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -6983,8 +7204,10 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7005,8 +7228,8 @@ static void Dw_s6_2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s6_2, stage 2 (projection 960 -> 160, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s6_2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 40; ++n) {
@@ -7024,7 +7247,7 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 960 + s];
                 const float vi2 = in[ib + 1920 + s];
@@ -7068,7 +7291,7 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -7083,44 +7306,45 @@ static void Pw_s6_2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 3844;
-            const int o0 = g * 160 + 0 + n * 4;
+            float *restrict d = packed + 153760 * g + 3844 * n + 9600;
+            const int o0 = 160 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_2: runs its 2 stages */
 void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_2_S1(in, scratch, packed);
-    Pw_s6_2_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_2_S1_8c1p(in, scratch, packed);
+    Pw_s6_2_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "e6_3": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -7138,7 +7362,8 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e6_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e6_3, stage 1 (projection 160 -> 960, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e6_3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 240; ++n) {
@@ -7156,7 +7381,7 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 160 + s];
                 const float vi2 = in[ib + 320 + s];
@@ -7200,7 +7425,7 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -7215,35 +7440,35 @@ static void Pw_e6_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e6_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 644;
-            const int o0 = g * 960 + 0 + n * 4;
+            float *restrict d = packed + 154560 * g + 644 * n;
+            const int o0 = 960 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e6_3: runs its stage */
 void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e6_3(in, out, packed);
+    Pw_e6_3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_e6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e6_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "s6_3": separable --------------------------------------
  * input 7x7x960 -> output 7x7x160 (NHWC, float32)
@@ -7274,12 +7499,15 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [160][960], pw_b [160]
  */
-static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7299,7 +7527,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -7322,8 +7551,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7344,7 +7575,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7393,7 +7625,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7415,8 +7648,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7436,7 +7671,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -7459,8 +7695,10 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7481,8 +7719,8 @@ static void Dw_s6_3_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer s6_3, stage 2 (projection 960 -> 160, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s6_3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 40; ++n) {
@@ -7500,7 +7738,7 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 960 + s];
                 const float vi2 = in[ib + 1920 + s];
@@ -7544,7 +7782,7 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -7559,44 +7797,45 @@ static void Pw_s6_3_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s6_3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s6_3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 9600 + g * 153760 + n * 3844;
-            const int o0 = g * 160 + 0 + n * 4;
+            float *restrict d = packed + 153760 * g + 3844 * n + 9600;
+            const int o0 = 160 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s6_3: runs its 2 stages */
 void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s6_3_S1(in, scratch, packed);
-    Pw_s6_3_S2(scratch, out, packed + 9600, skip);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s6_3_S1_8c1p(in, scratch, packed);
+    Pw_s6_3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     mbv2_s6_3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "e7_1": pwconv --------------------------------------
  * input 7x7x160 -> output 7x7x960 (NHWC, float32)
@@ -7614,7 +7853,8 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
  */
-static void Pw_e7_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer e7_1, stage 1 (projection 160 -> 960, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_e7_1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 240; ++n) {
@@ -7632,7 +7872,7 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 160 + s];
                 const float vi2 = in[ib + 320 + s];
@@ -7676,7 +7916,7 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 160; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -7691,35 +7931,35 @@ static void Pw_e7_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer e7_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 0 + g * 154560 + n * 644;
-            const int o0 = g * 960 + 0 + n * 4;
+            float *restrict d = packed + 154560 * g + 644 * n;
+            const int o0 = 960 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer e7_1: runs its stage */
 void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_e7_1(in, out, packed);
+    Pw_e7_1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_e7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_e7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "s7_1": separable --------------------------------------
  * input 7x7x960 -> output 7x7x320 (NHWC, float32)
@@ -7750,12 +7990,15 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][960], dw_b [960]
  *   pw_w [320][960], pw_b [320]
  */
-static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7775,7 +8018,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -7798,8 +8042,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7820,7 +8066,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7869,7 +8116,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7891,8 +8139,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7912,7 +8162,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
@@ -7935,8 +8186,10 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 120; ++ct) {
                 const int ib = 6720 * vy + 960 * vx + 8 * ct;
                 const int ob = 6720 * vy + 960 * vx + 8 * ct;
@@ -7957,8 +8210,8 @@ static void Dw_s7_1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s7_1, stage 2 (projection 960 -> 320, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s7_1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 80; ++n) {
@@ -7976,7 +8229,7 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 960 + s];
                 const float vi2 = in[ib + 1920 + s];
@@ -8016,7 +8269,7 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 960; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -8030,45 +8283,46 @@ static void Pw_s7_1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer s7_1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void mbv2_s7_1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 120; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 960 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 80; ++n) {
-            float *restrict d = packed + 9600 + g * 307520 + n * 3844;
-            const int o0 = g * 320 + 0 + n * 4;
+            float *restrict d = packed + 307520 * g + 3844 * n + 9600;
+            const int o0 = 320 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s7_1: runs its 2 stages */
 void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s7_1_S1(in, scratch, packed);
-    Pw_s7_1_S2(scratch, out, packed + 9600);
+    enum {
+        S2_W = 9600,   /* stage 2's packed weights */
+    };
+    Dw_s7_1_S1_8c1p(in, scratch, packed);
+    Pw_s7_1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_s7_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "head": pwconv --------------------------------------
  * input 7x7x320 -> output 7x7x1280 (NHWC, float32)
@@ -8087,7 +8341,8 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
  */
-static void Pw_head(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer head, stage 1 (projection 320 -> 1280, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_head_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 320; ++n) {
@@ -8105,7 +8360,7 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 320; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 320 + s];
                 const float vi2 = in[ib + 640 + s];
@@ -8149,7 +8404,7 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 320; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -8164,35 +8419,35 @@ static void Pw_head(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer head: the weights of its stage in the order the kernels read them (once, at load time) */
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 320; ++n) {
-            float *restrict d = packed + 0 + g * 410880 + n * 1284;
-            const int o0 = g * 1280 + 0 + n * 4;
+            float *restrict d = packed + 410880 * g + 1284 * n;
+            const int o0 = 1280 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 320 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer head: runs its stage */
 void mbv2_head(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_head(in, out, packed);
+    Pw_head_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     mbv2_head(in, out, packed, scratch);
 }
-
 
 const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
     {
@@ -8706,4 +8961,3 @@ const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
         .pack = mbv2_head_pack, .run = Run_head
     },
 };
-

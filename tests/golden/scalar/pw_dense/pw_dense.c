@@ -22,25 +22,31 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c1_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c1_1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -48,35 +54,37 @@ static void Pw_c1_1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_1: runs its stage */
 void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_1(in, out, packed);
+    Pw_c1_1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "c1_8": pwconv --------------------------------------
  * input 1x3x1 -> output 1x3x8 (NHWC, float32)
@@ -94,9 +102,11 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
  */
-static void Pw_c1_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c1_8, stage 1 (projection 1 -> 8, 3 pixels): tile 3x4, 3 pixels x 4 channels (scalar code) */
+static void Pw_c1_8_3x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 3; p += 3) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 8 * n;
             const int ib = p;
@@ -109,8 +119,9 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
                 const float vi2 = in[ib + 2 + s];
@@ -136,35 +147,36 @@ static void Pw_c1_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c1_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 8;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 16 * g + 8 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_8: runs its stage */
 void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_8(in, out, packed);
+    Pw_c1_8_3x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "c3_4": pwconv --------------------------------------
  * input 7x7x3 -> output 7x7x4 (NHWC, float32)
@@ -182,7 +194,8 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
  */
-static void Pw_c3_4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c3_4, stage 1 (projection 3 -> 4, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c3_4_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         {
@@ -200,7 +213,7 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 3; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 3 + s];
                 const float vi2 = in[ib + 6 + s];
@@ -240,7 +253,7 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 3; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -254,35 +267,36 @@ static void Pw_c3_4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c3_4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 16 + n * 16;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3_4: runs its stage */
 void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c3_4(in, out, packed);
+    Pw_c3_4_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c3_4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "c4_5": pwconv --------------------------------------
  * input 2x2x4 -> output 2x2x5 (NHWC, float32)
@@ -300,9 +314,11 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
  */
-static void Pw_c4_5(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c4_5, stage 1 (projection 4 -> 5, 4 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -318,7 +334,7 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -355,38 +371,44 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
                 const float vi3 = in[ib + 12 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
@@ -394,46 +416,48 @@ static void Pw_c4_5(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c4_5: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 20 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 20;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c4_5: runs its stage */
 void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c4_5(in, out, packed);
+    Pw_c4_5_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
 static void Run_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c4_5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "c5_3": pwconv --------------------------------------
  * input 1x5x5 -> output 1x5x3 (NHWC, float32)
@@ -451,9 +475,11 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
  */
-static void Pw_c5_3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c5_3, stage 1 (projection 5 -> 3, 5 pixels): tile 4x3, 4 pixels x 3 channels (scalar code) */
+static void Pw_c5_3_4x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 5 * p;
@@ -469,7 +495,7 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -509,7 +535,7 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -523,35 +549,36 @@ static void Pw_c5_3(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c5_3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 18 + n * 18;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 18 * g + 18 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c5_3: runs its stage */
 void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c5_3(in, out, packed);
+    Pw_c5_3_4x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_c5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c5_3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "c7_9": pwconv --------------------------------------
  * input 3x3x7 -> output 3x3x9 (NHWC, float32)
@@ -570,7 +597,8 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
  */
-static void Pw_c7_9(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c7_9, stage 1 (projection 7 -> 9, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -588,7 +616,7 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -625,38 +653,44 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -672,7 +706,7 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -688,17 +722,20 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
             const int ib = 56;
             const int ob = 80;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -706,46 +743,47 @@ static void Pw_c7_9(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c7_9: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 64 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 64;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c7_9: runs its stage */
 void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c7_9(in, out, packed);
+    Pw_c7_9_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c7_9(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "c8_8": pwconv --------------------------------------
  * input 4x4x8 -> output 4x4x8 (NHWC, float32)
@@ -763,7 +801,8 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_c8_8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c8_8, stage 1 (projection 8 -> 8, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c8_8_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -781,7 +820,7 @@ static void Pw_c8_8(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -813,35 +852,35 @@ static void Pw_c8_8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c8_8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c8_8: runs its stage */
 void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c8_8(in, out, packed);
+    Pw_c8_8_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
 static void Run_c8_8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c8_8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "c9_7": pwconv --------------------------------------
  * input 3x5x9 -> output 3x5x7 (NHWC, float32)
@@ -860,7 +899,8 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
  */
-static void Pw_c9_7(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c9_7, stage 1 (projection 9 -> 7, 15 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         {
@@ -878,7 +918,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -922,7 +962,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -966,7 +1006,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -1002,7 +1042,7 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -1028,46 +1068,48 @@ static void Pw_c9_7(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer c9_7: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 70 + n * 40;
-            const int o0 = g * 7 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 70 * g + 40 * n;
+            const int o0 = 7 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 40 + g * 70 + n * 30;
-            const int o0 = g * 7 + 4 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 70 * g + 30 * n + 40;
+            const int o0 = 7 * g + 3 * n + 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c9_7: runs its stage */
 void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c9_7(in, out, packed);
+    Pw_c9_7_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c9_7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c15_16": pwconv --------------------------------------
  * input 7x2x15 -> output 7x2x16 (NHWC, float32)
@@ -1085,7 +1127,8 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
  */
-static void Pw_c15_16(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c15_16, stage 1 (projection 15 -> 16, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1103,7 +1146,7 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -1145,7 +1188,7 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -1165,35 +1208,35 @@ static void Pw_c15_16(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c15_16: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 256 + n * 64;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 256 * g + 64 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c15_16: runs its stage */
 void pw_dense_c15_16(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c15_16(in, out, packed);
+    Pw_c15_16_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c15_16(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c16_17": pwconv --------------------------------------
  * input 13x1x16 -> output 13x1x17 (NHWC, float32)
@@ -1212,7 +1255,8 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
  */
-static void Pw_c16_17(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c16_17, stage 1 (projection 16 -> 17, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1230,7 +1274,7 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -1267,38 +1311,44 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -1314,7 +1364,7 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1330,17 +1380,20 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
             const int ib = 192;
             const int ob = 220;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -1348,46 +1401,47 @@ static void Pw_c16_17(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 289 + n * 68;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 289 * g + 68 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 272;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_17: runs its stage */
 void pw_dense_c16_17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_17(in, out, packed);
+    Pw_c16_17_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c17_15": pwconv --------------------------------------
  * input 1x13x17 -> output 1x13x15 (NHWC, float32)
@@ -1406,7 +1460,8 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
  */
-static void Pw_c17_15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c17_15, stage 1 (projection 17 -> 15, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1424,7 +1479,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1468,7 +1523,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1508,7 +1563,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1528,7 +1583,7 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1542,46 +1597,47 @@ static void Pw_c17_15(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c17_15: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 270 + n * 72;
-            const int o0 = g * 15 + 0 + n * 4;
+            float *restrict d = packed + 270 * g + 72 * n;
+            const int o0 = 15 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 216 + g * 270 + n * 54;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 270 * g + 54 * n + 216;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_15: runs its stage */
 void pw_dense_c17_15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_15(in, out, packed);
+    Pw_c17_15_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_15(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "c31_33": pwconv --------------------------------------
  * input 9x9x31 -> output 9x9x33 (NHWC, float32)
@@ -1600,7 +1656,8 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
  */
-static void Pw_c31_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c31_33, stage 1 (projection 31 -> 33, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1618,7 +1675,7 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -1655,38 +1712,44 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
                 const float vi3 = in[ib + 93 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
@@ -1702,7 +1765,7 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1718,17 +1781,20 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
             const int ib = 2480;
             const int ob = 2672;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -1736,46 +1802,47 @@ static void Pw_c31_33(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c31_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 128;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 1056 * g + 128 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1024 + g * 1056 + n * 32;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1056 * g + 32 * n + 1024;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 31 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c31_33: runs its stage */
 void pw_dense_c31_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c31_33(in, out, packed);
+    Pw_c31_33_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c31_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "c32_32": pwconv --------------------------------------
  * input 14x2x32 -> output 14x2x32 (NHWC, float32)
@@ -1793,7 +1860,8 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
  */
-static void Pw_c32_32(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c32_32, stage 1 (projection 32 -> 32, 28 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c32_32_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1811,7 +1879,7 @@ static void Pw_c32_32(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -1843,35 +1911,35 @@ static void Pw_c32_32(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c32_32: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1056 + n * 132;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 1056 * g + 132 * n;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c32_32: runs its stage */
 void pw_dense_c32_32(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c32_32(in, out, packed);
+    Pw_c32_32_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
 static void Run_c32_32(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c32_32(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c33_31": pwconv --------------------------------------
  * input 1x29x33 -> output 1x29x31 (NHWC, float32)
@@ -1890,7 +1958,8 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
  */
-static void Pw_c33_31(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c33_31, stage 1 (projection 33 -> 31, 29 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -1908,7 +1977,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -1952,7 +2021,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -1992,7 +2061,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2012,7 +2081,7 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2026,46 +2095,47 @@ static void Pw_c33_31(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c33_31: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 1054 + n * 136;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 1054 * g + 136 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 952 + g * 1054 + n * 102;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1054 * g + 102 * n + 952;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c33_31: runs its stage */
 void pw_dense_c33_31(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c33_31(in, out, packed);
+    Pw_c33_31_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c33_31(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c48_47": pwconv --------------------------------------
  * input 3x9x48 -> output 3x9x47 (NHWC, float32)
@@ -2084,7 +2154,8 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
  */
-static void Pw_c48_47(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c48_47, stage 1 (projection 48 -> 47, 27 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 11; ++n) {
@@ -2102,7 +2173,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -2146,7 +2217,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -2190,7 +2261,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -2226,7 +2297,7 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -2252,46 +2323,47 @@ static void Pw_c48_47(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c48_47: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 11; ++n) {
-            float *restrict d = packed + 0 + g * 2303 + n * 196;
-            const int o0 = g * 47 + 0 + n * 4;
+            float *restrict d = packed + 2303 * g + 196 * n;
+            const int o0 = 47 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2156 + g * 2303 + n * 147;
-            const int o0 = g * 47 + 44 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2303 * g + 147 * n + 2156;
+            const int o0 = 47 * g + 3 * n + 44;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c48_47: runs its stage */
 void pw_dense_c48_47(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c48_47(in, out, packed);
+    Pw_c48_47_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
 static void Run_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c48_47(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c47_49": pwconv --------------------------------------
  * input 5x3x47 -> output 5x3x49 (NHWC, float32)
@@ -2310,7 +2382,8 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
  */
-static void Pw_c47_49(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c47_49, stage 1 (projection 47 -> 49, 15 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -2328,7 +2401,7 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
@@ -2365,38 +2438,44 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
                 const float vi3 = in[ib + 141 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 49 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 98 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 147 + j] = v;
             }
@@ -2416,7 +2495,7 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
@@ -2446,31 +2525,36 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 47; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 47 + s];
                 const float vi2 = in[ib + 94 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 49 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 98 + j] = v;
             }
@@ -2478,46 +2562,47 @@ static void Pw_c47_49(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c47_49: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 2352 + n * 192;
-            const int o0 = g * 49 + 0 + n * 4;
+            float *restrict d = packed + 2352 * g + 192 * n;
+            const int o0 = 49 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 47 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 2304 + g * 2352 + n * 48;
-            const int o0 = g * 49 + 48 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2352 * g + 48 * n + 2304;
+            const int o0 = 49 * g + n + 48;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 47 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 47 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c47_49: runs its stage */
 void pw_dense_c47_49(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c47_49(in, out, packed);
+    Pw_c47_49_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
 static void Run_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c47_49(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "c64_65": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x65 (NHWC, float32)
@@ -2535,7 +2620,8 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
  */
-static void Pw_c64_65(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c64_65, stage 1 (projection 64 -> 65, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c64_65_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2553,7 +2639,7 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -2590,38 +2676,44 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
                 const float vi3 = in[ib + 192 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 65 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 130 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 195 + j] = v;
             }
@@ -2629,46 +2721,47 @@ static void Pw_c64_65(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c64_65: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 0 + g * 4225 + n * 260;
-            const int o0 = g * 65 + 0 + n * 4;
+            float *restrict d = packed + 4225 * g + 260 * n;
+            const int o0 = 65 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4160 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 4160;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c64_65: runs its stage */
 void pw_dense_c64_65(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c64_65(in, out, packed);
+    Pw_c64_65_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c64_65(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "c65_64": pwconv --------------------------------------
  * input 13x17x65 -> output 13x17x64 (NHWC, float32)
@@ -2686,7 +2779,8 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
  */
-static void Pw_c65_64(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c65_64, stage 1 (projection 65 -> 64, 221 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c65_64_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 220; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2704,7 +2798,7 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 65; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 65 + s];
                 const float vi2 = in[ib + 130 + s];
@@ -2744,7 +2838,7 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 65; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2758,35 +2852,35 @@ static void Pw_c65_64(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c65_64: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 0 + g * 4224 + n * 264;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 4224 * g + 264 * n;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c65_64: runs its stage */
 void pw_dense_c65_64(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c65_64(in, out, packed);
+    Pw_c65_64_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c65_64(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "c16_96": pwconv --------------------------------------
  * input 7x6x16 -> output 7x6x96 (NHWC, float32)
@@ -2804,7 +2898,8 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
  */
-static void Pw_c16_96(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c16_96, stage 1 (projection 16 -> 96, 42 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 40; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -2822,7 +2917,7 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -2864,7 +2959,7 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -2884,35 +2979,35 @@ static void Pw_c16_96(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c16_96: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 0 + g * 1632 + n * 68;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 1632 * g + 68 * n;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c16_96: runs its stage */
 void pw_dense_c16_96(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c16_96(in, out, packed);
+    Pw_c16_96_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c16_96(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "c96_48": pwconv --------------------------------------
  * input 8x7x96 -> output 8x7x48 (NHWC, float32)
@@ -2930,7 +3025,8 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
  */
-static void Pw_c96_48(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c96_48, stage 1 (projection 96 -> 48, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c96_48_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -2948,7 +3044,7 @@ static void Pw_c96_48(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -2980,35 +3076,35 @@ static void Pw_c96_48(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer c96_48: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 4656 + n * 388;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 4656 * g + 388 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c96_48: runs its stage */
 void pw_dense_c96_48(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c96_48(in, out, packed);
+    Pw_c96_48_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
 static void Run_c96_48(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c96_48(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "c17_1": pwconv --------------------------------------
  * input 15x15x17 -> output 15x15x1 (NHWC, float32)
@@ -3026,7 +3122,8 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
  */
-static void Pw_c17_1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c17_1, stage 1 (projection 17 -> 1, 225 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_c17_1_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 4) {
         {
@@ -3037,38 +3134,44 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
@@ -3080,17 +3183,20 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
             const int ib = 3808;
             const int ob = 224;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -3098,35 +3204,36 @@ static void Pw_c17_1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c17_1: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 18 + n * 18;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 18 * g + 18 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c17_1: runs its stage */
 void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c17_1(in, out, packed);
+    Pw_c17_1_4x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c17_1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "c1_33": pwconv --------------------------------------
  * input 16x9x1 -> output 16x9x33 (NHWC, float32)
@@ -3144,7 +3251,8 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
  */
-static void Pw_c1_33(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c1_33, stage 1 (projection 1 -> 33, 144 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c1_33_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 144; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -3161,8 +3269,9 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
                 const float vi2 = in[ib + 2 + s];
@@ -3199,38 +3308,45 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
                 const float vi2 = in[ib + 2 + s];
                 const float vi3 = in[ib + 3 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
@@ -3238,46 +3354,49 @@ static void Pw_c1_33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1_33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 66 + n * 8;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 66 * g + 8 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 64 + g * 66 + n * 2;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 66 * g + 2 * n + 64;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1_33: runs its stage */
 void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c1_33(in, out, packed);
+    Pw_c1_33_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_c1_33(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "cdef": pwconv --------------------------------------
  * input 5x5x24 -> output 5x5x24 (NHWC, float32)
@@ -3295,7 +3414,8 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
  */
-static void Pw_cdef(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer cdef, stage 1 (projection 24 -> 24, 25 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_cdef_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -3313,7 +3433,7 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 24 + s];
                 const float vi2 = in[ib + 48 + s];
@@ -3353,7 +3473,7 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3367,35 +3487,35 @@ static void Pw_cdef(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer cdef: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 600 + n * 100;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 600 * g + 100 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer cdef: runs its stage */
 void pw_dense_cdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_cdef(in, out, packed);
+    Pw_cdef_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
 static void Run_cdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_cdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "nobias": pwconv --------------------------------------
  * input 3x7x9 -> output 3x7x17 (NHWC, float32)
@@ -3415,7 +3535,8 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *   pw_w [17][9], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_nobias(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer nobias, stage 1 (projection 9 -> 17, 21 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3433,7 +3554,7 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -3470,38 +3591,44 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -3517,7 +3644,7 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3533,17 +3660,20 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
             const int ib = 180;
             const int ob = 356;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -3551,44 +3681,45 @@ static void Pw_nobias(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 153 + n * 36;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 153 * g + 36 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 153 + n * 9;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 153 * g + 9 * n + 144;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its stage */
 void pw_dense_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_nobias(in, out, packed);
+    Pw_nobias_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 25 "a_relu": pwconv --------------------------------------
  * input 2x7x8 -> output 2x7x16 (NHWC, float32)
@@ -3606,7 +3737,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
  */
-static void Pw_a_relu(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer a_relu, stage 1 (projection 8 -> 16, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3624,7 +3756,7 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -3670,7 +3802,7 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3692,35 +3824,35 @@ static void Pw_a_relu(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer a_relu: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 36;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 36 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_relu: runs its stage */
 void pw_dense_a_relu(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_relu(in, out, packed);
+    Pw_a_relu_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_relu(in, out, packed, scratch);
 }
-
 
 /* ---- layer 26 "a_r6": pwconv --------------------------------------
  * input 7x2x5 -> output 7x2x9 (NHWC, float32)
@@ -3739,7 +3871,8 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
  */
-static void Pw_a_r6(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer a_r6, stage 1 (projection 5 -> 9, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -3757,7 +3890,7 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -3798,41 +3931,47 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
                 const float vi3 = in[ib + 15 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 27 + j] = v;
@@ -3851,7 +3990,7 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3876,25 +4015,29 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
             const int ob = 116;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                 out[ob + 9 + j] = v;
@@ -3903,46 +4046,47 @@ static void Pw_a_r6(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_r6: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 54 + n * 24;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 54 * g + 24 * n;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 48 + g * 54 + n * 6;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 54 * g + 6 * n + 48;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 5 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_r6: runs its stage */
 void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_r6(in, out, packed);
+    Pw_a_r6_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_r6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 27 "a_mm": pwconv --------------------------------------
  * input 3x3x16 -> output 3x3x31 (NHWC, float32)
@@ -3961,7 +4105,8 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
  */
-static void Pw_a_mm(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer a_mm, stage 1 (projection 16 -> 31, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -3979,7 +4124,7 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4027,7 +4172,7 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4071,7 +4216,7 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4092,7 +4237,7 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4107,46 +4252,47 @@ static void Pw_a_mm(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer a_mm: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 527 + n * 68;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 527 * g + 68 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 476 + g * 527 + n * 51;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 527 * g + 51 * n + 476;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_mm: runs its stage */
 void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_mm(in, out, packed);
+    Pw_a_mm_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_mm(in, out, packed, scratch);
 }
-
 
 /* ---- layer 28 "a_max": pwconv --------------------------------------
  * input 1x15x31 -> output 1x15x8 (NHWC, float32)
@@ -4165,7 +4311,8 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *   pw_w [8][31], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_a_max(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer a_max, stage 1 (projection 31 -> 8, 15 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4183,7 +4330,7 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -4231,7 +4378,7 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -4260,34 +4407,34 @@ static void Pw_a_max(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a_max: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 248 + n * 124;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 248 * g + 124 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a_max: runs its stage */
 void pw_dense_a_max(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_a_max(in, out, packed);
+    Pw_a_max_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_a_max(in, out, packed, scratch);
 }
-
 
 /* ---- layer 29 "res8": pwconv --------------------------------------
  * input 4x5x8 -> output 4x5x8 (NHWC, float32)
@@ -4305,7 +4452,8 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_res8(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer res8, stage 1 (projection 8 -> 8, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_res8_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4323,7 +4471,7 @@ static void Pw_res8(const float *restrict in, float *restrict out, const float *
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -4359,35 +4507,35 @@ static void Pw_res8(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer res8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res8: runs its stage */
 void pw_dense_res8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res8(in, out, packed, in);
+    Pw_res8_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
 static void Run_res8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 30 "res17": pwconv --------------------------------------
  * input 9x7x17 -> output 9x7x17 (NHWC, float32)
@@ -4406,7 +4554,8 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
  */
-static void Pw_res17(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer res17, stage 1 (projection 17 -> 17, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_res17_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -4424,7 +4573,7 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -4469,44 +4618,50 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -4528,7 +4683,7 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -4564,35 +4719,40 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -4602,46 +4762,47 @@ static void Pw_res17(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res17: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 306 + n * 72;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 306 * g + 72 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 306 + n * 18;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 18 * n + 288;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res17: runs its stage */
 void pw_dense_res17(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res17(in, out, packed, in);
+    Pw_res17_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res17(in, out, packed, scratch);
 }
-
 
 /* ---- layer 31 "pair_odd": pwconv --------------------------------------
  * input 11x9x48 -> output 11x9x24 (NHWC, float32)
@@ -4659,7 +4820,8 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
  */
-static void Pw_pair_odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pair_odd, stage 1 (projection 48 -> 24, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -4677,7 +4839,7 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -4725,7 +4887,7 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -4754,35 +4916,35 @@ static void Pw_pair_odd(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer pair_odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 1176 + n * 196;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 1176 * g + 196 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair_odd: runs its stage */
 void pw_dense_pair_odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair_odd(in, out, packed);
+    Pw_pair_odd_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair_odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 32 "pair40": pwconv --------------------------------------
  * input 14x14x64 -> output 14x14x40 (NHWC, float32)
@@ -4800,7 +4962,8 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
  */
-static void Pw_pair40(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pair40, stage 1 (projection 64 -> 40, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pair40_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -4818,7 +4981,7 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -4854,35 +5017,35 @@ static void Pw_pair40(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pair40: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 0 + g * 2600 + n * 260;
-            const int o0 = g * 40 + 0 + n * 4;
+            float *restrict d = packed + 2600 * g + 260 * n;
+            const int o0 = 40 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair40: runs its stage */
 void pw_dense_pair40(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair40(in, out, packed);
+    Pw_pair40_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair40(in, out, packed, scratch);
 }
-
 
 /* ---- layer 33 "pair8": pwconv --------------------------------------
  * input 15x15x40 -> output 15x15x8 (NHWC, float32)
@@ -4901,7 +5064,8 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *   pw_w [8][40], pw_b [8]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_pair8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pair8, stage 1 (projection 40 -> 8, 225 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pair8_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 224; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4919,7 +5083,7 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 40 + s];
                 const float vi2 = in[ib + 80 + s];
@@ -4959,7 +5123,7 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 40; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -4973,34 +5137,34 @@ static void Pw_pair8(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pair8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 320 + n * 160;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 320 * g + 160 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 40 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pair8: runs its stage */
 void pw_dense_pair8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pair8(in, out, packed);
+    Pw_pair8_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_pair8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 34 "res33": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x33 (NHWC, float32)
@@ -5019,9 +5183,11 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_res33(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer res33, stage 1 (projection 33 -> 33, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_res33_1x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 8; ++n) {
             const float *restrict vw = w + 132 * n;
             const int ib = 33 * p;
@@ -5031,7 +5197,7 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -5049,17 +5215,20 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
             const int ib = 33 * p;
             const int ob = 33 * p + 32;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -5069,44 +5238,45 @@ static void Pw_res33(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer res33: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 132;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 1089 * g + 132 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer res33: runs its stage */
 void pw_dense_res33(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_res33(in, out, packed, in);
+    Pw_res33_1x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */
 static void Run_res33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_dense_res33(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
     {
@@ -5620,4 +5790,3 @@ const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT] = {
         .pack = pw_dense_res33_pack, .run = Run_res33
     },
 };
-

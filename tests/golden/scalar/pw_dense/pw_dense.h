@@ -431,4 +431,3 @@ extern const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT];
 #endif
 
 #endif /* PW_DENSE_GENERATED_H */
-

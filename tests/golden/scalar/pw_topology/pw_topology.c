@@ -23,7 +23,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
  */
-static void Pw_g2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g2, stage 1 (projection 16 -> 8, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_g2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 48; p += 4) {
@@ -42,7 +43,7 @@ static void Pw_g2(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 8; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -82,7 +83,7 @@ static void Pw_g2(const float *restrict in, float *restrict out, const float *re
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 8; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -97,35 +98,35 @@ static void Pw_g2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g2: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 36 + n * 36;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 36 * g + 36 * n;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2: runs its stage */
 void pw_topology_g2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2(in, out, packed);
+    Pw_g2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "g4": pwconv --------------------------------------
  * input 9x9x32 -> output 9x9x64 (NHWC, float32)
@@ -144,7 +145,8 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
  */
-static void Pw_g4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g4, stage 1 (projection 32 -> 64, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_g4_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 80; p += 4) {
@@ -163,7 +165,7 @@ static void Pw_g4(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 8; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
@@ -203,7 +205,7 @@ static void Pw_g4(const float *restrict in, float *restrict out, const float *re
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 8; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -218,35 +220,34 @@ static void Pw_g4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 36;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 36 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4: runs its stage */
 void pw_topology_g4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4(in, out, packed);
+    Pw_g4_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
 static void Run_g4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "g4odd": pwconv --------------------------------------
  * input 5x3x36 -> output 5x3x12 (NHWC, float32)
@@ -265,7 +266,8 @@ static void Run_g4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][9], pw_b [12]
  */
-static void Pw_g4odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g4odd, stage 1 (projection 36 -> 12, 15 pixels): tile 4x3, 4 pixels x 3 channels (scalar code) */
+static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 12; p += 4) {
@@ -284,7 +286,7 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 9; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 36 + s];
                     const float vi2 = in[ib + 72 + s];
@@ -332,7 +334,7 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
                     vacc2[j] = vw[j];
                 }
                 for (int s = 0; s < 9; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 36 + s];
                     const float vi2 = in[ib + 72 + s];
@@ -362,35 +364,35 @@ static void Pw_g4odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer g4odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 30 + n * 30;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 30 * g + 30 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g4odd: runs its stage */
 void pw_topology_g4odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g4odd(in, out, packed);
+    Pw_g4odd_4x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
 static void Run_g4odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g4odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "g3": pwconv --------------------------------------
  * input 1x13x9 -> output 1x13x33 (NHWC, float32)
@@ -410,7 +412,8 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *   pw_w [33][3], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_g3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g3, stage 1 (projection 9 -> 33, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 3; ++g) {
         for (int p = 0; p < 12; p += 4) {
@@ -429,7 +432,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 4;
+                    const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 9 + s];
                     const float vi2 = in[ib + 18 + s];
@@ -473,7 +476,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 3;
+                    const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 9 + s];
                     const float vi2 = in[ib + 18 + s];
@@ -513,7 +516,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc0[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 4;
+                    const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -533,7 +536,7 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
                     vacc0[j] = 0.0f;
                 }
                 for (int s = 0; s < 3; ++s) {
-                    const float *restrict vk = vw + 0 + s * 3;
+                    const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -548,44 +551,43 @@ static void Pw_g3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer g3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 33 + n * 12;
-            const int o0 = g * 11 + 0 + n * 4;
+            float *restrict d = packed + 33 * g + 12 * n;
+            const int o0 = 11 * g + 4 * n;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
     for (int g = 0; g < 3; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 24 + g * 33 + n * 9;
-            const int o0 = g * 11 + 8 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 33 * g + 9 * n + 24;
+            const int o0 = 11 * g + 3 * n + 8;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[0 + s * 3 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g3: runs its stage */
 void pw_topology_g3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g3(in, out, packed);
+    Pw_g3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "gcin": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -604,7 +606,8 @@ static void Run_g3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][1], pw_b [17]
  */
-static void Pw_gcin(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gcin, stage 1 (projection 17 -> 17, 169 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_gcin_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 17; ++g) {
         for (int p = 0; p < 168; p += 4) {
@@ -616,38 +619,45 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 17 + s];
                     const float vi2 = in[ib + 34 + s];
                     const float vi3 = in[ib + 51 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 17 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 34 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 51 + j] = v;
                 }
@@ -659,17 +669,21 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
                 const int ib = g + 2856;
                 const int ob = g + 2856;
                 float vacc0[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
@@ -678,35 +692,36 @@ static void Pw_gcin(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer gcin: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin: runs its stage */
 void pw_topology_gcin(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin(in, out, packed);
+    Pw_gcin_4x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "gcin3": pwconv --------------------------------------
  * input 3x5x8 -> output 3x5x24 (NHWC, float32)
@@ -725,7 +740,8 @@ static void Run_gcin(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][1], pw_b [24]
  */
-static void Pw_gcin3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gcin3, stage 1 (projection 8 -> 24, 15 pixels): tile 4x3, 4 pixels x 3 channels (scalar code) */
+static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 8; ++g) {
         for (int p = 0; p < 12; p += 4) {
@@ -743,8 +759,9 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     const float vi2 = in[ib + 16 + s];
@@ -787,8 +804,9 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 3 + s * 3;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 8 + s];
                     const float vi2 = in[ib + 16 + s];
@@ -815,35 +833,36 @@ static void Pw_gcin3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer gcin3: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 6 + n * 6;
-            const int o0 = g * 3 + 0 + n * 3;
+        {
+            const int n = 0;
+            float *restrict d = packed + 6 * g + 6 * n;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gcin3: runs its stage */
 void pw_topology_gcin3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_gcin3(in, out, packed);
+    Pw_gcin3_4x3(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_gcin3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "g16res": pwconv --------------------------------------
  * input 4x4x16 -> output 4x4x16 (NHWC, float32)
@@ -862,7 +881,8 @@ static void Run_gcin3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][1], pw_b [16]
  */
-static void Pw_g16res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer g16res, stage 1 (projection 16 -> 16, 16 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_g16res_4x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 16; p += 4) {
@@ -874,44 +894,51 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
                     const float vi3 = in[ib + 48 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     v += res[ob + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     v += res[ob + 16 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     v += res[ob + 32 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     v += res[ob + 48 + j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -922,35 +949,36 @@ static void Pw_g16res(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer g16res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g16res: runs its stage */
 void pw_topology_g16res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g16res(in, out, packed, in);
+    Pw_g16res_4x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g16res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "g2px": pwconv --------------------------------------
  * input 1x1x64 -> output 1x1x66 (NHWC, float32)
@@ -969,10 +997,12 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
  */
-static void Pw_g2px(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer g2px, stage 1 (projection 64 -> 66, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_g2px_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
-        for (int p = 0; p < 1; p += 1) {
+        {
+            const int p = 0;
             for (int n = 0; n < 8; ++n) {
                 const float *restrict vw = w + 1089 * g + 132 * n;
                 const int ib = 64 * p + 32 * g;
@@ -982,7 +1012,7 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 32; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -998,17 +1028,20 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
                 const int ib = 64 * p + 32 * g;
                 const int ob = 66 * p + 33 * g + 32;
                 float vacc0[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 32; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
@@ -1017,46 +1050,45 @@ static void Pw_g2px(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer g2px: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_g2px_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 132;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 1089 * g + 132 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 32 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 32 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer g2px: runs its stage */
 void pw_topology_g2px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_g2px(in, out, packed);
+    Pw_g2px_1x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
 static void Run_g2px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_g2px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "t1wrap": pwconv --------------------------------------
  * input 7x9x16 -> output 7x9x24 (NHWC, float32)
@@ -1076,7 +1108,7 @@ static void Run_g2px(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][5], pw_b [24]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 4,
     0, 1, 2, 3, 4,
@@ -1104,7 +1136,8 @@ static const int Src_t1wrap_S1[120] = {
     0, 1, 2, 3, 15,
 };
 
-static void Pw_t1wrap(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1wrap, stage 1 (projection 16 -> 24, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -1122,7 +1155,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1163,7 +1196,7 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1187,35 +1220,35 @@ static void Pw_t1wrap(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1wrap: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 144 + n * 24;
-            const int o0 = g * 24 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 24 * n;
+            const int o0 = 24 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1wrap: runs its stage */
 void pw_topology_t1wrap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1wrap(in, out, packed);
+    Pw_t1wrap_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1wrap(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "t1down": pwconv --------------------------------------
  * input 3x3x32 -> output 3x3x8 (NHWC, float32)
@@ -1235,7 +1268,7 @@ static void Run_t1wrap(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][7], pw_b [8]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1down_S1[56] = {
     0, 1, 2, 3, 4, 5, 6,
     4, 5, 6, 7, 8, 9, 10,
@@ -1247,7 +1280,8 @@ static const int Src_t1down_S1[56] = {
     0, 1, 2, 28, 29, 30, 31,
 };
 
-static void Pw_t1down(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1down, stage 1 (projection 32 -> 8, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -1265,7 +1299,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1302,7 +1336,7 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1316,35 +1350,35 @@ static void Pw_t1down(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1down: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 64 + n * 32;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 64 * g + 32 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1down: runs its stage */
 void pw_topology_t1down(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1down(in, out, packed);
+    Pw_t1down_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
 static void Run_t1down(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1down(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "t1one": pwconv --------------------------------------
  * input 2x7x9 -> output 2x7x31 (NHWC, float32)
@@ -1364,7 +1398,7 @@ static void Run_t1down(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][1], pw_b [31]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1one_S1[31] = {
     0,
     0,
@@ -1399,7 +1433,8 @@ static const int Src_t1one_S1[31] = {
     8,
 };
 
-static void Pw_t1one(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1one, stage 1 (projection 9 -> 31, 14 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -1416,8 +1451,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1457,8 +1493,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1496,8 +1533,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1one_S1[j + s + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1523,8 +1561,9 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t1one_S1[j + s + 28];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1543,46 +1582,49 @@ static void Pw_t1one(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1one: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 62 + n * 8;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 62 * g + 8 * n;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 56 + g * 62 + n * 6;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 62 * g + 6 * n + 56;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+            {
+                const int s = 0;
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1one: runs its stage */
 void pw_topology_t1one(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1one(in, out, packed);
+    Pw_t1one_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1one(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "t1cls": pwconv --------------------------------------
  * input 3x3x4 -> output 3x3x20 (NHWC, float32)
@@ -1602,7 +1644,7 @@ static void Run_t1one(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][3], pw_b [20]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1cls_S1[60] = {
     0, 1, 2,
     0, 1, 2,
@@ -1626,7 +1668,8 @@ static const int Src_t1cls_S1[60] = {
     0, 1, 3,
 };
 
-static void Pw_t1cls(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1cls, stage 1 (projection 4 -> 20, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 5; ++n) {
@@ -1644,7 +1687,7 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 3; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1cls_S1[3 * j + s + 12 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1681,7 +1724,7 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 3; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1cls_S1[3 * j + s + 12 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1695,35 +1738,35 @@ static void Pw_t1cls(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1cls: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 0 + g * 80 + n * 16;
-            const int o0 = g * 20 + 0 + n * 4;
+            float *restrict d = packed + 80 * g + 16 * n;
+            const int o0 = 20 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1cls: runs its stage */
 void pw_topology_t1cls(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1cls(in, out, packed);
+    Pw_t1cls_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1cls(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "t1full": pwconv --------------------------------------
  * input 1x1x33 -> output 1x1x9 (NHWC, float32)
@@ -1743,9 +1786,11 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
  */
-static void Pw_t1full(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1full, stage 1 (projection 33 -> 9, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_t1full_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 136 * n;
             const int ib = 33 * p;
@@ -1755,7 +1800,7 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1771,17 +1816,20 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
             const int ib = 33 * p;
             const int ob = 9 * p + 8;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -1789,46 +1837,47 @@ static void Pw_t1full(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t1full: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 306 + n * 136;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 306 * g + 136 * n;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 272 + g * 306 + n * 34;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 34 * n + 272;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1full: runs its stage */
 void pw_topology_t1full(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t1full(in, out, packed);
+    Pw_t1full_1x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
 static void Run_t1full(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t1full(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "t2mix": pwconv --------------------------------------
  * input 7x7x32 -> output 7x7x32 (NHWC, float32)
@@ -1848,7 +1897,7 @@ static void Run_t1full(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][15], pw_b [32]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2mix_S1[480] = {
     0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 16, 17, 18, 19, 20,
     2, 3, 4, 5, 6, 10, 11, 12, 13, 14, 18, 19, 20, 21, 22,
@@ -1884,7 +1933,8 @@ static const int Src_t2mix_S1[480] = {
     0, 1, 2, 6, 7, 8, 9, 10, 14, 15, 24, 25, 26, 30, 31,
 };
 
-static void Pw_t2mix(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2mix, stage 1 (projection 32 -> 32, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1902,7 +1952,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1939,7 +1989,7 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -1953,35 +2003,35 @@ static void Pw_t2mix(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2mix: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 512 + n * 64;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 512 * g + 64 * n;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2mix: runs its stage */
 void pw_topology_t2mix(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2mix(in, out, packed);
+    Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
 static void Run_t2mix(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2mix(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t2res": pwconv --------------------------------------
  * input 9x8x15 -> output 9x8x15 (NHWC, float32)
@@ -2001,7 +2051,7 @@ static void Run_t2mix(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][8], pw_b [15]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2res_S1[120] = {
     0, 1, 2, 3, 5, 6, 7, 8,
     1, 2, 3, 4, 6, 7, 8, 9,
@@ -2020,7 +2070,8 @@ static const int Src_t2res_S1[120] = {
     0, 1, 3, 4, 10, 11, 13, 14,
 };
 
-static void Pw_t2res(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t2res, stage 1 (projection 15 -> 15, 72 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 72; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -2038,7 +2089,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2087,7 +2138,7 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2124,46 +2175,47 @@ static void Pw_t2res(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2res: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 0 + g * 135 + n * 36;
-            const int o0 = g * 15 + 0 + n * 4;
+            float *restrict d = packed + 135 * g + 36 * n;
+            const int o0 = 15 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 108 + g * 135 + n * 27;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 135 * g + 27 * n + 108;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2res: runs its stage */
 void pw_topology_t2res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2res(in, out, packed, in);
+    Pw_t2res_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
 static void Run_t2res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2res(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "t2rows": pwconv --------------------------------------
  * input 8x8x64 -> output 8x8x64 (NHWC, float32)
@@ -2183,7 +2235,7 @@ static void Run_t2res(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2rows_S1[1536] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
@@ -2251,7 +2303,8 @@ static const int Src_t2rows_S1[1536] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 56, 57, 58, 59, 60, 61, 62, 63,
 };
 
-static void Pw_t2rows(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2rows, stage 1 (projection 64 -> 64, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2rows_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -2269,7 +2322,7 @@ static void Pw_t2rows(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2rows_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2298,35 +2351,35 @@ static void Pw_t2rows(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer t2rows: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 0 + g * 1600 + n * 100;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 1600 * g + 100 * n;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2rows: runs its stage */
 void pw_topology_t2rows(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2rows(in, out, packed);
+    Pw_t2rows_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
 static void Run_t2rows(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2rows(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "t2odd": pwconv --------------------------------------
  * input 13x1x32 -> output 13x1x17 (NHWC, float32)
@@ -2347,7 +2400,7 @@ static void Run_t2rows(const float *in, const float *skip, float *out, const flo
  *   pw_w [17][6], pw_b [17]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t2odd_S1[102] = {
     0, 1, 2, 16, 17, 18,
     0, 1, 2, 16, 17, 18,
@@ -2368,7 +2421,8 @@ static const int Src_t2odd_S1[102] = {
     0, 1, 15, 16, 17, 31,
 };
 
-static void Pw_t2odd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t2odd, stage 1 (projection 32 -> 17, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -2386,7 +2440,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2420,15 +2474,17 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 32 + k] * vk[j];
@@ -2436,19 +2492,23 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 96 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -2464,7 +2524,7 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2480,17 +2540,20 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
             const int ib = 384;
             const int ob = 220;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s;
+                {
+                    const int j = 0;
                     const int k = Src_t2odd_S1[6 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -2498,44 +2561,45 @@ static void Pw_t2odd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t2odd: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 102 + n * 24;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 102 * g + 24 * n;
+            const int o0 = 17 * g + 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 96 + g * 102 + n * 6;
-            const int o0 = g * 17 + 16 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 102 * g + 6 * n + 96;
+            const int o0 = 17 * g + n + 16;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 6 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t2odd: runs its stage */
 void pw_topology_t2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t2odd(in, out, packed);
+    Pw_t2odd_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_t2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "t3a": pwconv --------------------------------------
  * input 5x7x64 -> output 5x7x48 (NHWC, float32)
@@ -2555,7 +2619,7 @@ static void Run_t2odd(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][24], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3a_S1[1152] = {
     0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 34, 35, 36, 37, 38, 39,
     0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 32, 33, 34, 35, 36, 37, 38, 39,
@@ -2607,7 +2671,8 @@ static const int Src_t3a_S1[1152] = {
     0, 1, 2, 3, 12, 13, 14, 15, 32, 33, 34, 35, 44, 45, 46, 47, 48, 49, 50, 51, 60, 61, 62, 63,
 };
 
-static void Pw_t3a(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t3a, stage 1 (projection 64 -> 48, 35 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 32; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -2625,7 +2690,7 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3a_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2666,7 +2731,7 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 24; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3a_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2690,35 +2755,35 @@ static void Pw_t3a(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3a: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 1200 + n * 100;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 1200 * g + 100 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3a: runs its stage */
 void pw_topology_t3a(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3a(in, out, packed);
+    Pw_t3a_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
 static void Run_t3a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3a(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "t3b": pwconv --------------------------------------
  * input 3x3x30 -> output 3x3x27 (NHWC, float32)
@@ -2738,7 +2803,7 @@ static void Run_t3a(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [27][10], pw_b [27]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3b_S1[270] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
@@ -2769,7 +2834,8 @@ static const int Src_t3b_S1[270] = {
     15, 16, 17, 18, 19, 25, 26, 27, 28, 29,
 };
 
-static void Pw_t3b(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t3b, stage 1 (projection 30 -> 27, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 6; ++n) {
@@ -2787,7 +2853,7 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 10; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 40 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2832,7 +2898,7 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 10; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 240];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2873,7 +2939,7 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 10; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 40 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2894,7 +2960,7 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 10; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 240];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2909,46 +2975,47 @@ static void Pw_t3b(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3b: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 44;
-            const int o0 = g * 27 + 0 + n * 4;
+            float *restrict d = packed + 297 * g + 44 * n;
+            const int o0 = 27 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 10 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 264 + g * 297 + n * 33;
-            const int o0 = g * 27 + 24 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 297 * g + 33 * n + 264;
+            const int o0 = 27 * g + 3 * n + 24;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 10 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3b: runs its stage */
 void pw_topology_t3b(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3b(in, out, packed);
+    Pw_t3b_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3b(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "t3c": pwconv --------------------------------------
  * input 1x1x48 -> output 1x1x48 (NHWC, float32)
@@ -2968,7 +3035,7 @@ static void Run_t3b(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][6], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t3c_S1[288] = {
     0, 1, 2, 16, 17, 18,
     1, 2, 3, 17, 18, 19,
@@ -3020,9 +3087,11 @@ static const int Src_t3c_S1[288] = {
     12, 14, 15, 44, 46, 47,
 };
 
-static void Pw_t3c(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer t3c, stage 1 (projection 48 -> 48, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 12; ++n) {
             const float *restrict vw = w + 28 * n;
             const int ib = 48 * p;
@@ -3032,7 +3101,7 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3c_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3047,35 +3116,35 @@ static void Pw_t3c(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer t3c: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 336 + n * 28;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 336 * g + 28 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t3c: runs its stage */
 void pw_topology_t3c(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t3c(in, out, packed, in);
+    Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
 static void Run_t3c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t3c(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "t4": pwconv --------------------------------------
  * input 7x3x36 -> output 7x3x16 (NHWC, float32)
@@ -3095,7 +3164,7 @@ static void Run_t3c(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][12], pw_b [16]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t4_S1[192] = {
     0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16, 17,
     0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16, 17,
@@ -3115,7 +3184,8 @@ static const int Src_t4_S1[192] = {
     18, 19, 20, 21, 22, 23, 30, 31, 32, 33, 34, 35,
 };
 
-static void Pw_t4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t4, stage 1 (projection 36 -> 16, 21 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3133,7 +3203,7 @@ static void Pw_t4(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t4_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3170,7 +3240,7 @@ static void Pw_t4(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 12; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t4_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3184,35 +3254,35 @@ static void Pw_t4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t4: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 208 + n * 52;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 208 * g + 52 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t4: runs its stage */
 void pw_topology_t4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t4(in, out, packed);
+    Pw_t4_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
 static void Run_t4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "t8": pwconv --------------------------------------
  * input 3x3x256 -> output 3x3x48 (NHWC, float32)
@@ -3232,7 +3302,7 @@ static void Run_t4(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t8_S1[768] = {
     0, 2, 8, 10, 32, 34, 40, 42, 128, 130, 136, 138, 160, 162, 168, 170,
     0, 2, 8, 10, 32, 34, 40, 42, 128, 130, 136, 138, 160, 162, 168, 170,
@@ -3284,7 +3354,8 @@ static const int Src_t8_S1[768] = {
     84, 86, 92, 94, 116, 118, 124, 126, 212, 214, 220, 222, 244, 246, 252, 254,
 };
 
-static void Pw_t8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t8, stage 1 (projection 256 -> 48, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -3302,7 +3373,7 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t8_S1[16 * j + s + 64 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3339,7 +3410,7 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t8_S1[16 * j + s + 64 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3353,35 +3424,35 @@ static void Pw_t8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer t8: the weights of its stage in the order the kernels read them (once, at load time) */
 void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 68;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 816 * g + 68 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t8: runs its stage */
 void pw_topology_t8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_t8(in, out, packed);
+    Pw_t8_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */
 static void Run_t8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     pw_topology_t8(in, out, packed, scratch);
 }
-
 
 const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
     {
@@ -3803,4 +3874,3 @@ const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT] = {
         .pack = pw_topology_t8_pack, .run = Run_t8
     },
 };
-

@@ -34,12 +34,15 @@
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_mb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -59,7 +62,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 15; ++vx) {
             {
                 const int ib = 128 * vy + 8 * vx;
@@ -82,8 +86,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 15: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 15;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -104,7 +110,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -153,7 +160,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..14 x cols 15: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 15; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+        {
+            const int vx = 15;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -175,8 +183,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 0;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -196,7 +206,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 1..14: kernel rows 0..1, cols 0..2 */
-    for (int vy = 15; vy < 16; ++vy) {
+    {
+        const int vy = 15;
         for (int vx = 1; vx < 15; ++vx) {
             {
                 const int ib = 128 * vy + 8 * vx;
@@ -219,8 +230,10 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 15 x cols 15: kernel rows 0..1, cols 0..1 */
-    for (int vy = 15; vy < 16; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    {
+        const int vy = 15;
+        {
+            const int vx = 15;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -241,8 +254,8 @@ static void Dw_mb_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_mb_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer mb, stage 2 (projection 8 -> 16, 256 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_mb_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 256; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -260,7 +273,7 @@ static void Pw_mb_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -296,45 +309,47 @@ static void Pw_mb_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer mb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 36;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 36 * n + 80;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mb: runs its 2 stages */
 void sep_basic_mb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mb_S1(in, scratch, packed);
-    Pw_mb_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_mb_S1_8c1p(in, scratch, packed);
+    Pw_mb_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "s2odd": separable --------------------------------------
  * input 7x7x3 -> output 4x4x8 (NHWC, float32)
@@ -364,12 +379,15 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][3], dw_b [3]
  *   pw_w [8][3], pw_b [8]
  */
-static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -388,7 +406,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 6 * vx;
@@ -410,8 +429,10 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 3;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -431,7 +452,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -478,7 +500,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..2 x cols 3: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+        {
+            const int vx = 3;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -499,8 +522,10 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -519,7 +544,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 3; ++vx) {
             {
                 const int ib = 42 * vy + 6 * vx;
@@ -541,8 +567,10 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 3 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 3;
             {
                 const int ib = 42 * vy + 6 * vx;
                 const int ob = 12 * vy + 3 * vx;
@@ -562,8 +590,8 @@ static void Dw_s2odd_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s2odd, stage 2 (projection 3 -> 8, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2odd_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -581,7 +609,7 @@ static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 3; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 3 + s];
                 const float vi2 = in[ib + 6 + s];
@@ -613,45 +641,47 @@ static void Pw_s2odd_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer s2odd: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 30;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 30 + g * 32 + n * 16;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 32 * g + 16 * n + 30;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd: runs its 2 stages */
 void sep_basic_s2odd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd_S1(in, scratch, packed);
-    Pw_s2odd_S2(scratch, out, packed + 30);
+    enum {
+        S2_W = 30,   /* stage 2's packed weights */
+    };
+    Dw_s2odd_S1_3c1p(in, scratch, packed);
+    Pw_s2odd_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "s2odd2": separable --------------------------------------
  * input 13x15x17 -> output 7x8x33 (NHWC, float32)
@@ -681,12 +711,15 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][17], dw_b [17]
  *   pw_w [33][17], pw_b [33]
  */
-static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -707,12 +740,13 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -720,7 +754,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
@@ -744,14 +779,15 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -759,8 +795,10 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -781,12 +819,13 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -795,7 +834,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -818,14 +858,15 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -860,17 +901,18 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 272 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -879,7 +921,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..5 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -902,14 +945,15 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -917,8 +961,10 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -939,12 +985,13 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -952,7 +999,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
@@ -976,14 +1024,15 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -991,8 +1040,10 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 510 * vy + 34 * vx + 8 * ct;
                 const int ob = 136 * vy + 17 * vx + 8 * ct;
@@ -1013,12 +1064,13 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1027,8 +1079,8 @@ static void Dw_s2odd2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s2odd2, stage 2 (projection 17 -> 33, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s2odd2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -1046,7 +1098,7 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1087,41 +1139,47 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 99 + j] = v;
@@ -1130,65 +1188,67 @@ static void Pw_s2odd2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer s2odd2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 160 + ct * 10;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 160;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 170 + g * 594 + n * 72;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 594 * g + 72 * n + 170;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 746 + g * 594 + n * 18;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 594 * g + 18 * n + 746;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s2odd2: runs its 2 stages */
 void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s2odd2_S1(in, scratch, packed);
-    Pw_s2odd2_S2(scratch, out, packed + 170);
+    enum {
+        S2_W = 170,   /* stage 2's packed weights */
+    };
+    Dw_s2odd2_S1_8c1p(in, scratch, packed);
+    Pw_s2odd2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s2odd2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "k5s2": separable --------------------------------------
  * input 9x9x16 -> output 5x5x15 (NHWC, float32)
@@ -1219,12 +1279,15 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *   dw_w [5][5][16], dw_b [16]
  *   pw_w [15][16], pw_b [15]
  */
-static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1249,7 +1312,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..3: kernel rows 2..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -1281,8 +1345,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 4: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1308,7 +1374,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1382,7 +1449,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..3 x cols 4: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1413,8 +1481,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 0: kernel rows 0..2, cols 2..4 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1439,7 +1509,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..2, cols 0..4 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
@@ -1471,8 +1542,10 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 4 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 288 * vy + 32 * vx + 8 * ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
@@ -1498,8 +1571,8 @@ static void Dw_k5s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k5s2, stage 2 (projection 16 -> 15, 25 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 3; ++n) {
@@ -1517,7 +1590,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -1561,7 +1634,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -1601,7 +1674,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1621,7 +1694,7 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1635,56 +1708,58 @@ static void Pw_k5s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k5s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 416 + g * 255 + n * 68;
-            const int o0 = g * 15 + 0 + n * 4;
+            float *restrict d = packed + 255 * g + 68 * n + 416;
+            const int o0 = 15 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 620 + g * 255 + n * 51;
-            const int o0 = g * 15 + 12 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 255 * g + 51 * n + 620;
+            const int o0 = 15 * g + 3 * n + 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5s2: runs its 2 stages */
 void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5s2_S1(in, scratch, packed);
-    Pw_k5s2_S2(scratch, out, packed + 416);
+    enum {
+        S2_W = 416,   /* stage 2's packed weights */
+    };
+    Dw_k5s2_S1_8c1p(in, scratch, packed);
+    Pw_k5s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "s3": separable --------------------------------------
  * input 14x13x9 -> output 5x5x31 (NHWC, float32)
@@ -1715,12 +1790,14 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][9], dw_b [9]
  *   pw_w [31][9], pw_b [31]
  */
-static void Dw_s3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 351 * vy + 27 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -1743,14 +1820,15 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 243 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1785,17 +1863,18 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 243 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1804,7 +1883,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 0..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             {
                 const int ib = 351 * vy + 27 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -1827,14 +1907,15 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1842,8 +1923,10 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             {
                 const int ib = 351 * vy + 27 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -1864,12 +1947,13 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1877,7 +1961,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             {
                 const int ib = 351 * vy + 27 * vx;
@@ -1901,14 +1986,15 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1916,8 +2002,10 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             {
                 const int ib = 351 * vy + 27 * vx;
                 const int ob = 45 * vy + 9 * vx;
@@ -1938,12 +2026,13 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1952,8 +2041,8 @@ static void Dw_s3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_s3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer s3, stage 2 (projection 9 -> 31, 25 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -1971,7 +2060,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -2015,7 +2104,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -2055,7 +2144,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2075,7 +2164,7 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2089,65 +2178,68 @@ static void Pw_s3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer s3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 90 + g * 310 + n * 40;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 310 * g + 40 * n + 90;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 370 + g * 310 + n * 30;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 310 * g + 30 * n + 370;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer s3: runs its 2 stages */
 void sep_basic_s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_s3_S1(in, scratch, packed);
-    Pw_s3_S2(scratch, out, packed + 90);
+    enum {
+        S2_W = 90,   /* stage 2's packed weights */
+    };
+    Dw_s3_S1_8c1p(in, scratch, packed);
+    Pw_s3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "k1x7": separable --------------------------------------
  * input 7x9x4 -> output 7x9x5 (NHWC, float32)
@@ -2178,12 +2270,14 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *   dw_w [1][7][4], dw_b [4]
  *   pw_w [5][4], pw_b [5]
  */
-static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2203,7 +2297,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 x cols 1: kernel rows 0, cols 2..6 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2224,7 +2319,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 x cols 2: kernel rows 0, cols 1..6 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+        {
+            const int vx = 2;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2269,7 +2365,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 x cols 6: kernel rows 0, cols 0..5 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2291,7 +2388,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 x cols 7: kernel rows 0, cols 0..4 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2312,7 +2410,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..6 x cols 8: kernel rows 0, cols 0..3 */
     for (int vy = 0; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 36 * vy + 4 * vx;
                 const int ob = 36 * vy + 4 * vx;
@@ -2332,8 +2431,8 @@ static void Dw_k1x7_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k1x7, stage 2 (projection 4 -> 5, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         {
@@ -2351,7 +2450,7 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -2388,38 +2487,44 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
                 const float vi3 = in[ib + 12 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 15 + j] = v;
             }
@@ -2439,7 +2544,7 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -2469,31 +2574,36 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 5 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 10 + j] = v;
             }
@@ -2501,56 +2611,60 @@ static void Pw_k1x7_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer k1x7: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 32 + g * 25 + n * 20;
-            const int o0 = g * 5 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 20 * n + 32;
+            const int o0 = 5 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 52 + g * 25 + n * 5;
-            const int o0 = g * 5 + 4 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 25 * g + 5 * n + 52;
+            const int o0 = 5 * g + n + 4;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k1x7: runs its 2 stages */
 void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k1x7_S1(in, scratch, packed);
-    Pw_k1x7_S2(scratch, out, packed + 32);
+    enum {
+        S2_W = 32,   /* stage 2's packed weights */
+    };
+    Dw_k1x7_S1_4c1p(in, scratch, packed);
+    Pw_k1x7_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k1x7(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "k5x3s21": separable --------------------------------------
  * input 15x8x7 -> output 8x8x9 (NHWC, float32)
@@ -2580,12 +2694,15 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *   dw_w [5][3][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2606,7 +2723,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 1..6: kernel rows 2..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 112 * vy + 7 * vx;
@@ -2631,8 +2749,10 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 0 x cols 7: kernel rows 2..4, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2654,7 +2774,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
     /* rows 1..6 x cols 0: kernel rows 0..4, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2711,7 +2832,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
     /* rows 1..6 x cols 7: kernel rows 0..4, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2736,8 +2858,10 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2758,7 +2882,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..2, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 112 * vy + 7 * vx;
@@ -2783,8 +2908,10 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
         }
     }
     /* rows 7 x cols 7: kernel rows 0..2, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ib = 112 * vy + 7 * vx;
                 const int ob = 56 * vy + 7 * vx;
@@ -2806,8 +2933,8 @@ static void Dw_k5x3s21_S1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer k5x3s21, stage 2 (projection 7 -> 9, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_k5x3s21_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -2825,7 +2952,7 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
@@ -2862,38 +2989,44 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 7 + s];
                 const float vi2 = in[ib + 14 + s];
                 const float vi3 = in[ib + 21 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -2901,56 +3034,59 @@ static void Pw_k5x3s21_S2(const float *restrict in, float *restrict out, const f
     }
 }
 
-
+/* layer.c.in: layer k5x3s21: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 112;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 112 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 112 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 112;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 176 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 176;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer k5x3s21: runs its 2 stages */
 void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_k5x3s21_S1(in, scratch, packed);
-    Pw_k5x3s21_S2(scratch, out, packed + 112);
+    enum {
+        S2_W = 112,   /* stage 2's packed weights */
+    };
+    Dw_k5x3s21_S1_7c1p(in, scratch, packed);
+    Pw_k5x3s21_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_k5x3s21(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "d2": separable --------------------------------------
  * input 13x13x32 -> output 13x13x32 (NHWC, float32)
@@ -2980,7 +3116,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [32][32], pw_b [32]
  */
-static void Dw_d2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
@@ -3187,8 +3324,8 @@ static void Dw_d2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer d2, stage 2 (projection 32 -> 32, 169 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 168; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -3206,7 +3343,7 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -3246,7 +3383,7 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3260,45 +3397,46 @@ static void Pw_d2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 320 + g * 1056 + n * 132;
-            const int o0 = g * 32 + 0 + n * 4;
+            float *restrict d = packed + 1056 * g + 132 * n + 320;
+            const int o0 = 32 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its 2 stages */
 void sep_basic_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2_S1(in, scratch, packed);
-    Pw_d2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_d2_S1_8c1p(in, scratch, packed);
+    Pw_d2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "d3s2": separable --------------------------------------
  * input 15x14x5 -> output 8x7x4 (NHWC, float32)
@@ -3328,12 +3466,14 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][5], dw_b [5]
  *   pw_w [4][5], pw_b [4]
  */
-static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3375,7 +3515,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 0..1 x cols 6: kernel rows 1..2, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3395,7 +3536,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3442,7 +3584,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 2..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 2; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3464,7 +3607,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 6..7 x cols 0: kernel rows 0..1, cols 1..2 */
     for (int vy = 6; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3506,7 +3650,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 6..7 x cols 6: kernel rows 0..1, cols 0..1 */
     for (int vy = 6; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 140 * vy + 10 * vx;
                 const int ob = 35 * vy + 5 * vx;
@@ -3526,8 +3671,8 @@ static void Dw_d3s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer d3s2, stage 2 (projection 5 -> 4, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d3s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         {
@@ -3545,7 +3690,7 @@ static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5 + s];
                 const float vi2 = in[ib + 10 + s];
@@ -3577,45 +3722,48 @@ static void Pw_d3s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer d3s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 50 + g * 24 + n * 24;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 24 * g + 24 * n + 50;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3s2: runs its 2 stages */
 void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3s2_S1(in, scratch, packed);
-    Pw_d3s2_S2(scratch, out, packed + 50);
+    enum {
+        S2_W = 50,   /* stage 2's packed weights */
+    };
+    Dw_d3s2_S1_5c1p(in, scratch, packed);
+    Pw_d3s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_d3s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "valid": separable --------------------------------------
  * input 9x9x8 -> output 4x4x16 (NHWC, float32)
@@ -3645,7 +3793,8 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_valid_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_valid_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
@@ -3675,8 +3824,8 @@ static void Dw_valid_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_valid_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer valid, stage 2 (projection 8 -> 16, 16 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_valid_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3694,7 +3843,7 @@ static void Pw_valid_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -3726,45 +3875,47 @@ static void Pw_valid_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer valid: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 36;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 36 * n + 80;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer valid: runs its 2 stages */
 void sep_basic_valid(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_valid_S1(in, scratch, packed);
-    Pw_valid_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_valid_S1_8c1p(in, scratch, packed);
+    Pw_valid_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
 static void Run_valid(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_valid(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "tab": separable --------------------------------------
  * input 8x7x16 -> output 8x7x17 (NHWC, float32)
@@ -3794,11 +3945,13 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *   dw_w [4][4][16], dw_b [16]
  *   pw_w [17][16], pw_b [17]
  */
-static void Dw_tab_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -3826,8 +3979,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 4: kernel rows 1..3, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3851,8 +4006,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..3, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3873,8 +4030,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 6: kernel rows 1..3, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3925,7 +4084,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 4: kernel rows 0..3, cols 0..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3953,7 +4113,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 5: kernel rows 0..3, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3977,7 +4138,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..5 x cols 6: kernel rows 0..3, cols 0 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -3996,7 +4158,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 0..3: kernel rows 0..2, cols 0..3 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -4024,8 +4187,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 4: kernel rows 0..2, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4049,8 +4214,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 5: kernel rows 0..2, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4071,8 +4238,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 6 x cols 6: kernel rows 0..2, cols 0 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4090,7 +4259,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 0..3: kernel rows 0..1, cols 0..3 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 0; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -4114,8 +4284,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4136,8 +4308,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4156,8 +4330,10 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 7 x cols 6: kernel rows 0..1, cols 0 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -4175,8 +4351,8 @@ static void Dw_tab_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_tab_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer tab, stage 2 (projection 16 -> 17, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_tab_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -4194,7 +4370,7 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -4231,38 +4407,44 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 51 + j] = v;
             }
@@ -4270,56 +4452,58 @@ static void Pw_tab_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer tab: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_tab_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 272 + g * 289 + n * 68;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 289 * g + 68 * n + 272;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 544 + g * 289 + n * 17;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 289 * g + 17 * n + 544;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer tab: runs its 2 stages */
 void sep_basic_tab(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_tab_S1(in, scratch, packed);
-    Pw_tab_S2(scratch, out, packed + 272);
+    enum {
+        S2_W = 272,   /* stage 2's packed weights */
+    };
+    Dw_tab_S1_8c1p(in, scratch, packed);
+    Pw_tab_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
 static void Run_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_tab(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "int2": separable --------------------------------------
  * input 9x7x15 -> output 9x7x8 (NHWC, float32)
@@ -4349,14 +4533,15 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *   dw_w [5][5][15], dw_b [15]
  *   pw_w [8][15], pw_b [8]
  */
-static void Dw_int2_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_int2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x11x15 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2145; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 105; ++j)
-            stage[(y + 2) * 165 + 30 + j] = in[y * 105 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 105; ++j) stage[165 * y + 360 + j] = in[105 * y + j];
+    }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -4436,8 +4621,8 @@ static void Dw_int2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_int2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer int2, stage 2 (projection 15 -> 8, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4455,7 +4640,7 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -4499,7 +4684,7 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -4525,54 +4710,57 @@ static void Pw_int2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer int2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 8 */
-        float *restrict d = packed + 208 + ct * 182;
-        const int o0 = (8 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 182 * ct + 208;
+        const int o0 = 7 * ct + 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 390 + g * 128 + n * 64;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 128 * g + 64 * n + 390;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer int2: runs its 2 stages */
 void sep_basic_int2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_int2_S1(in, scratch, packed, scratch + 945);
-    Pw_int2_S2(scratch, out, packed + 390);
+    enum {
+        S1_STAGE = 945,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 390,   /* stage 2's packed weights */
+    };
+    Dw_int2_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_int2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_int2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "m2": separable --------------------------------------
  * input 7x7x4 -> output 7x7x8 (NHWC, float32)
@@ -4603,33 +4791,36 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_m2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4639,7 +4830,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 28 * vy + 4 * vx;
@@ -4647,29 +4839,29 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4679,29 +4871,31 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4712,36 +4906,37 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4759,41 +4954,41 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4804,36 +4999,37 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4843,29 +5039,31 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4875,7 +5073,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             {
                 const int ib = 28 * vy + 4 * vx;
@@ -4883,29 +5082,29 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4915,29 +5114,31 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             {
                 const int ib = 28 * vy + 4 * vx;
                 const int ob = 56 * vy + 8 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4948,8 +5149,8 @@ static void Dw_m2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m2, stage 2 (projection 8 -> 8, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -4967,7 +5168,7 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -5007,7 +5208,7 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -5021,45 +5222,47 @@ static void Pw_m2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 80 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n + 80;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2: runs its 2 stages */
 void sep_basic_m2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2_S1(in, scratch, packed);
-    Pw_m2_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_m2_S1_8c1p(in, scratch, packed);
+    Pw_m2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "m3": separable --------------------------------------
  * input 9x9x5 -> output 9x9x16 (NHWC, float32)
@@ -5090,33 +5293,36 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][15], dw_b [15]
  *   pw_w [16][15], pw_b [16]
  */
-static void Dw_m3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5129,21 +5335,25 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5153,7 +5363,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
@@ -5161,29 +5372,29 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5196,29 +5407,35 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5228,29 +5445,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5263,21 +5482,25 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5288,36 +5511,37 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5330,29 +5554,35 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5370,41 +5600,41 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5417,41 +5647,50 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5462,36 +5701,37 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5504,29 +5744,35 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5536,29 +5782,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5571,21 +5819,25 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5595,7 +5847,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
@@ -5603,29 +5856,29 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5638,29 +5891,35 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5670,29 +5929,31 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 45 * vy + 5 * vx + 2 * ct;
                 const int ob = 135 * vy + 15 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5705,21 +5966,25 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 120;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5730,8 +5995,8 @@ static void Dw_m3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m3, stage 2 (projection 15 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -5749,7 +6014,7 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 15 + s];
                 const float vi2 = in[ib + 30 + s];
@@ -5789,7 +6054,7 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 15; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -5803,54 +6068,55 @@ static void Pw_m3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 2) * 3;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 4 */
-        float *restrict d = packed + 120 + ct * 30;
-        const int o0 = (4 + ct * 1) * 3;
+    {   /* 1-channel tiles from channel 4 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 120;
+        const int o0 = 3 * ct + 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 15 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 150 + g * 256 + n * 64;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 256 * g + 64 * n + 150;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m3: runs its 2 stages */
 void sep_basic_m3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m3_S1(in, scratch, packed);
-    Pw_m3_S2(scratch, out, packed + 150);
+    enum {
+        S2_W = 150,   /* stage 2's packed weights */
+    };
+    Dw_m3_S1_6c1p(in, scratch, packed);
+    Pw_m3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "m4c1": separable --------------------------------------
  * input 8x9x1 -> output 8x9x3 (NHWC, float32)
@@ -5881,33 +6147,40 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [3][4], pw_b [3]
  */
-static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5917,7 +6190,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 9 * vy + vx;
@@ -5925,29 +6199,35 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5957,29 +6237,35 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5990,36 +6276,43 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6037,41 +6330,50 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6082,36 +6384,43 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6121,29 +6430,35 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6153,7 +6468,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 9 * vy + vx;
@@ -6161,29 +6477,35 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6193,29 +6515,35 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 8;
             {
                 const int ib = 9 * vy + vx;
                 const int ob = 36 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6226,8 +6554,8 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m4c1, stage 2 (projection 4 -> 3, 72 pixels): tile 4x3, 4 pixels x 3 channels (scalar code) */
+static void Pw_m4c1_S2_4x3(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 72; p += 4) {
         {
@@ -6245,7 +6573,7 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -6277,45 +6605,48 @@ static void Pw_m4c1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m4c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 40 + g * 15 + n * 15;
-            const int o0 = g * 3 + 0 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 15 * g + 15 * n + 40;
+            const int o0 = 3 * g + 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m4c1: runs its 2 stages */
 void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m4c1_S1(in, scratch, packed);
-    Pw_m4c1_S2(scratch, out, packed + 40);
+    enum {
+        S2_W = 40,   /* stage 2's packed weights */
+    };
+    Dw_m4c1_S1_4c1p(in, scratch, packed);
+    Pw_m4c1_S2_4x3(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m4c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m4c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "m8": separable --------------------------------------
  * input 5x5x2 -> output 5x5x1 (NHWC, float32)
@@ -6346,33 +6677,40 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [1][16], pw_b [1]
  */
-static void Dw_m8_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6382,7 +6720,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
@@ -6390,29 +6729,35 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6422,29 +6767,35 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6455,36 +6806,43 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6502,41 +6860,50 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[72 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6547,36 +6914,43 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..3 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[56 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[64 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6586,29 +6960,35 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6618,7 +6998,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
@@ -6626,29 +7007,35 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[24 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[48 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6658,29 +7045,35 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 10 * vy + 2 * vx + ct;
                 const int ob = 80 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[8 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[16 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[32 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[j * 8 + q] += vw[40 + j * 8 + q] * vi;
+                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6691,8 +7084,8 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_m8_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m8, stage 2 (projection 16 -> 1, 25 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_m8_S2_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 24; p += 4) {
         {
@@ -6703,38 +7096,44 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
@@ -6746,17 +7145,20 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 384;
             const int ob = 24;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -6764,45 +7166,47 @@ static void Pw_m8_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer m8: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 1) * 8;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 17 + n * 17;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 17 * g + 17 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m8: runs its 2 stages */
 void sep_basic_m8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m8_S1(in, scratch, packed);
-    Pw_m8_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_m8_S1_8c1p(in, scratch, packed);
+    Pw_m8_S2_4x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "m2s2": separable --------------------------------------
  * input 15x15x16 -> output 8x8x48 (NHWC, float32)
@@ -6833,33 +7237,36 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][32], dw_b [32]
  *   pw_w [48][32], pw_b [48]
  */
-static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6869,7 +7276,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -6877,29 +7285,29 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6909,29 +7317,31 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6942,36 +7352,37 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6989,41 +7400,41 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7034,36 +7445,37 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7073,29 +7485,31 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7105,7 +7519,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
@@ -7113,29 +7528,29 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7145,29 +7560,31 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 480 * vy + 32 * vx + 4 * ct;
                 const int ob = 256 * vy + 32 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7178,8 +7595,8 @@ static void Dw_m2s2_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer m2s2, stage 2 (projection 32 -> 48, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_m2s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -7197,7 +7614,7 @@ static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 32; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 32 + s];
                 const float vi2 = in[ib + 64 + s];
@@ -7229,45 +7646,46 @@ static void Pw_m2s2_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer m2s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 320 + g * 1584 + n * 132;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 1584 * g + 132 * n + 320;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer m2s2: runs its 2 stages */
 void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_m2s2_S1(in, scratch, packed);
-    Pw_m2s2_S2(scratch, out, packed + 320);
+    enum {
+        S2_W = 320,   /* stage 2's packed weights */
+    };
+    Dw_m2s2_S1_8c1p(in, scratch, packed);
+    Pw_m2s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_m2s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "mdef": separable --------------------------------------
  * input 7x8x9 -> output 7x8x18 (NHWC, float32)
@@ -7298,33 +7716,36 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][18], dw_b [18]
  *   pw_w [18][18], pw_b [18]
  */
-static void Dw_mdef_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7337,21 +7758,25 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7361,7 +7786,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
@@ -7369,29 +7795,29 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7404,29 +7830,35 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7436,29 +7868,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7471,21 +7905,25 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7496,36 +7934,37 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7538,29 +7977,35 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7578,41 +8023,41 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7625,41 +8070,50 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[18 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7670,36 +8124,37 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7712,29 +8167,35 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[14 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7744,29 +8205,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7779,21 +8242,25 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7803,7 +8270,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
@@ -7811,29 +8279,29 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7846,29 +8314,35 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[6 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[12 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7878,29 +8352,31 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 9 * vx + 4 * ct;
                 const int ob = 144 * vy + 18 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7913,21 +8389,25 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 160;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[2 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[4 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[10 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7938,8 +8418,8 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_mdef_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer mdef, stage 2 (projection 18 -> 18, 56 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_mdef_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -7957,7 +8437,7 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 18; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 18 + s];
                 const float vi2 = in[ib + 36 + s];
@@ -8001,7 +8481,7 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 18; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 18 + s];
                 const float vi2 = in[ib + 36 + s];
@@ -8033,65 +8513,67 @@ static void Pw_mdef_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer mdef: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_mdef_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 160 + ct * 20;
-        const int o0 = (8 + ct * 1) * 2;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 160;
+        const int o0 = 2 * ct + 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 18 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 180 + g * 342 + n * 76;
-            const int o0 = g * 18 + 0 + n * 4;
+            float *restrict d = packed + 342 * g + 76 * n + 180;
+            const int o0 = 18 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 18 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 484 + g * 342 + n * 38;
-            const int o0 = g * 18 + 16 + n * 2;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 342 * g + 38 * n + 484;
+            const int o0 = 18 * g + 2 * n + 16;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 18 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer mdef: runs its 2 stages */
 void sep_basic_mdef(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_mdef_S1(in, scratch, packed);
-    Pw_mdef_S2(scratch, out, packed + 180);
+    enum {
+        S2_W = 180,   /* stage 2's packed weights */
+    };
+    Dw_mdef_S1_8c1p(in, scratch, packed);
+    Pw_mdef_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_mdef(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "px": separable --------------------------------------
  * input 1x1x64 -> output 1x1x65 (NHWC, float32)
@@ -8121,12 +8603,15 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [65][64], pw_b [65]
  */
-static void Dw_px_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 64 * vy + 64 * vx + 8 * ct;
                 const int ob = 64 * vy + 64 * vx + 8 * ct;
@@ -8143,10 +8628,11 @@ static void Dw_px_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_px_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer px, stage 2 (projection 64 -> 65, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_px_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 16; ++n) {
             const float *restrict vw = w + 260 * n;
             const int ib = 64 * p;
@@ -8156,7 +8642,7 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -8172,17 +8658,20 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 64 * p;
             const int ob = 65 * p + 64;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -8190,56 +8679,58 @@ static void Pw_px_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer px: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 640 + g * 4225 + n * 260;
-            const int o0 = g * 65 + 0 + n * 4;
+            float *restrict d = packed + 4225 * g + 260 * n + 640;
+            const int o0 = 65 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4800 + g * 4225 + n * 65;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4225 * g + 65 * n + 4800;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 64 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px: runs its 2 stages */
 void sep_basic_px(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_S1(in, scratch, packed);
-    Pw_px_S2(scratch, out, packed + 640);
+    enum {
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_px_S1_8c1p(in, scratch, packed);
+    Pw_px_S2_1x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px(in, out, packed, scratch);
 }
-
 
 /* ---- layer 20 "px_s2": separable --------------------------------------
  * input 1x1x7 -> output 1x1x9 (NHWC, float32)
@@ -8269,12 +8760,15 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][7], dw_b [7]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Dw_px_s2_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 14 * vy + 14 * vx;
                 const int ob = 7 * vy + 7 * vx;
@@ -8291,10 +8785,11 @@ static void Dw_px_s2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer px_s2, stage 2 (projection 7 -> 9, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_px_s2_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 32 * n;
             const int ib = 7 * p;
@@ -8304,7 +8799,7 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -8320,17 +8815,20 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
             const int ib = 7 * p;
             const int ob = 9 * p + 8;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -8338,56 +8836,59 @@ static void Pw_px_s2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer px_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 182;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 182 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 182 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 182;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 246 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 246;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer px_s2: runs its 2 stages */
 void sep_basic_px_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_px_s2_S1(in, scratch, packed);
-    Pw_px_s2_S2(scratch, out, packed + 182);
+    enum {
+        S2_W = 182,   /* stage 2's packed weights */
+    };
+    Dw_px_s2_S1_7c1p(in, scratch, packed);
+    Pw_px_s2_S2_1x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_px_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 21 "big_k": separable --------------------------------------
  * input 3x3x8 -> output 3x3x8 (NHWC, float32)
@@ -8417,12 +8918,15 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *   dw_w [7][7][8], dw_b [8]
  *   pw_w [8][8], pw_b [8]
  */
-static void Dw_big_k_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8446,8 +8950,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 1: kernel rows 3..5, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8471,8 +8977,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 0 x cols 2: kernel rows 3..5, cols 1..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8496,8 +9004,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 0: kernel rows 2..4, cols 3..5 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8521,8 +9031,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 1: kernel rows 2..4, cols 2..4 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8546,8 +9058,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 1 x cols 2: kernel rows 2..4, cols 1..3 */
-    for (int vy = 1; vy < 2; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 1;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8571,8 +9085,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 0: kernel rows 1..3, cols 3..5 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 0;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8596,8 +9112,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 1: kernel rows 1..3, cols 2..4 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 1;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8621,8 +9139,10 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 2 x cols 2: kernel rows 1..3, cols 1..3 */
-    for (int vy = 2; vy < 3; ++vy) {
-        for (int vx = 2; vx < 3; ++vx) {
+    {
+        const int vy = 2;
+        {
+            const int vx = 2;
             {
                 const int ib = 24 * vy + 8 * vx;
                 const int ob = 24 * vy + 8 * vx;
@@ -8647,8 +9167,8 @@ static void Dw_big_k_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_big_k_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer big_k, stage 2 (projection 8 -> 8, 9 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_big_k_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -8666,7 +9186,7 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -8706,7 +9226,7 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -8720,45 +9240,47 @@ static void Pw_big_k_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer big_k: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 400;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 400 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 400 + g * 72 + n * 36;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 36 * n + 400;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer big_k: runs its 2 stages */
 void sep_basic_big_k(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_big_k_S1(in, scratch, packed);
-    Pw_big_k_S2(scratch, out, packed + 400);
+    enum {
+        S2_W = 400,   /* stage 2's packed weights */
+    };
+    Dw_big_k_S1_8c1p(in, scratch, packed);
+    Pw_big_k_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
 static void Run_big_k(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_big_k(in, out, packed, scratch);
 }
-
 
 /* ---- layer 22 "nobias": separable --------------------------------------
  * input 9x7x16 -> output 9x7x31 (NHWC, float32)
@@ -8790,12 +9312,15 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *   pw_w [31][16], pw_b [31]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_nobias_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8815,7 +9340,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -8838,8 +9364,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8860,7 +9388,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8890,7 +9419,7 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -8909,14 +9438,15 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..7 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -8931,8 +9461,10 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
@@ -8952,7 +9484,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
@@ -8960,7 +9493,7 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -8975,15 +9508,17 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 8 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 112 * vy + 16 * vx + 8 * ct;
                 const int ob = 112 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 128 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -8997,8 +9532,8 @@ static void Dw_nobias_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_nobias_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer nobias, stage 2 (projection 16 -> 31, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -9016,7 +9551,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -9064,7 +9599,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 3;
+                const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -9112,7 +9647,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -9151,7 +9686,7 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
                 vacc2[j] = 0.0f;
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 0 + s * 3;
+                const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -9180,53 +9715,55 @@ static void Pw_nobias_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer nobias: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_nobias_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 144 + g * 496 + n * 64;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 496 * g + 64 * n + 144;
+            const int o0 = 31 * g + 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 592 + g * 496 + n * 48;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 496 * g + 48 * n + 592;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[0 + s * 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer nobias: runs its 2 stages */
 void sep_basic_nobias(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_nobias_S1(in, scratch, packed);
-    Pw_nobias_S2(scratch, out, packed + 144);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_nobias_S1_8c1p(in, scratch, packed);
+    Pw_nobias_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_nobias(in, out, packed, scratch);
 }
-
 
 /* ---- layer 23 "acts": separable --------------------------------------
  * input 7x9x31 -> output 7x9x17 (NHWC, float32)
@@ -9257,12 +9794,15 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][31], dw_b [31]
  *   pw_w [17][31], pw_b [17]
  */
-static void Dw_acts_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9298,7 +9838,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -9339,8 +9880,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9377,7 +9920,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9465,7 +10009,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..5 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9505,8 +10050,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9542,7 +10089,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
@@ -9583,8 +10131,10 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 6 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 3; ++ct) {
                 const int ib = 279 * vy + 31 * vx + 8 * ct;
                 const int ob = 279 * vy + 31 * vx + 8 * ct;
@@ -9621,8 +10171,8 @@ static void Dw_acts_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_acts_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer acts, stage 2 (projection 31 -> 17, 63 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 60; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -9640,7 +10190,7 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -9681,41 +10231,47 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
                 const float vi3 = in[ib + 93 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 51 + j] = v;
@@ -9736,7 +10292,7 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
@@ -9769,33 +10325,38 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 31; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 31 + s];
                 const float vi2 = in[ib + 62 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
                 out[ob + 34 + j] = v;
@@ -9804,65 +10365,67 @@ static void Pw_acts_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer acts: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 240 + ct * 70;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct + 240;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 310 + g * 544 + n * 128;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 544 * g + 128 * n + 310;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 31 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 822 + g * 544 + n * 32;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 544 * g + 32 * n + 822;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 31 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts: runs its 2 stages */
 void sep_basic_acts(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts_S1(in, scratch, packed);
-    Pw_acts_S2(scratch, out, packed + 310);
+    enum {
+        S2_W = 310,   /* stage 2's packed weights */
+    };
+    Dw_acts_S1_8c1p(in, scratch, packed);
+    Pw_acts_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts(in, out, packed, scratch);
 }
-
 
 /* ---- layer 24 "acts2": separable --------------------------------------
  * input 13x2x33 -> output 13x1x64 (NHWC, float32)
@@ -9892,12 +10455,15 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [64][33], pw_b [64]
  */
-static void Dw_acts2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 66 * vy + 66 * vx + 8 * ct;
                 const int ob = 33 * vy + 33 * vx + 8 * ct;
@@ -9919,12 +10485,13 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -9934,7 +10501,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
     /* rows 1..11 x cols 0: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 66 * vy + 66 * vx + 8 * ct;
                 const int ob = 33 * vy + 33 * vx + 8 * ct;
@@ -9958,14 +10526,15 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -9974,8 +10543,10 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 66 * vy + 66 * vx + 8 * ct;
                 const int ob = 33 * vy + 33 * vx + 8 * ct;
@@ -9997,12 +10568,13 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
                     out[ob + j] = v;
@@ -10012,8 +10584,8 @@ static void Dw_acts2_S1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_acts2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer acts2, stage 2 (projection 33 -> 64, 13 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 16; ++n) {
@@ -10031,7 +10603,7 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -10075,7 +10647,7 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -10090,54 +10662,55 @@ static void Pw_acts2_S2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
+/* layer.c.in: layer acts2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_basic_acts2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 330 + g * 2176 + n * 136;
-            const int o0 = g * 64 + 0 + n * 4;
+            float *restrict d = packed + 2176 * g + 136 * n + 330;
+            const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer acts2: runs its 2 stages */
 void sep_basic_acts2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_acts2_S1(in, scratch, packed);
-    Pw_acts2_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_acts2_S1_8c1p(in, scratch, packed);
+    Pw_acts2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_basic_acts2(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
     {
@@ -10501,4 +11074,3 @@ const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT] = {
         .pack = sep_basic_acts2_pack, .run = Run_acts2
     },
 };
-

@@ -34,12 +34,15 @@
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -58,7 +61,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -80,8 +84,10 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -101,7 +107,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -148,7 +155,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -169,8 +177,10 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -189,7 +199,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -211,8 +222,10 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -232,8 +245,8 @@ static void Dw_a1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a1_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a1, stage 2 (projection 16 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -251,7 +264,7 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -299,7 +312,7 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -315,45 +328,46 @@ static void Pw_a1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 68;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 68 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a1: runs its 2 stages */
 void sep_residual_a1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a1_S1(in, scratch, packed);
-    Pw_a1_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a1_S1_8c1p(in, scratch, packed);
+    Pw_a1_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "a2": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -385,12 +399,15 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_a2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -410,7 +427,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -433,8 +451,10 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -455,7 +475,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -504,7 +525,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -526,8 +548,10 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -547,7 +571,8 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
@@ -570,8 +595,10 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 144 * vy + 16 * vx + 8 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
@@ -592,8 +619,7 @@ static void Dw_a2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_a2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     1, 2, 3, 5, 6, 7,
@@ -613,7 +639,8 @@ static const int Src_a2_S2[96] = {
     0, 1, 3, 12, 13, 15,
 };
 
-static void Pw_a2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a2, stage 2 (projection 16 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 80; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -631,7 +658,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -672,7 +699,7 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -687,45 +714,46 @@ static void Pw_a2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a2: runs its 2 stages */
 void sep_residual_a2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a2_S1(in, scratch, packed);
-    Pw_a2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_a2_S1_8c1p(in, scratch, packed);
+    Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
 static void Run_a2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_a2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "a3": separable --------------------------------------
  * input 9x9x16 -> output 9x9x16 (NHWC, float32)
@@ -757,14 +785,15 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][32], dw_b [32]
  *   pw_w [16][16], pw_b [16]
  */
-static void Dw_a3_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_a3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 144; ++j)
-            stage[(y + 2) * 208 + 32 + j] = in[y * 144 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+    }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -774,105 +803,105 @@ static void Dw_a3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = stage[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = stage[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = stage[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,3 */
                     const float vi = stage[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,4 */
                     const float vi = stage[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = stage[ib + 208 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = stage[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = stage[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,3 */
                     const float vi = stage[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,4 */
                     const float vi = stage[ib + 272 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[80 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 80 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = stage[ib + 416 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[88 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 88 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = stage[ib + 432 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[96 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 96 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = stage[ib + 448 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[104 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 104 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,3 */
                     const float vi = stage[ib + 464 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[112 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 112 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,4 */
                     const float vi = stage[ib + 480 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[120 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 120 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,0 */
                     const float vi = stage[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[128 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,1 */
                     const float vi = stage[ib + 640 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[136 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 136 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,2 */
                     const float vi = stage[ib + 656 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[144 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 144 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,3 */
                     const float vi = stage[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[152 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 152 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,4 */
                     const float vi = stage[ib + 688 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[160 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 160 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,0 */
                     const float vi = stage[ib + 832 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[168 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 168 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,1 */
                     const float vi = stage[ib + 848 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[176 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 176 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,2 */
                     const float vi = stage[ib + 864 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[184 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 184 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,3 */
                     const float vi = stage[ib + 880 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[192 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,4 */
                     const float vi = stage[ib + 896 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[200 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 200 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -883,8 +912,8 @@ static void Dw_a3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_a3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer a3, stage 2 (projection 32 -> 16, 81 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 80; p += 4) {
@@ -903,7 +932,7 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 16; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
@@ -947,7 +976,7 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 16; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -963,44 +992,45 @@ static void Pw_a3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer a3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_a3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 832 + g * 136 + n * 68;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 136 * g + 68 * n + 832;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer a3: runs its 2 stages */
 void sep_residual_a3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_a3_S1(in, scratch, packed, scratch + 2592);
-    Pw_a3_S2(scratch, out, packed + 832, skip);
+    enum {
+        S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 832,   /* stage 2's packed weights */
+    };
+    Dw_a3_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_a3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_a3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "b1": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x51 (NHWC, float32)
@@ -1019,7 +1049,8 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
  */
-static void Pw_b1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b1, stage 1 (projection 17 -> 51, 169 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 168; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -1037,7 +1068,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1085,7 +1116,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -1129,7 +1160,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1150,7 +1181,7 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1165,46 +1196,47 @@ static void Pw_b1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b1: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 918 + n * 72;
-            const int o0 = g * 51 + 0 + n * 4;
+            float *restrict d = packed + 918 * g + 72 * n;
+            const int o0 = 51 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 864 + g * 918 + n * 54;
-            const int o0 = g * 51 + 48 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 918 * g + 54 * n + 864;
+            const int o0 = 51 * g + 3 * n + 48;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b1: runs its stage */
 void sep_residual_b1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b1(in, out, packed);
+    Pw_b1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "b2": separable --------------------------------------
  * input 13x13x51 -> output 13x13x17 (NHWC, float32)
@@ -1236,12 +1268,15 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][51], dw_b [51]
  *   pw_w [17][51], pw_b [17]
  */
-static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1276,8 +1311,9 @@ static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..11: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
@@ -1317,9 +1353,11 @@ static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    /* rows y0 x cols 12: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1356,13 +1394,14 @@ static void Dw_b2_R1N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Dw_b2_R2N11(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 11 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1450,7 +1489,8 @@ static void Dw_b2_R2N11(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 10 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1491,13 +1531,15 @@ static void Dw_b2_R2N11(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_b2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1532,8 +1574,9 @@ static void Dw_b2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..11: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
@@ -1573,9 +1616,11 @@ static void Dw_b2_R3N1(const float *restrict in, float *restrict out, const floa
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    /* rows y0 x cols 12: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 663 * vy + 51 * vx + 8 * ct;
                 const int ob = 663 * (vy - y0) + 51 * vx + 8 * ct;
@@ -1612,8 +1657,8 @@ static void Dw_b2_R3N1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_b2_P13(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer b2, stage 2 (projection 51 -> 17, 13 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1631,7 +1676,7 @@ static void Pw_b2_P13(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
@@ -1672,41 +1717,47 @@ static void Pw_b2_P13(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
                 const float vi3 = in[ib + 153 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
@@ -1723,7 +1774,7 @@ static void Pw_b2_P13(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1740,17 +1791,20 @@ static void Pw_b2_P13(const float *restrict in, float *restrict out, const float
             const int ib = 612;
             const int ob = 220;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
@@ -1759,8 +1813,8 @@ static void Pw_b2_P13(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_b2_P143(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer b2, stage 2 (projection 51 -> 17, 143 pixels), band of 11 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 140; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1778,7 +1832,7 @@ static void Pw_b2_P143(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
@@ -1819,41 +1873,47 @@ static void Pw_b2_P143(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
                 const float vi3 = in[ib + 153 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
@@ -1874,7 +1934,7 @@ static void Pw_b2_P143(const float *restrict in, float *restrict out, const floa
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
@@ -1907,33 +1967,38 @@ static void Pw_b2_P143(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 51; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 51 + s];
                 const float vi2 = in[ib + 102 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
@@ -1942,68 +2007,71 @@ static void Pw_b2_P143(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer b2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 48 */
-        float *restrict d = packed + 480 + ct * 30;
-        const int o0 = (48 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 48 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 480;
+        const int o0 = 3 * ct + 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 51 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[51 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 510 + g * 884 + n * 208;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 884 * g + 208 * n + 510;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 51 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1342 + g * 884 + n * 52;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 884 * g + 52 * n + 1342;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 51 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 51 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b2: runs its 2 stages in bands */
 void sep_residual_b2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b2_R1N1(in, scratch, packed, 0);
-    Pw_b2_P13(scratch, out, packed + 510, skip);
-    Dw_b2_R2N11(in, scratch, packed, 1);
-    Pw_b2_P143(scratch, out + 221, packed + 510, skip + 221);
-    Dw_b2_R3N1(in, scratch, packed, 12);
-    Pw_b2_P13(scratch, out + 2652, packed + 510, skip + 2652);
+    enum {
+        OUT_ROW = 221,   /* floats of an output row */
+        S2_W = 510,   /* stage 2's packed weights */
+    };
+    Dw_b2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_b2_P13_4x4(scratch, out, packed + S2_W, skip);
+    Dw_b2_R2N11_8c1p(in, scratch, packed, 1);
+    Pw_b2_P143_4x4(scratch, out + 1 * OUT_ROW, packed + S2_W, skip + 1 * OUT_ROW);
+    Dw_b2_R3N1_8c1p(in, scratch, packed, 12);
+    Pw_b2_P13_4x4(scratch, out + 12 * OUT_ROW, packed + S2_W, skip + 12 * OUT_ROW);
 }
 
+/* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "b3": pwconv --------------------------------------
  * input 13x13x17 -> output 13x13x34 (NHWC, float32)
@@ -2022,7 +2090,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
  */
-static void Pw_b3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer b3, stage 1 (projection 17 -> 34, 169 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 168; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2040,7 +2109,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2088,7 +2157,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2132,7 +2201,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2153,7 +2222,7 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 2 + s * 2;
+                const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2168,46 +2237,47 @@ static void Pw_b3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer b3: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 612 + n * 72;
-            const int o0 = g * 34 + 0 + n * 4;
+            float *restrict d = packed + 612 * g + 72 * n;
+            const int o0 = 34 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 576 + g * 612 + n * 36;
-            const int o0 = g * 34 + 32 + n * 2;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 612 * g + 36 * n + 576;
+            const int o0 = 34 * g + 2 * n + 32;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 2; ++j)
-                    d[2 + s * 2 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b3: runs its stage */
 void sep_residual_b3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_b3(in, out, packed);
+    Pw_b3_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_b3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "b4": separable --------------------------------------
  * input 13x13x34 -> output 13x13x17 (NHWC, float32)
@@ -2238,12 +2308,15 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][34], dw_b [34]
  *   pw_w [17][34], pw_b [17]
  */
-static void Dw_b4_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2279,7 +2352,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -2320,8 +2394,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2358,7 +2434,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2446,7 +2523,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..11 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2486,8 +2564,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2523,7 +2603,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 1..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 12; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
@@ -2564,8 +2645,10 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 12 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 442 * vy + 34 * vx + 8 * ct;
                 const int ob = 442 * vy + 34 * vx + 8 * ct;
@@ -2602,8 +2685,8 @@ static void Dw_b4_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b4_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer b4, stage 2 (projection 34 -> 17, 169 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 168; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -2621,7 +2704,7 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 34 + s];
                 const float vi2 = in[ib + 68 + s];
@@ -2662,41 +2745,47 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 34 + s];
                 const float vi2 = in[ib + 68 + s];
                 const float vi3 = in[ib + 102 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 out[ob + 51 + j] = v;
@@ -2713,7 +2802,7 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2730,17 +2819,20 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 5712;
             const int ob = 2872;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 34; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
@@ -2749,64 +2841,66 @@ static void Pw_b4_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b4: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 2-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 20;
-        const int o0 = (32 + ct * 2) * 1;
+    {   /* 2-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 20 * ct + 320;
+        const int o0 = 2 * ct + 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j)
-                d[2 + k * 2 + j] = w->dw_w[k * 34 + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 340 + g * 595 + n * 140;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 595 * g + 140 * n + 340;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 34 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 900 + g * 595 + n * 35;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 595 * g + 35 * n + 900;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 34 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 34 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b4: runs its 2 stages */
 void sep_residual_b4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b4_S1(in, scratch, packed);
-    Pw_b4_S2(scratch, out, packed + 340, skip);
+    enum {
+        S2_W = 340,   /* stage 2's packed weights */
+    };
+    Dw_b4_S1_8c1p(in, scratch, packed);
+    Pw_b4_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "b5": separable --------------------------------------
  * input 13x13x17 -> output 13x13x17 (NHWC, float32)
@@ -2837,14 +2931,15 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *   dw_w [5][5][17], dw_b [17]
  *   pw_w [17][17], pw_b [17]
  */
-static void Dw_b5_S1(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 13; ++y)
-        for (int j = 0; j < 221; ++j)
-            stage[(y + 2) * 289 + 34 + j] = in[y * 221 + j];
+    for (int y = 0; y < 13; ++y) {
+        for (int j = 0; j < 221; ++j) stage[289 * y + 612 + j] = in[221 * y + j];
+    }
     /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 13; ++vx) {
@@ -2889,33 +2984,34 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 221 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * stage[ib + 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * stage[ib + 34 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * stage[ib + 51 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * stage[ib + 68 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * stage[ib + 289 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * stage[ib + 306 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * stage[ib + 323 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * stage[ib + 340 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * stage[ib + 357 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * stage[ib + 578 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * stage[ib + 595 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * stage[ib + 612 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * stage[ib + 629 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[15 + j] * stage[ib + 646 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[16 + j] * stage[ib + 867 + j]; /* tap 3,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[17 + j] * stage[ib + 884 + j]; /* tap 3,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[18 + j] * stage[ib + 901 + j]; /* tap 3,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[19 + j] * stage[ib + 918 + j]; /* tap 3,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[20 + j] * stage[ib + 935 + j]; /* tap 3,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[21 + j] * stage[ib + 1156 + j]; /* tap 4,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[22 + j] * stage[ib + 1173 + j]; /* tap 4,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[23 + j] * stage[ib + 1190 + j]; /* tap 4,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[24 + j] * stage[ib + 1207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[25 + j] * stage[ib + 1224 + j]; /* tap 4,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 17 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 34 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 51 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 68 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 289 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 306 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 323 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 340 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 357 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 578 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 595 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 612 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 629 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 646 + j]; } /* tap 2,4 */
+                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 867 + j]; } /* tap 3,0 */
+                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 884 + j]; } /* tap 3,1 */
+                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 901 + j]; } /* tap 3,2 */
+                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 918 + j]; } /* tap 3,3 */
+                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 935 + j]; } /* tap 3,4 */
+                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 1156 + j]; } /* tap 4,0 */
+                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 1173 + j]; } /* tap 4,1 */
+                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 1190 + j]; } /* tap 4,2 */
+                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 1207 + j]; } /* tap 4,3 */
+                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 1224 + j]; } /* tap 4,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2924,8 +3020,8 @@ static void Dw_b5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_b5_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer b5, stage 2 (projection 17 -> 17, 169 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 168; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -2943,7 +3039,7 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
@@ -2988,44 +3084,50 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 17 + s];
                 const float vi2 = in[ib + 34 + s];
                 const float vi3 = in[ib + 51 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 17 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 17 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 34 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 34 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 51 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -3043,7 +3145,7 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -3061,17 +3163,20 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 2856;
             const int ob = 2872;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 17; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -3081,64 +3186,67 @@ static void Pw_b5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer b5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 17 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 16 */
-        float *restrict d = packed + 416 + ct * 26;
-        const int o0 = (16 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 16 */
+        const int ct = 0;
+        float *restrict d = packed + 26 * ct + 416;
+        const int o0 = ct + 16;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 17 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 442 + g * 306 + n * 72;
-            const int o0 = g * 17 + 0 + n * 4;
+            float *restrict d = packed + 306 * g + 72 * n + 442;
+            const int o0 = 17 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 730 + g * 306 + n * 18;
-            const int o0 = g * 17 + 16 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 306 * g + 18 * n + 730;
+            const int o0 = 17 * g + n + 16;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 17 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer b5: runs its 2 stages */
 void sep_residual_b5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_b5_S1(in, scratch, packed, scratch + 2873);
-    Pw_b5_S2(scratch, out, packed + 442, skip);
+    enum {
+        S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
+        S2_W = 442,   /* stage 2's packed weights */
+    };
+    Dw_b5_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
+    Pw_b5_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_b5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "c1": separable --------------------------------------
  * input 15x15x8 -> output 8x8x16 (NHWC, float32)
@@ -3168,12 +3276,15 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [16][8], pw_b [16]
  */
-static void Dw_c1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3192,7 +3303,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 240 * vy + 16 * vx;
@@ -3214,8 +3326,10 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3235,7 +3349,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3282,7 +3397,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3303,8 +3419,10 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3323,7 +3441,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             {
                 const int ib = 240 * vy + 16 * vx;
@@ -3345,8 +3464,10 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             {
                 const int ib = 240 * vy + 16 * vx;
                 const int ob = 64 * vy + 8 * vx;
@@ -3366,8 +3487,8 @@ static void Dw_c1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c1, stage 2 (projection 8 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3385,7 +3506,7 @@ static void Pw_c1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
@@ -3421,45 +3542,47 @@ static void Pw_c1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 80 + g * 144 + n * 36;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 144 * g + 36 * n + 80;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its 2 stages */
 void sep_residual_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1_S1(in, scratch, packed);
-    Pw_c1_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_c1_S1_8c1p(in, scratch, packed);
+    Pw_c1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "c2": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -3491,12 +3614,15 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][6], pw_b [16]
  */
-static void Dw_c2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3515,7 +3641,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -3537,8 +3664,10 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3558,7 +3687,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3605,7 +3735,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3626,8 +3757,10 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3646,7 +3779,8 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -3668,8 +3802,10 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3689,8 +3825,7 @@ static void Dw_c2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_c2_S2[96] = {
     0, 1, 2, 4, 5, 6,
     0, 2, 3, 4, 6, 7,
@@ -3710,7 +3845,8 @@ static const int Src_c2_S2[96] = {
     8, 10, 11, 12, 14, 15,
 };
 
-static void Pw_c2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c2, stage 2 (projection 16 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 64; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -3728,7 +3864,7 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3761,45 +3897,46 @@ static void Pw_c2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 112 + n * 28;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 112 * g + 28 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its 2 stages */
 void sep_residual_c2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c2_S1(in, scratch, packed);
-    Pw_c2_S2(scratch, out, packed + 160, in);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_c2_S1_8c1p(in, scratch, packed);
+    Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_c2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "c3": separable --------------------------------------
  * input 8x8x16 -> output 8x8x16 (NHWC, float32)
@@ -3831,12 +3968,15 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][4], pw_b [16]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3855,7 +3995,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..6: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -3877,8 +4018,10 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 7: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3898,7 +4041,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3927,7 +4071,7 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 144 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -3945,14 +4089,15 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..6 x cols 7: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 144 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -3966,8 +4111,10 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
@@ -3986,7 +4133,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 1..6: kernel rows 0..1, cols 0..2 */
-    for (int vy = 7; vy < 8; ++vy) {
+    {
+        const int vy = 7;
         for (int vx = 1; vx < 7; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
@@ -3994,7 +4142,7 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 144 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
@@ -4008,15 +4156,17 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 7 x cols 7: kernel rows 0..1, cols 0..1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 7; vx < 8; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 7;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 128 * vy + 16 * vx + 8 * ct;
                 const int ob = 128 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 144 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
@@ -4029,8 +4179,8 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c3, stage 2 (projection 16 -> 16, 64 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_c3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 4; ++g) {
         for (int p = 0; p < 64; p += 4) {
@@ -4049,7 +4199,7 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] = 0.0f;
                 }
                 for (int s = 0; s < 4; ++s) {
-                    const float *restrict vk = vw + 0 + s * 4;
+                    const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
@@ -4086,42 +4236,43 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 72;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 72 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 4; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 144 + g * 16 + n * 16;
-            const int o0 = g * 4 + 0 + n * 4;
+        {
+            const int n = 0;
+            float *restrict d = packed + 16 * g + 16 * n + 144;
+            const int o0 = 4 * g + 4 * n;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 2 stages */
 void sep_residual_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, out, packed + 144, skip);
+    enum {
+        S2_W = 144,   /* stage 2's packed weights */
+    };
+    Dw_c3_S1_8c1p(in, scratch, packed);
+    Pw_c3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_c3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "d1": separable --------------------------------------
  * input 7x9x33 -> output 4x5x31 (NHWC, float32)
@@ -4151,12 +4302,15 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [31][33], pw_b [31]
  */
-static void Dw_d1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4177,12 +4331,13 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4190,7 +4345,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
@@ -4214,14 +4370,15 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4229,8 +4386,10 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4251,12 +4410,13 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4265,7 +4425,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4288,14 +4449,15 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4330,17 +4492,18 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 330 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4349,7 +4512,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..2 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4372,14 +4536,15 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4387,8 +4552,10 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4409,12 +4576,13 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4422,7 +4590,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
@@ -4446,14 +4615,15 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4461,8 +4631,10 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 594 * vy + 66 * vx + 8 * ct;
                 const int ob = 165 * vy + 33 * vx + 8 * ct;
@@ -4483,12 +4655,13 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -4497,8 +4670,8 @@ static void Dw_d1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_d1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer d1, stage 2 (projection 33 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -4516,7 +4689,7 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -4560,7 +4733,7 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -4592,65 +4765,67 @@ static void Pw_d1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 330 + g * 1054 + n * 136;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 1054 * g + 136 * n + 330;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1282 + g * 1054 + n * 102;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1054 * g + 102 * n + 1282;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d1: runs its 2 stages */
 void sep_residual_d1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d1_S1(in, scratch, packed);
-    Pw_d1_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_d1_S1_8c1p(in, scratch, packed);
+    Pw_d1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "d2": dwconv --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -4671,14 +4846,15 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][31], dw_b [31]
  */
-static void Dw_d2(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 4; ++y)
-        for (int j = 0; j < 155; ++j)
-            stage[(y + 2) * 279 + 62 + j] = in[y * 155 + j];
+    for (int y = 0; y < 4; ++y) {
+        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+    }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -4760,41 +4936,43 @@ static void Dw_d2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer d2: the weights of its stage in the order the kernels read them (once, at load time) */
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 3; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 24 */
-        float *restrict d = packed + 624 + ct * 182;
-        const int o0 = (24 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 24 */
+        const int ct = 0;
+        float *restrict d = packed + 182 * ct + 624;
+        const int o0 = 7 * ct + 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 31 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer d2: runs its stage */
 void sep_residual_d2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d2(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_d2_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_d2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "d3": separable --------------------------------------
  * input 4x5x31 -> output 4x5x31 (NHWC, float32)
@@ -4827,33 +5005,36 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][93], dw_b [93]
  *   pw_w [31][6], pw_b [31]
  */
-static void Dw_d3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4866,21 +5047,25 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4890,7 +5075,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..3: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
@@ -4898,29 +5084,29 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4933,29 +5119,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4965,29 +5157,31 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 4: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5000,21 +5194,25 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5025,36 +5223,37 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5067,29 +5266,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5107,41 +5312,41 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5154,41 +5359,50 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[27 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5199,36 +5413,37 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..2 x cols 4: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 3; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5241,29 +5456,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[21 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5273,29 +5494,31 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5308,21 +5531,25 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5332,7 +5559,8 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 1..3: kernel rows 0..1, cols 0..2 */
-    for (int vy = 3; vy < 4; ++vy) {
+    {
+        const int vy = 3;
         for (int vx = 1; vx < 4; ++vx) {
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
@@ -5340,29 +5568,29 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5375,29 +5603,35 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[9 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5407,29 +5641,31 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 3 x cols 4: kernel rows 0..1, cols 0..1 */
-    for (int vy = 3; vy < 4; ++vy) {
-        for (int vx = 4; vx < 5; ++vx) {
+    {
+        const int vy = 3;
+        {
+            const int vx = 4;
             for (int ct = 0; ct < 15; ++ct) {
                 const int ib = 155 * vy + 31 * vx + 2 * ct;
                 const int ob = 465 * vy + 93 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5442,21 +5678,25 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 900;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[3 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[15 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5467,8 +5707,7 @@ static void Dw_d3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_d3_S2[186] = {
     0, 1, 31, 32, 62, 63,
     1, 2, 32, 33, 63, 64,
@@ -5503,7 +5742,8 @@ static const int Src_d3_S2[186] = {
     0, 30, 31, 61, 62, 92,
 };
 
-static void Pw_d3_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer d3, stage 2 (projection 93 -> 31, 20 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -5521,7 +5761,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5566,7 +5806,7 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 6; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -5599,64 +5839,66 @@ static void Pw_d3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer d3: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 15; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 2) * 3;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 30 */
-        float *restrict d = packed + 900 + ct * 30;
-        const int o0 = (30 + ct * 1) * 3;
+    {   /* 1-channel tiles from channel 30 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 900;
+        const int o0 = 3 * ct + 90;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 93 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[93 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 930 + g * 217 + n * 28;
-            const int o0 = g * 31 + 0 + n * 4;
+            float *restrict d = packed + 217 * g + 28 * n + 930;
+            const int o0 = 31 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1126 + g * 217 + n * 21;
-            const int o0 = g * 31 + 28 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 217 * g + 21 * n + 1126;
+            const int o0 = 31 * g + 3 * n + 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer d3: runs its 2 stages */
 void sep_residual_d3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_d3_S1(in, scratch, packed);
-    Pw_d3_S2(scratch, out, packed + 930, skip);
+    enum {
+        S2_W = 930,   /* stage 2's packed weights */
+    };
+    Dw_d3_S1_6c1p(in, scratch, packed);
+    Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     sep_residual_d3(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "t1": separable --------------------------------------
  * input 7x7x8 -> output 7x7x9 (NHWC, float32)
@@ -5689,33 +5931,36 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][24], dw_b [24]
  *   pw_w [9][7], pw_b [9]
  */
-static void Dw_t1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
+static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5725,7 +5970,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
@@ -5733,29 +5979,29 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5765,29 +6011,31 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5798,36 +6046,37 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5845,41 +6094,41 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[54 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5890,36 +6139,37 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..5 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 6; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[42 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[48 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5929,29 +6179,31 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5961,7 +6213,8 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = 6; vy < 7; ++vy) {
+    {
+        const int vy = 6;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
@@ -5969,29 +6222,29 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[18 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[36 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6001,29 +6254,31 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 6 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = 6; vy < 7; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    {
+        const int vy = 6;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 56 * vy + 8 * vx + 2 * ct;
                 const int ob = 168 * vy + 24 * vx + 6 * ct;
                 const float *restrict vw = w + 60 * ct;
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[6 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[12 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[24 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[j * 3 + q] += vw[30 + j * 3 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6034,8 +6289,7 @@ static void Dw_t1_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 4, 5, 6,
     2, 3, 4, 5, 6, 7, 8,
@@ -6048,7 +6302,8 @@ static const int Src_t1_S2[63] = {
     0, 1, 2, 3, 21, 22, 23,
 };
 
-static void Pw_t1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer t1, stage 2 (projection 24 -> 9, 49 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 48; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -6066,7 +6321,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6100,15 +6355,17 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 24 + k] * vk[j];
@@ -6116,19 +6373,23 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                     vacc3[j] += in[ib + 72 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -6144,7 +6405,7 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -6160,17 +6421,20 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
             const int ib = 1152;
             const int ob = 440;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 7; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_t1_S2[7 * j + s + 56];
                     vacc0[j] += in[ib + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -6178,56 +6442,58 @@ static void Pw_t1_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer t1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 60;
-        const int o0 = (0 + ct * 2) * 3;
+        float *restrict d = packed + 60 * ct;
+        const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j)
-                d[6 + k * 6 + j] = w->dw_w[k * 24 + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[24 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 240 + g * 72 + n * 32;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 72 * g + 32 * n + 240;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 304 + g * 72 + n * 8;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 72 * g + 8 * n + 304;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 7 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer t1: runs its 2 stages */
 void sep_residual_t1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_t1_S1(in, scratch, packed);
-    Pw_t1_S2(scratch, out, packed + 240);
+    enum {
+        S2_W = 240,   /* stage 2's packed weights */
+    };
+    Dw_t1_S1_6c1p(in, scratch, packed);
+    Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_t1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "gdw": separable --------------------------------------
  * input 5x9x8 -> output 5x9x16 (NHWC, float32)
@@ -6259,33 +6525,36 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [16][1], pw_b [16]
  */
-static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6295,7 +6564,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
@@ -6303,29 +6573,29 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6335,29 +6605,31 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 8: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6368,36 +6640,37 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6415,41 +6688,41 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6460,36 +6733,37 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 8: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6499,29 +6773,31 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6531,7 +6807,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..7: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 8; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
@@ -6539,29 +6816,29 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6571,29 +6848,31 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 8: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 8;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 72 * vy + 8 * vx + 4 * ct;
                 const int ob = 144 * vy + 16 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6604,8 +6883,8 @@ static void Dw_gdw_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer gdw, stage 2 (projection 16 -> 16, 45 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 16; ++g) {
         for (int p = 0; p < 44; p += 4) {
@@ -6617,38 +6896,45 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 float vacc1[1];
                 float vacc2[1];
                 float vacc3[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                     vacc1[j] = vw[j];
                     vacc2[j] = vw[j];
                     vacc3[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 16 + s];
                     const float vi2 = in[ib + 32 + s];
                     const float vi3 = in[ib + 48 + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
                         vacc2[j] += vi2 * vk[j];
                         vacc3[j] += vi3 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc1[j];
                     out[ob + 16 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc2[j];
                     out[ob + 32 + j] = v;
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc3[j];
                     out[ob + 48 + j] = v;
                 }
@@ -6660,17 +6946,21 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
                 const int ib = g + 704;
                 const int ob = g + 704;
                 float vacc0[1];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] = vw[j];
                 }
-                for (int s = 0; s < 1; ++s) {
-                    const float *restrict vk = vw + 1 + s * 1;
+                {
+                    const int s = 0;
+                    const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    for (int j = 0; j < 1; ++j) {
+                    {
+                        const int j = 0;
                         vacc0[j] += vi0 * vk[j];
                     }
                 }
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     float v = vacc0[j];
                     out[ob + j] = v;
                 }
@@ -6679,45 +6969,47 @@ static void Pw_gdw_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer gdw: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
     for (int g = 0; g < 16; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 160 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 160;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer gdw: runs its 2 stages */
 void sep_residual_gdw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_gdw_S1(in, scratch, packed);
-    Pw_gdw_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_gdw_S1_8c1p(in, scratch, packed);
+    Pw_gdw_S2_4x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
 static void Run_gdw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_gdw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "rnb": separable --------------------------------------
  * input 14x13x9 -> output 14x13x9 (NHWC, float32)
@@ -6749,12 +7041,15 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *   pw_w [9][9], pw_b [9]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -6777,14 +7072,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6792,8 +7088,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1: kernel rows 1..2, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -6818,16 +7116,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6835,7 +7134,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..10: kernel rows 1..2, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 2; vx < 11; ++vx) {
             {
                 const int ib = 117 * vy + 9 * vx;
@@ -6863,18 +7163,19 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6882,8 +7183,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 11: kernel rows 1..2, cols 0..3 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 11;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -6908,16 +7211,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6925,8 +7229,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -6949,14 +7255,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -6965,7 +7272,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 0: kernel rows 0..2, cols 2..4 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -6991,17 +7299,18 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7010,7 +7319,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 1: kernel rows 0..2, cols 1..4 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+        {
+            const int vx = 1;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -7039,20 +7349,21 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7068,7 +7379,7 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
@@ -7093,23 +7404,24 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[14 + j] * in[ib + 135 + j]; /* tap 2,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7118,14 +7430,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 11: kernel rows 0..2, cols 0..3 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+        {
+            const int vx = 11;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
@@ -7147,20 +7460,21 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[13 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7169,14 +7483,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 12: kernel rows 0..2, cols 0..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
@@ -7195,17 +7510,18 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[10 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[11 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[12 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7213,8 +7529,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..1, cols 2..4 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -7237,14 +7555,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7252,8 +7571,10 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1: kernel rows 0..1, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 1;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
@@ -7278,16 +7599,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7295,7 +7617,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 2..10: kernel rows 0..1, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 2; vx < 11; ++vx) {
             {
                 const int ib = 117 * vy + 9 * vx;
@@ -7303,7 +7626,7 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
@@ -7323,18 +7646,19 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7342,15 +7666,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 11: kernel rows 0..1, cols 0..3 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 11; vx < 12; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 11;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
@@ -7368,16 +7694,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7385,15 +7712,17 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 12;
             {
                 const int ib = 117 * vy + 9 * vx;
                 const int ob = 117 * vy + 9 * vx;
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
@@ -7409,14 +7738,15 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -7425,8 +7755,8 @@ static void Dw_rnb_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer rnb, stage 2 (projection 9 -> 9, 182 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 180; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -7444,7 +7774,7 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
@@ -7489,44 +7819,50 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 const float vi2 = in[ib + 18 + s];
                 const float vi3 = in[ib + 27 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 9 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 18 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 27 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -7546,7 +7882,7 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
                 vacc1[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -7573,26 +7909,30 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
             const int ob = 1628;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 9 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 9 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -7602,61 +7942,64 @@ static void Pw_rnb_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rnb: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 120;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 120 * ct;
+        const int o0 = 8 * ct;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[0 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 120 + ct * 15;
-        const int o0 = (8 + ct * 1) * 1;
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 15 * ct + 120;
+        const int o0 = ct + 8;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 135 + g * 81 + n * 36;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 81 * g + 36 * n + 135;
+            const int o0 = 9 * g + 4 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 9 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 207 + g * 81 + n * 9;
-            const int o0 = g * 9 + 8 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 81 * g + 9 * n + 207;
+            const int o0 = 9 * g + n + 8;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 9 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rnb: runs its 2 stages */
 void sep_residual_rnb(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rnb_S1(in, scratch, packed);
-    Pw_rnb_S2(scratch, out, packed + 135, in);
+    enum {
+        S2_W = 135,   /* stage 2's packed weights */
+    };
+    Dw_rnb_S1_8c1p(in, scratch, packed);
+    Pw_rnb_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rnb(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "rpx": separable --------------------------------------
  * input 1x1x65 -> output 1x1x65 (NHWC, float32)
@@ -7686,12 +8029,15 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][65], dw_b [65]
  *   pw_w [65][65], pw_b [65]
  */
-static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_rpx_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 65 * vy + 65 * vx + 8 * ct;
                 const int ob = 65 * vy + 65 * vx + 8 * ct;
@@ -7710,9 +8056,10 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 65 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
                     out[ob + j] = v;
@@ -7722,10 +8069,11 @@ static void Dw_rpx_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer rpx, stage 2 (projection 65 -> 65, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_rpx_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         for (int n = 0; n < 16; ++n) {
             const float *restrict vw = w + 264 * n;
             const int ib = 65 * p;
@@ -7735,7 +8083,7 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 65; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -7752,17 +8100,20 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
             const int ib = 65 * p;
             const int ob = 65 * p + 64;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 65; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
@@ -7771,65 +8122,67 @@ static void Pw_rpx_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer rpx: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void sep_residual_rpx_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 65 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 64 */
-        float *restrict d = packed + 640 + ct * 10;
-        const int o0 = (64 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 64 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 640;
+        const int o0 = ct + 64;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 65 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 650 + g * 4290 + n * 264;
-            const int o0 = g * 65 + 0 + n * 4;
+            float *restrict d = packed + 4290 * g + 264 * n + 650;
+            const int o0 = 65 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 65 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 4874 + g * 4290 + n * 66;
-            const int o0 = g * 65 + 64 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 4290 * g + 66 * n + 4874;
+            const int o0 = 65 * g + n + 64;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 65 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 65 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer rpx: runs its 2 stages */
 void sep_residual_rpx(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_rpx_S1(in, scratch, packed);
-    Pw_rpx_S2(scratch, out, packed + 650, in);
+    enum {
+        S2_W = 650,   /* stage 2's packed weights */
+    };
+    Dw_rpx_S1_8c1p(in, scratch, packed);
+    Pw_rpx_S2_1x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */
 static void Run_rpx(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     sep_residual_rpx(in, out, packed, scratch);
 }
-
 
 const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
     {
@@ -8131,4 +8484,3 @@ const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT] = {
         .pack = sep_residual_rpx_pack, .run = Run_rpx
     },
 };
-

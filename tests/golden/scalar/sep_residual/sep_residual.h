@@ -239,4 +239,3 @@ extern const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT];
 #endif
 
 #endif /* SEP_RESIDUAL_GENERATED_H */
-

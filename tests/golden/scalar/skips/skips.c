@@ -22,7 +22,8 @@
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
  */
-static void Pw_x1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer x1, stage 1 (projection 16 -> 48, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x1_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -40,7 +41,7 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -88,7 +89,7 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -117,35 +118,35 @@ static void Pw_x1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x1: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 816 + n * 68;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 816 * g + 68 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x1: runs its stage */
 void skips_x1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x1(in, out, packed);
+    Pw_x1_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x1: the entry point with the arguments of every sg_layer's run */
 static void Run_x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "x2": separable --------------------------------------
  * input 9x11x48 -> output 9x11x16 (NHWC, float32)
@@ -175,12 +176,15 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][48], dw_b [48]
  *   pw_w [16][48], pw_b [16]
  */
-static void Dw_x2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -200,7 +204,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 10; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
@@ -223,8 +228,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -245,7 +252,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -294,7 +302,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..7 x cols 10: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -316,8 +325,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -337,7 +348,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 10; ++vx) {
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
@@ -360,8 +372,10 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 6; ++ct) {
                 const int ib = 528 * vy + 48 * vx + 8 * ct;
                 const int ob = 528 * vy + 48 * vx + 8 * ct;
@@ -382,8 +396,8 @@ static void Dw_x2_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x2_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x2, stage 2 (projection 48 -> 16, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -401,7 +415,7 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -449,7 +463,7 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 48 + s];
                 const float vi2 = in[ib + 96 + s];
@@ -478,44 +492,45 @@ static void Pw_x2_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 6; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 48 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 480 + g * 784 + n * 196;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 784 * g + 196 * n + 480;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x2: runs its 2 stages */
 void skips_x2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x2_S1(in, scratch, packed);
-    Pw_x2_S2(scratch, out, packed + 480, skip);
+    enum {
+        S2_W = 480,   /* stage 2's packed weights */
+    };
+    Dw_x2_S1_8c1p(in, scratch, packed);
+    Pw_x2_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x2: the entry point with the arguments of every sg_layer's run */
 static void Run_x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "x3": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -536,12 +551,15 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -561,7 +579,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..9: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 10; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
@@ -584,8 +603,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 10: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -606,7 +627,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -655,7 +677,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..7 x cols 10: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 8; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -677,8 +700,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -698,7 +723,8 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 1..9: kernel rows 0..1, cols 0..2 */
-    for (int vy = 8; vy < 9; ++vy) {
+    {
+        const int vy = 8;
         for (int vx = 1; vx < 10; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
@@ -721,8 +747,10 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 8 x cols 10: kernel rows 0..1, cols 0..1 */
-    for (int vy = 8; vy < 9; ++vy) {
-        for (int vx = 10; vx < 11; ++vx) {
+    {
+        const int vy = 8;
+        {
+            const int vx = 10;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 176 * vy + 16 * vx + 8 * ct;
                 const int ob = 176 * vy + 16 * vx + 8 * ct;
@@ -743,33 +771,32 @@ static void Dw_x3(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x3: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x3: runs its stage */
 void skips_x3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x3(in, out, packed);
+    Dw_x3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x3: the entry point with the arguments of every sg_layer's run */
 static void Run_x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "x4": pwconv --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -787,7 +814,8 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x4, stage 1 (projection 16 -> 16, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x4_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -805,7 +833,7 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -853,7 +881,7 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -882,34 +910,34 @@ static void Pw_x4(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x4: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 68;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 68 * n;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x4: runs its stage */
 void skips_x4(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x4(in, out, packed, skip);
+    Pw_x4_4x4(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x4: the entry point with the arguments of every sg_layer's run */
 static void Run_x4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x4(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "x5": bottleneck --------------------------------------
  * input 9x11x16 -> output 9x11x16 (NHWC, float32)
@@ -950,12 +978,15 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *   pw_w [16][16], pw_b [16]
  *   up_w [3][3][16], up_b [16]
  */
-static void Dw_x5_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x5_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -974,7 +1005,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -996,8 +1028,10 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1017,7 +1051,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1064,7 +1099,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..3 x cols 5: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1085,8 +1121,10 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1105,7 +1143,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -1127,8 +1166,10 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1148,8 +1189,8 @@ static void Dw_x5_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_x5_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer x5, stage 2 (projection 16 -> 16, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x5_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 4; ++n) {
@@ -1167,7 +1208,7 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -1209,7 +1250,7 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -1229,8 +1270,8 @@ static void Pw_x5_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_x5_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_x5_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -1316,55 +1357,56 @@ static void Up_x5_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer x5: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 + g * 272 + n * 68;
-            const int o0 = g * 16 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 68 * n + 160;
+            const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 432 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 432;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x5: runs its 3 stages */
 void skips_x5(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x5_S1(in, scratch, packed);
-    Pw_x5_S2(scratch, scratch + 480, packed + 160);
-    Up_x5_S3(scratch + 480, out, packed + 432, skip);
+    enum {
+        S2_OUT = 480,   /* stage 2's output in scratch */
+        S2_W = 160,   /* stage 2's packed weights */
+        S3_W = 432,   /* stage 3's packed weights */
+    };
+    Dw_x5_S1_8c1p(in, scratch, packed);
+    Pw_x5_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_x5_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer x5: the entry point with the arguments of every sg_layer's run */
 static void Run_x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x5(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "x6": dwconv --------------------------------------
  * input 9x11x16 -> output 9x11x32 (NHWC, float32)
@@ -1386,14 +1428,15 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
  */
-static void Dw_x6(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
+/* scalar/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x6_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
     (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
-    for (int y = 0; y < 9; ++y)
-        for (int j = 0; j < 176; ++j)
-            stage[(y + 2) * 240 + 32 + j] = in[y * 176 + j];
+    for (int y = 0; y < 9; ++y) {
+        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+    }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 11; ++vx) {
@@ -1403,105 +1446,105 @@ static void Dw_x6(const float *restrict in, float *restrict out, const float *re
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = stage[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = stage[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = stage[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,3 */
                     const float vi = stage[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,4 */
                     const float vi = stage[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = stage[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = stage[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = stage[ib + 272 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,3 */
                     const float vi = stage[ib + 288 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,4 */
                     const float vi = stage[ib + 304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[80 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 80 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = stage[ib + 480 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[88 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 88 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = stage[ib + 496 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[96 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 96 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = stage[ib + 512 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[104 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 104 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,3 */
                     const float vi = stage[ib + 528 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[112 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 112 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,4 */
                     const float vi = stage[ib + 544 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[120 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 120 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,0 */
                     const float vi = stage[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[128 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 128 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,1 */
                     const float vi = stage[ib + 736 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[136 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 136 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,2 */
                     const float vi = stage[ib + 752 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[144 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 144 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,3 */
                     const float vi = stage[ib + 768 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[152 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 152 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 3,4 */
                     const float vi = stage[ib + 784 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[160 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 160 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,0 */
                     const float vi = stage[ib + 960 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[168 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 168 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,1 */
                     const float vi = stage[ib + 976 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[176 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 176 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,2 */
                     const float vi = stage[ib + 992 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[184 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 184 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,3 */
                     const float vi = stage[ib + 1008 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[192 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 192 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) {   /* tap 4,4 */
                     const float vi = stage[ib + 1024 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[200 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 200 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1512,32 +1555,34 @@ static void Dw_x6(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x6: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x6_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 32 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x6: runs its stage */
 void skips_x6(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x6(in, out, packed, scratch + 0);
+    enum {
+        S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
+    };
+    Dw_x6_8c1p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer x6: the entry point with the arguments of every sg_layer's run */
 static void Run_x6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x6(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "x7": pwconv --------------------------------------
  * input 9x11x32 -> output 9x11x16 (NHWC, float32)
@@ -1556,7 +1601,8 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
  */
-static void Pw_x7(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x7, stage 1 (projection 32 -> 16, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x7_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 96; p += 4) {
@@ -1575,7 +1621,7 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 16; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
@@ -1623,7 +1669,7 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
                     vacc2[j] = vw[j];
                 }
                 for (int s = 0; s < 16; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 32 + s];
                     const float vi2 = in[ib + 64 + s];
@@ -1653,34 +1699,33 @@ static void Pw_x7(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x7: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 136 + n * 68;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 136 * g + 68 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x7: runs its stage */
 void skips_x7(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x7(in, out, packed, skip);
+    Pw_x7_4x4(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x7: the entry point with the arguments of every sg_layer's run */
 static void Run_x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x7(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "x8": dwconv --------------------------------------
  * input 9x11x16 -> output 5x6x16 (NHWC, float32)
@@ -1701,12 +1746,15 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Dw_x8(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x8_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1726,7 +1774,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -1749,8 +1798,10 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1771,7 +1822,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1820,7 +1872,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..3 x cols 5: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1842,8 +1895,10 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1863,7 +1918,8 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -1886,8 +1942,10 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -1908,33 +1966,32 @@ static void Dw_x8(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x8: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x8: runs its stage */
 void skips_x8(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x8(in, out, packed);
+    Dw_x8_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x8: the entry point with the arguments of every sg_layer's run */
 static void Run_x8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x8(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "x9": dwdeconv --------------------------------------
  * input 5x6x16 -> output 9x11x16 (NHWC, float32)
@@ -1955,7 +2012,8 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
  */
-static void Up_x9(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_x9_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
@@ -2037,32 +2095,31 @@ static void Up_x9(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer x9: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer x9: runs its stage */
 void skips_x9(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_x9(in, out, packed, skip);
+    Up_x9_8c1p(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x9: the entry point with the arguments of every sg_layer's run */
 static void Run_x9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x9(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "x10": separable --------------------------------------
  * input 9x11x16 -> output 5x6x33 (NHWC, float32)
@@ -2093,12 +2150,15 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *   dw_w [3][3][16], dw_b [16]
  *   pw_w [33][16], pw_b [33]
  */
-static void Dw_x10_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x10_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2117,7 +2177,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -2139,8 +2200,10 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2160,7 +2223,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2207,7 +2271,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 5: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2228,8 +2293,10 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2248,7 +2315,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
@@ -2270,8 +2338,10 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 2; ++ct) {
                 const int ib = 352 * vy + 32 * vx + 8 * ct;
                 const int ob = 96 * vy + 16 * vx + 8 * ct;
@@ -2291,8 +2361,8 @@ static void Dw_x10_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x10_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer x10, stage 2 (projection 16 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x10_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2310,7 +2380,7 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
@@ -2347,38 +2417,44 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 const float vi2 = in[ib + 32 + s];
                 const float vi3 = in[ib + 48 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 99 + j] = v;
             }
@@ -2396,7 +2472,7 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -2419,24 +2495,28 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 16; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 16 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 33 + j] = v;
             }
@@ -2444,56 +2524,58 @@ static void Pw_x10_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x10: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 2; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 16 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 160 + g * 561 + n * 68;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 561 * g + 68 * n + 160;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 704 + g * 561 + n * 17;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 561 * g + 17 * n + 704;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 16 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x10: runs its 2 stages */
 void skips_x10(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x10_S1(in, scratch, packed);
-    Pw_x10_S2(scratch, out, packed + 160);
+    enum {
+        S2_W = 160,   /* stage 2's packed weights */
+    };
+    Dw_x10_S1_8c1p(in, scratch, packed);
+    Pw_x10_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer x10: the entry point with the arguments of every sg_layer's run */
 static void Run_x10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x10(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "x11": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -2513,7 +2595,7 @@ static void Run_x10(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][8], pw_b [33]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_x11_S1[264] = {
     0, 1, 2, 3, 11, 12, 13, 14,
     1, 2, 3, 4, 12, 13, 14, 15,
@@ -2550,7 +2632,8 @@ static const int Src_x11_S1[264] = {
     0, 1, 2, 10, 22, 23, 24, 32,
 };
 
-static void Pw_x11(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x11, stage 1 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x11_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -2568,7 +2651,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2606,15 +2689,17 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
@@ -2622,22 +2707,26 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                     vacc3[j] += in[ib + 99 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
@@ -2656,7 +2745,7 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -2680,24 +2769,28 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
-                for (int j = 0; j < 1; ++j) {
+                const float *restrict vk = vw + s + 1;
+                {
+                    const int j = 0;
                     const int k = Src_x11_S1[8 * j + s + 256];
                     vacc0[j] += in[ib + k] * vk[j];
                     vacc1[j] += in[ib + 33 + k] * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
@@ -2706,46 +2799,47 @@ static void Pw_x11(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x11: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 297 + n * 36;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 297 * g + 36 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 288 + g * 297 + n * 9;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 297 * g + 9 * n + 288;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 8 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x11: runs its stage */
 void skips_x11(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x11(in, out, packed, in);
+    Pw_x11_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer x11: the entry point with the arguments of every sg_layer's run */
 static void Run_x11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x11(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "x12": separable --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -2776,12 +2870,15 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [33][33], pw_b [33]
  */
-static void Dw_x12_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -2802,12 +2899,13 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2815,7 +2913,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..4: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -2839,14 +2938,15 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2854,8 +2954,10 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 5: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -2876,12 +2978,13 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2890,7 +2993,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -2913,14 +3017,15 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2955,17 +3060,18 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 231 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 231 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -2974,7 +3080,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..3 x cols 5: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 4; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -2997,14 +3104,15 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 165 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 198 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3012,8 +3120,10 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -3034,12 +3144,13 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3047,7 +3158,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 1..4: kernel rows 0..1, cols 0..2 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 1; vx < 5; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -3071,14 +3183,15 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 165 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3086,8 +3199,10 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 4 x cols 5: kernel rows 0..1, cols 0..1 */
-    for (int vy = 4; vy < 5; ++vy) {
-        for (int vx = 5; vx < 6; ++vx) {
+    {
+        const int vy = 4;
+        {
+            const int vx = 5;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
                 const int ob = 198 * vy + 33 * vx + 8 * ct;
@@ -3108,12 +3223,13 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 231 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 198 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 231 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 198 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3122,8 +3238,8 @@ static void Dw_x12_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_x12_S2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x12, stage 2 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x12_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -3141,7 +3257,7 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -3186,44 +3302,50 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -3243,7 +3365,7 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3270,26 +3392,30 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 v = v < 0.0f ? 0.0f : v;
@@ -3299,64 +3425,66 @@ static void Pw_x12_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer x12: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void skips_x12_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 330 + g * 1122 + n * 136;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 1122 * g + 136 * n + 330;
+            const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1418 + g * 1122 + n * 34;
-            const int o0 = g * 33 + 32 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1122 * g + 34 * n + 1418;
+            const int o0 = 33 * g + n + 32;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x12: runs its 2 stages */
 void skips_x12(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x12_S1(in, scratch, packed);
-    Pw_x12_S2(scratch, out, packed + 330, skip);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_x12_S1_8c1p(in, scratch, packed);
+    Pw_x12_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x12: the entry point with the arguments of every sg_layer's run */
 static void Run_x12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x12(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "x13": dwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -3377,11 +3505,13 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][1][33], dw_b [33]
  */
-static void Dw_x13(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_x13_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -3401,10 +3531,11 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 198 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3433,11 +3564,12 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 198 + j]; } /* tap 2,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3445,7 +3577,8 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 4 x cols 0..5: kernel rows 0..1, cols 0 */
-    for (int vy = 4; vy < 5; ++vy) {
+    {
+        const int vy = 4;
         for (int vx = 0; vx < 6; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 198 * vy + 33 * vx + 8 * ct;
@@ -3465,10 +3598,11 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 198 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 1,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -3477,42 +3611,41 @@ static void Dw_x13(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x13: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x13_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 32;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 32 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 128 + ct * 4;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 4 * ct + 128;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer x13: runs its stage */
 void skips_x13(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_x13(in, out, packed);
+    Dw_x13_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x13: the entry point with the arguments of every sg_layer's run */
 static void Run_x13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x13(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "x14": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x33 (NHWC, float32)
@@ -3532,7 +3665,8 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *   pw_w [33][33], pw_b [33]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Pw_x14(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer x14, stage 1 (projection 33 -> 33, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x14_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 8; ++n) {
@@ -3550,7 +3684,7 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -3591,41 +3725,47 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
                 vacc2[j] = 0.0f;
                 vacc3[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 66 + j];
                 out[ob + 66 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 99 + j];
                 out[ob + 99 + j] = v;
@@ -3644,7 +3784,7 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 4;
+                const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3669,25 +3809,29 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
             const int ob = 956;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
                 vacc1[j] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 33 + j];
                 out[ob + 33 + j] = v;
@@ -3696,43 +3840,44 @@ static void Pw_x14(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x14: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 0 + g * 1089 + n * 132;
-            const int o0 = g * 33 + 0 + n * 4;
+            float *restrict d = packed + 1089 * g + 132 * n;
+            const int o0 = 33 * g + 4 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[0 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1056 + g * 1089 + n * 33;
-            const int o0 = g * 33 + 32 + n * 1;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 1089 * g + 33 * n + 1056;
+            const int o0 = 33 * g + n + 32;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x14: runs its stage */
 void skips_x14(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x14(in, out, packed, skip);
+    Pw_x14_4x4(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer x14: the entry point with the arguments of every sg_layer's run */
 static void Run_x14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     skips_x14(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "x15": pwconv --------------------------------------
  * input 5x6x33 -> output 5x6x8 (NHWC, float32)
@@ -3750,7 +3895,8 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
  */
-static void Pw_x15(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer x15, stage 1 (projection 33 -> 8, 30 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_x15_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -3768,7 +3914,7 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -3814,7 +3960,7 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -3836,35 +3982,35 @@ static void Pw_x15(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer x15: the weights of its stage in the order the kernels read them (once, at load time) */
 void skips_x15_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 0 + g * 272 + n * 136;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 272 * g + 136 * n;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer x15: runs its stage */
 void skips_x15(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_x15(in, out, packed);
+    Pw_x15_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer x15: the entry point with the arguments of every sg_layer's run */
 static void Run_x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     skips_x15(in, out, packed, scratch);
 }
-
 
 const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
     {
@@ -4103,4 +4249,3 @@ const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
         .pack = skips_x15_pack, .run = Run_x15
     },
 };
-

@@ -25,20 +25,24 @@
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Dw_dw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -47,33 +51,33 @@ static void Dw_dw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer dw1: runs its stage */
 void tiny_dw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw1(in, out, packed);
+    Dw_dw1_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw1: the entry point with the arguments of every sg_layer's run */
 static void Run_dw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "pw1": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -91,25 +95,31 @@ static void Run_dw1(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pw1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pw1, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -117,35 +127,37 @@ static void Pw_pw1(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer pw1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw1: runs its stage */
 void tiny_pw1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw1(in, out, packed);
+    Pw_pw1_1x1(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw1: the entry point with the arguments of every sg_layer's run */
 static void Run_pw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pw1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep1": separable --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -175,20 +187,24 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][1], dw_b [1]
  *   pw_w [1][1], pw_b [1]
  */
-static void Dw_sep1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_sep1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -197,26 +213,31 @@ static void Dw_sep1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_sep1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -224,45 +245,49 @@ static void Pw_sep1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer sep1: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 10;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1: runs its 2 stages */
 void tiny_sep1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1_S1(in, scratch, packed);
-    Pw_sep1_S2(scratch, out, packed + 10);
+    enum {
+        S2_W = 10,   /* stage 2's packed weights */
+    };
+    Dw_sep1_S1_1c1p(in, scratch, packed);
+    Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sep1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "dec1": dwdeconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -283,20 +308,24 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1], dw_b [1]
  */
-static void Up_dec1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -305,33 +334,33 @@ static void Up_dec1(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dec1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer dec1: runs its stage */
 void tiny_dec1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec1(in, out, packed);
+    Up_dec1_1c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec1: the entry point with the arguments of every sg_layer's run */
 static void Run_dec1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dec1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "bot1": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -372,20 +401,24 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *   pw_w [1][1], pw_b [1]
  *   up_w [3][3][1], up_b [1]
  */
-static void Dw_bot1_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_bot1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -394,26 +427,31 @@ static void Dw_bot1_S1(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_bot1_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer bot1, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -421,21 +459,24 @@ static void Pw_bot1_S2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Up_bot1_S3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = 2 * vy + 2 * vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -444,56 +485,61 @@ static void Up_bot1_S3(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer bot1: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 10 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n + 10;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 12 + ct * 10;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->up_b[o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 12;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->up_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->up_w[k * 1 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->up_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer bot1: runs its 3 stages */
 void tiny_bot1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot1_S1(in, scratch, packed);
-    Pw_bot1_S2(scratch, scratch + 1, packed + 10);
-    Up_bot1_S3(scratch + 1, out, packed + 12);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 10,   /* stage 2's packed weights */
+        S3_W = 12,   /* stage 3's packed weights */
+    };
+    Dw_bot1_S1_1c1p(in, scratch, packed);
+    Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot1_S3_1c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bot1: the entry point with the arguments of every sg_layer's run */
 static void Run_bot1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_bot1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "dwrow": dwconv --------------------------------------
  * input 1x17x3 -> output 1x9x3 (NHWC, float32)
@@ -514,12 +560,15 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
  */
-static void Dw_dwrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
+static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 102 * vy + 6 * vx;
                 const int ob = 27 * vy + 3 * vx;
@@ -536,7 +585,8 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 1..7: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 8; ++vx) {
             {
                 const int ib = 102 * vy + 6 * vx;
@@ -555,8 +605,10 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 0 x cols 8: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 8; vx < 9; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 8;
             {
                 const int ib = 102 * vy + 6 * vx;
                 const int ob = 27 * vy + 3 * vx;
@@ -574,33 +626,33 @@ static void Dw_dwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 30;
-        const int o0 = (0 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct;
+        const int o0 = 3 * ct;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 3 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwrow: runs its stage */
 void tiny_dwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwrow(in, out, packed);
+    Dw_dwrow_3c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_dwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "dwcol": dwconv --------------------------------------
  * input 17x1x5 -> output 6x1x5 (NHWC, float32)
@@ -621,12 +673,15 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][5], dw_b [5]
  */
-static void Dw_dwcol(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 15 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -646,7 +701,8 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
     }
     /* rows 1..4 x cols 0: kernel rows 0..4, cols 2 */
     for (int vy = 1; vy < 5; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 15 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -666,8 +722,10 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
         }
     }
     /* rows 5 x cols 0: kernel rows 0..2, cols 2 */
-    for (int vy = 5; vy < 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 5;
+        {
+            const int vx = 0;
             {
                 const int ib = 15 * vy + 15 * vx;
                 const int ob = 5 * vy + 5 * vx;
@@ -686,33 +744,33 @@ static void Dw_dwcol(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dwcol: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 5-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 130;
-        const int o0 = (0 + ct * 5) * 1;
+    {   /* 5-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 130 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwcol: runs its stage */
 void tiny_dwcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwcol(in, out, packed);
+    Dw_dwcol_5c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwcol: the entry point with the arguments of every sg_layer's run */
 static void Run_dwcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dwcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "seprow": separable --------------------------------------
  * input 1x16x8 -> output 1x16x1 (NHWC, float32)
@@ -742,12 +800,15 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][8], dw_b [8]
  *   pw_w [1][8], pw_b [1]
  */
-static void Dw_seprow_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -764,7 +825,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..14: kernel rows 1, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 15; ++vx) {
             {
                 const int ib = 128 * vy + 8 * vx;
@@ -783,8 +845,10 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 15: kernel rows 1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 15; vx < 16; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 15;
             {
                 const int ib = 128 * vy + 8 * vx;
                 const int ob = 128 * vy + 8 * vx;
@@ -802,8 +866,8 @@ static void Dw_seprow_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_seprow_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer seprow, stage 2 (projection 8 -> 1, 16 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_seprow_S2_4x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 16; p += 4) {
         {
@@ -814,38 +878,44 @@ static void Pw_seprow_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 8; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 8 + s];
                 const float vi2 = in[ib + 16 + s];
                 const float vi3 = in[ib + 24 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 3 + j] = v;
             }
@@ -853,45 +923,48 @@ static void Pw_seprow_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer seprow: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 8 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 9 + n * 9;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 9 * g + 9 * n + 80;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 8 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer seprow: runs its 2 stages */
 void tiny_seprow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_seprow_S1(in, scratch, packed);
-    Pw_seprow_S2(scratch, out, packed + 80);
+    enum {
+        S2_W = 80,   /* stage 2's packed weights */
+    };
+    Dw_seprow_S1_8c1p(in, scratch, packed);
+    Pw_seprow_S2_4x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer seprow: the entry point with the arguments of every sg_layer's run */
 static void Run_seprow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_seprow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sepcol": separable --------------------------------------
  * input 15x1x1 -> output 8x1x9 (NHWC, float32)
@@ -922,25 +995,30 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][4], dw_b [4]
  *   pw_w [9][4], pw_b [9]
  */
-static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -951,24 +1029,28 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..6 x cols 0: kernel rows 0..2, cols 1 */
     for (int vy = 1; vy < 7; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             {
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -978,21 +1060,25 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 7 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 7; vy < 8; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 7;
+        {
+            const int vx = 0;
             {
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = 4 * vy + 4 * vx;
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -1003,8 +1089,8 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sepcol, stage 2 (projection 4 -> 9, 8 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 8; p += 4) {
         for (int n = 0; n < 2; ++n) {
@@ -1022,7 +1108,7 @@ static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
@@ -1059,38 +1145,44 @@ static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 4 + s];
                 const float vi2 = in[ib + 8 + s];
                 const float vi3 = in[ib + 12 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 9 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 18 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 27 + j] = v;
             }
@@ -1098,56 +1190,59 @@ static void Pw_sepcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sepcol: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 40 + g * 45 + n * 20;
-            const int o0 = g * 9 + 0 + n * 4;
+            float *restrict d = packed + 45 * g + 20 * n + 40;
+            const int o0 = 9 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 80 + g * 45 + n * 5;
-            const int o0 = g * 9 + 8 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 45 * g + 5 * n + 80;
+            const int o0 = 9 * g + n + 8;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 4 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepcol: runs its 2 stages */
 void tiny_sepcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepcol_S1(in, scratch, packed);
-    Pw_sepcol_S2(scratch, out, packed + 40);
+    enum {
+        S2_W = 40,   /* stage 2's packed weights */
+    };
+    Dw_sepcol_S1_4c1p(in, scratch, packed);
+    Pw_sepcol_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepcol: the entry point with the arguments of every sg_layer's run */
 static void Run_sepcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_sepcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "botcol": bottleneck --------------------------------------
  * input 2x1x4 -> output 2x1x4 (NHWC, float32)
@@ -1188,12 +1283,15 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *   pw_w [4][4], pw_b [4]
  *   up_w [3][3][4], up_b [4]
  */
-static void Dw_botcol_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Dw_botcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 8 * vy + 8 * vx;
                 const int ob = 4 * vy + 4 * vx;
@@ -1211,10 +1309,11 @@ static void Dw_botcol_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_botcol_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer botcol, stage 2 (projection 4 -> 4, 1 pixels): tile 1x4, 1 pixels x 4 channels (scalar code) */
+static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = 4 * p;
@@ -1224,7 +1323,7 @@ static void Pw_botcol_S2(const float *restrict in, float *restrict out, const fl
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 4; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -1238,13 +1337,15 @@ static void Pw_botcol_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Up_botcol_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
+static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 4 * vy + 4 * vx;
                 const int ob = 8 * vy + 8 * vx;
@@ -1261,8 +1362,10 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 4 * vy + 4 * vx;
                 const int ob = 8 * vy + 8 * vx + 4;
@@ -1280,56 +1383,60 @@ static void Up_botcol_S3(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer botcol: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 40 + g * 20 + n * 20;
-            const int o0 = g * 4 + 0 + n * 4;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 20 * g + 20 * n + 40;
+            const int o0 = 4 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 60 + ct * 40;
-        const int o0 = (0 + ct * 4) * 1;
+    {   /* 4-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 60;
+        const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->up_w[k * 4 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[4 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer botcol: runs its 3 stages */
 void tiny_botcol(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_botcol_S1(in, scratch, packed);
-    Pw_botcol_S2(scratch, scratch + 4, packed + 40);
-    Up_botcol_S3(scratch + 4, out, packed + 60, in);
+    enum {
+        S2_OUT = 4,   /* stage 2's output in scratch */
+        S2_W = 40,   /* stage 2's packed weights */
+        S3_W = 60,   /* stage 3's packed weights */
+    };
+    Dw_botcol_S1_4c1p(in, scratch, packed);
+    Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_botcol_S3_4c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer botcol: the entry point with the arguments of every sg_layer's run */
 static void Run_botcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_botcol(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "decrow": dwdeconv --------------------------------------
  * input 1x2x7 -> output 2x4x7 (NHWC, float32)
@@ -1350,12 +1457,15 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][7], dw_b [7]
  */
-static void Up_decrow(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
+static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 14 * vy + 7 * vx;
                 const int ob = 56 * vy + 14 * vx;
@@ -1371,8 +1481,10 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 14 * vy + 7 * vx;
                 const int ob = 56 * vy + 14 * vx;
@@ -1389,7 +1501,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..3 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 2; ++vx) {
             {
                 const int ib = 14 * vy + 7 * vx;
@@ -1406,8 +1519,10 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 0: kernel rows 1, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 14 * vy + 7 * vx;
                 const int ob = 56 * vy + 14 * vx + 28;
@@ -1423,8 +1538,10 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 1; vx < 2; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 1;
             {
                 const int ib = 14 * vy + 7 * vx;
                 const int ob = 56 * vy + 14 * vx + 28;
@@ -1441,7 +1558,8 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 1 x cols 1..3 step 2: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 2; ++vx) {
             {
                 const int ib = 14 * vy + 7 * vx;
@@ -1459,33 +1577,33 @@ static void Up_decrow(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer decrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 7-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 70;
-        const int o0 = (0 + ct * 7) * 1;
+    {   /* 7-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 70 * ct;
+        const int o0 = 7 * ct;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j)
-                d[7 + k * 7 + j] = w->dw_w[k * 7 + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer decrow: runs its stage */
 void tiny_decrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_decrow(in, out, packed);
+    Up_decrow_7c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer decrow: the entry point with the arguments of every sg_layer's run */
 static void Run_decrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_decrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw2s3": dwconv --------------------------------------
  * input 2x2x9 -> output 1x1x9 (NHWC, float32)
@@ -1506,12 +1624,15 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
  */
-static void Dw_dw2s3(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = 54 * vy + 27 * vx;
                 const int ob = 9 * vy + 9 * vx;
@@ -1532,12 +1653,13 @@ static void Dw_dw2s3(const float *restrict in, float *restrict out, const float 
                 const int ob = 9 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib + 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + 27 + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 18 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 27 + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1546,42 +1668,42 @@ static void Dw_dw2s3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer dw2s3: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+    {   /* 8-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 9 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 8 */
-        float *restrict d = packed + 80 + ct * 10;
-        const int o0 = (8 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 8 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 80;
+        const int o0 = ct + 8;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 9 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer dw2s3: runs its stage */
 void tiny_dw2s3(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw2s3(in, out, packed);
+    Dw_dw2s3_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw2s3: the entry point with the arguments of every sg_layer's run */
 static void Run_dw2s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_dw2s3(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "pwrow": pwconv --------------------------------------
  * input 1x14x1 -> output 1x14x1 (NHWC, float32)
@@ -1599,7 +1721,8 @@ static void Run_dw2s3(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_pwrow(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer pwrow, stage 1 (projection 1 -> 1, 14 pixels): tile 4x1, 4 pixels x 1 channels (scalar code) */
+static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 12; p += 4) {
         {
@@ -1610,41 +1733,48 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
                 const float vi2 = in[ib + 2 + s];
                 const float vi3 = in[ib + 3 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 1 + j];
                 out[ob + 1 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v += res[ob + 2 + j];
                 out[ob + 2 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v += res[ob + 3 + j];
                 out[ob + 3 + j] = v;
@@ -1658,25 +1788,30 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
             const int ob = 12;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v += res[ob + 1 + j];
                 out[ob + 1 + j] = v;
@@ -1685,35 +1820,37 @@ static void Pw_pwrow(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwrow: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwrow: runs its stage */
 void tiny_pwrow(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwrow(in, out, packed, in);
+    Pw_pwrow_4x1(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_pwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_pwrow(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "c1": dwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -1734,20 +1871,24 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][1][1], dw_b [1]
  */
-static void Dw_c1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -1757,33 +1898,34 @@ static void Dw_c1(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c1: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 2;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + 2 * ct;
+        const int o0 = ct;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        {
+            const int k = 0;
+            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer c1: runs its stage */
 void tiny_c1(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c1(in, out, packed, in);
+    Dw_c1_1c1p(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     tiny_c1(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "c2": pwconv --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -1801,25 +1943,31 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
  */
-static void Pw_c2(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer c2, stage 1 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v += res[ob + j];
                 out[ob + j] = v;
@@ -1828,34 +1976,36 @@ static void Pw_c2(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer c2: the weights of its stage in the order the kernels read them (once, at load time) */
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 0 + g * 2 + n * 2;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 2 * g + 2 * n;
+            const int o0 = g + n;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            {
+                const int s = 0;
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer c2: runs its stage */
 void tiny_c2(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_c2(in, out, packed, skip);
+    Pw_c2_1x1(in, out, packed, skip);
     (void)scratch;
 }
 
+/* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
 static void Run_c2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c2(in, skip, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "c3": bottleneck --------------------------------------
  * input 1x1x1 -> output 1x1x1 (NHWC, float32)
@@ -1897,20 +2047,24 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *   up_w [1][1][1], up_b [1]
  *   (bias = false: the bias pointers are not read and may be NULL)
  */
-static void Dw_c3_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Dw_c3_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1919,26 +2073,31 @@ static void Dw_c3_S1(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Pw_c3_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer c3, stage 2 (projection 1 -> 1, 1 pixels): tile 1x1, 1 pixels x 1 channels (scalar code) */
+static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 1; p += 1) {
+    {
+        const int p = 0;
         {
             const float *restrict vw = w;
             const int ib = p;
             const int ob = p;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = 0.0f;
             }
-            for (int s = 0; s < 1; ++s) {
-                const float *restrict vk = vw + 0 + s * 1;
+            {
+                const int s = 0;
+                const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
@@ -1946,21 +2105,24 @@ static void Pw_c3_S2(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
-static void Up_c3_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
+static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             {
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[0 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = 0.0f; }
+                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     v += res[ob + j];
                     out[ob + j] = v;
@@ -1970,52 +2132,59 @@ static void Up_c3_S3(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer c3: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 1;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->dw_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + ct;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[k + j] = w->dw_w[k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 1 + g * 1 + n * 1;
-            const int o0 = g * 1 + 0 + n * 1;
-            for (int s = 0; s < 1; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[0 + s * 1 + j] = w->pw_w[(o0 + j) * 1 + s];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + g + n + 1;
+            const int o0 = g + n;
+            {
+                const int s = 0;
+                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 1 + s]; }
             }
         }
     }
-
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 2 + ct * 1;
-        const int o0 = (0 + ct * 1) * 1;
-        for (int k = 0; k < 1; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[0 + k * 1 + j] = w->up_w[k * 1 + o0 + j];
+    {   /* 1-channel tiles from channel 0 */
+        const int ct = 0;
+        float *restrict d = packed + ct + 2;
+        const int o0 = ct;
+        {
+            const int k = 0;
+            { const int j = 0; d[k + j] = w->up_w[k + o0 + j]; }
         }
     }
-
 }
 
+/* layer.c.in: layer c3: runs its 3 stages */
 void tiny_c3(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_c3_S1(in, scratch, packed);
-    Pw_c3_S2(scratch, scratch + 1, packed + 1);
-    Up_c3_S3(scratch + 1, out, packed + 2, skip);
+    enum {
+        S2_OUT = 1,   /* stage 2's output in scratch */
+        S2_W = 1,   /* stage 2's packed weights */
+        S3_W = 2,   /* stage 3's packed weights */
+    };
+    Dw_c3_S1_1c1p(in, scratch, packed);
+    Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_c3_S3_1c1p(scratch + S2_OUT, out, packed + S3_W, skip);
 }
 
+/* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
 static void Run_c3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     tiny_c3(in, skip, out, packed, scratch);
 }
-
 
 const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
     {
@@ -2265,4 +2434,3 @@ const sg_layer tiny_layers[TINY_LAYER_COUNT] = {
         .pack = tiny_c3_pack, .run = Run_c3
     },
 };
-

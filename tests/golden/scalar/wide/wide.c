@@ -35,12 +35,15 @@
  *   dw_w [3][3][64], dw_b [64]
  *   pw_w [128][64], pw_b [128]
  */
-static void Dw_sep_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -59,8 +62,9 @@ static void Dw_sep_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
@@ -82,9 +86,11 @@ static void Dw_sep_R1N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -105,13 +111,14 @@ static void Dw_sep_R1N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_sep_R2N4(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -160,7 +167,8 @@ static void Dw_sep_R2N4(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 3 x cols 27: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -183,13 +191,14 @@ static void Dw_sep_R2N4(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_sep_R2N2(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -238,7 +247,8 @@ static void Dw_sep_R2N2(const float *restrict in, float *restrict out, const flo
     }
     /* rows y0..y0 + 1 x cols 27: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -261,13 +271,15 @@ static void Dw_sep_R2N2(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Dw_sep_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -286,8 +298,9 @@ static void Dw_sep_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..26: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..26: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 27; ++vx) {
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
@@ -309,9 +322,11 @@ static void Dw_sep_R3N1(const float *restrict in, float *restrict out, const flo
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 27: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 27; vx < 28; ++vx) {
+    /* rows y0 x cols 27: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 27;
             for (int ct = 0; ct < 8; ++ct) {
                 const int ib = 1792 * vy + 64 * vx + 8 * ct;
                 const int ob = 1792 * (vy - y0) + 64 * vx + 8 * ct;
@@ -332,8 +347,8 @@ static void Dw_sep_R3N1(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_sep_P28(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 28 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep_P28_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 28; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -351,7 +366,7 @@ static void Pw_sep_P28(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -387,8 +402,8 @@ static void Pw_sep_P28(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
-static void Pw_sep_P112(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 112 pixels), band of 4 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep_P112_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 112; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -406,7 +421,7 @@ static void Pw_sep_P112(const float *restrict in, float *restrict out, const flo
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -442,8 +457,8 @@ static void Pw_sep_P112(const float *restrict in, float *restrict out, const flo
     }
 }
 
-
-static void Pw_sep_P56(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep, stage 2 (projection 64 -> 128, 56 pixels), band of 2 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep_P56_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 56; p += 4) {
         for (int n = 0; n < 32; ++n) {
@@ -461,7 +476,7 @@ static void Pw_sep_P56(const float *restrict in, float *restrict out, const floa
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 64; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 64 + s];
                 const float vi2 = in[ib + 128 + s];
@@ -497,53 +512,55 @@ static void Pw_sep_P56(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer sep: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 8; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 64 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 640 + g * 8320 + n * 260;
-            const int o0 = g * 128 + 0 + n * 4;
+            float *restrict d = packed + 8320 * g + 260 * n + 640;
+            const int o0 = 128 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep: runs its 2 stages in bands */
 void wide_sep(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_R1N1(in, scratch, packed, 0);
-    Pw_sep_P28(scratch, out, packed + 640);
+    enum {
+        OUT_ROW = 3584,   /* floats of an output row */
+        S2_W = 640,   /* stage 2's packed weights */
+    };
+    Dw_sep_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_sep_P28_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 25; y += 4) {   /* bands of 4 rows */
-        Dw_sep_R2N4(in, scratch, packed, y);
-        Pw_sep_P112(scratch, out + y * 3584, packed + 640);
+        Dw_sep_R2N4_8c1p(in, scratch, packed, y);
+        Pw_sep_P112_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_sep_R2N2(in, scratch, packed, 25);
-    Pw_sep_P56(scratch, out + 89600, packed + 640);
-    Dw_sep_R3N1(in, scratch, packed, 27);
-    Pw_sep_P28(scratch, out + 96768, packed + 640);
+    Dw_sep_R2N2_8c1p(in, scratch, packed, 25);
+    Pw_sep_P56_4x4(scratch, out + 25 * OUT_ROW, packed + S2_W);
+    Dw_sep_R3N1_8c1p(in, scratch, packed, 27);
+    Pw_sep_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep(in, out, packed, scratch);
 }
-
 
 /* ---- layer 2 "sepm2": separable --------------------------------------
  * input 14x14x48 -> output 14x14x192 (NHWC, float32)
@@ -575,33 +592,36 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *   dw_w [3][3][96], dw_b [96]
  *   pw_w [192][96], pw_b [192]
  */
-static void Dw_sepm2_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -610,8 +630,9 @@ static void Dw_sepm2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
@@ -619,29 +640,29 @@ static void Dw_sepm2_R1N1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -650,30 +671,32 @@ static void Dw_sepm2_R1N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -684,42 +707,43 @@ static void Dw_sepm2_R1N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_sepm2_R2N6(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 6 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 6; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -737,41 +761,41 @@ static void Dw_sepm2_R2N6(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[72 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -782,36 +806,37 @@ static void Dw_sepm2_R2N6(const float *restrict in, float *restrict out, const f
     }
     /* rows y0..y0 + 5 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 6; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[56 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[64 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -822,34 +847,36 @@ static void Dw_sepm2_R2N6(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Dw_sepm2_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sepm2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -858,8 +885,9 @@ static void Dw_sepm2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..12: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
@@ -867,29 +895,29 @@ static void Dw_sepm2_R3N1(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[24 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[48 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -898,30 +926,32 @@ static void Dw_sepm2_R3N1(const float *restrict in, float *restrict out, const f
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    /* rows y0 x cols 13: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 672 * vy + 48 * vx + 4 * ct;
                 const int ob = 1344 * (vy - y0) + 96 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[8 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[16 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[32 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 4; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[j * 2 + q] += vw[40 + j * 2 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -932,8 +962,8 @@ static void Dw_sepm2_R3N1(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_sepm2_P14(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sepm2, stage 2 (projection 96 -> 192, 14 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sepm2_P14_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 12; p += 4) {
         for (int n = 0; n < 48; ++n) {
@@ -951,7 +981,7 @@ static void Pw_sepm2_P14(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -997,7 +1027,7 @@ static void Pw_sepm2_P14(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -1019,8 +1049,8 @@ static void Pw_sepm2_P14(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sepm2_P84(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sepm2, stage 2 (projection 96 -> 192, 84 pixels), band of 6 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sepm2_P84_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 84; p += 4) {
         for (int n = 0; n < 48; ++n) {
@@ -1038,7 +1068,7 @@ static void Pw_sepm2_P84(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -1074,51 +1104,53 @@ static void Pw_sepm2_P84(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sepm2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sepm2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 4-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 4) * 2;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 960 + g * 18624 + n * 388;
-            const int o0 = g * 192 + 0 + n * 4;
+            float *restrict d = packed + 18624 * g + 388 * n + 960;
+            const int o0 = 192 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sepm2: runs its 2 stages in bands */
 void wide_sepm2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sepm2_R1N1(in, scratch, packed, 0);
-    Pw_sepm2_P14(scratch, out, packed + 960);
+    enum {
+        OUT_ROW = 2688,   /* floats of an output row */
+        S2_W = 960,   /* stage 2's packed weights */
+    };
+    Dw_sepm2_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_sepm2_P14_4x4(scratch, out, packed + S2_W);
     for (int y = 1; y < 13; y += 6) {   /* bands of 6 rows */
-        Dw_sepm2_R2N6(in, scratch, packed, y);
-        Pw_sepm2_P84(scratch, out + y * 2688, packed + 960);
+        Dw_sepm2_R2N6_8c1p(in, scratch, packed, y);
+        Pw_sepm2_P84_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_sepm2_R3N1(in, scratch, packed, 13);
-    Pw_sepm2_P14(scratch, out + 34944, packed + 960);
+    Dw_sepm2_R3N1_8c1p(in, scratch, packed, 13);
+    Pw_sepm2_P14_4x4(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
 static void Run_sepm2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sepm2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 3 "sep_s2": separable --------------------------------------
  * input 29x27x33 -> output 15x14x97 (NHWC, float32)
@@ -1149,12 +1181,15 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *   dw_w [3][3][33], dw_b [33]
  *   pw_w [97][33], pw_b [97]
  */
-static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1175,12 +1210,13 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1188,7 +1224,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
@@ -1212,14 +1249,15 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1227,8 +1265,10 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 0 x cols 13: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1249,12 +1289,13 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1263,7 +1304,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..13 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1286,14 +1328,15 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1328,17 +1371,18 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[9 + j] * in[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1347,7 +1391,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
     /* rows 1..13 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1370,14 +1415,15 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[7 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[8 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
+                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1385,8 +1431,10 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1407,12 +1455,13 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1420,7 +1469,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 1..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 14; vy < 15; ++vy) {
+    {
+        const int vy = 14;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
@@ -1444,14 +1494,15 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[3 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[6 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1459,8 +1510,10 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
         }
     }
     /* rows 14 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 14; vy < 15; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 14;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 4; ++ct) {
                 const int ib = 1782 * vy + 66 * vx + 8 * ct;
                 const int ob = 462 * vy + 33 * vx + 8 * ct;
@@ -1481,12 +1534,13 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                for (int j = 0; j < 1; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[1 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[2 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[4 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 1; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 1; ++j) {
+                { const int j = 0; vacc[j] = vw[j]; }
+                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
+                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
+                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
+                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                {
+                    const int j = 0;
                     float v = vacc[j];
                     out[ob + j] = v;
                 }
@@ -1495,8 +1549,8 @@ static void Dw_sep_s2_S1(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
-static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep_s2, stage 2 (projection 33 -> 97, 210 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 208; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -1514,7 +1568,7 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
@@ -1551,38 +1605,44 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 const float vi2 = in[ib + 66 + s];
                 const float vi3 = in[ib + 99 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 97 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 194 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 291 + j] = v;
             }
@@ -1600,7 +1660,7 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
                 for (int j = 0; j < 4; ++j) {
@@ -1623,24 +1683,28 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
             const int ob = 20272;
             float vacc0[1];
             float vacc1[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 33; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 33 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 97 + j] = v;
             }
@@ -1648,65 +1712,67 @@ static void Pw_sep_s2_S2(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_s2: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 4; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 33 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 320 + ct * 10;
-        const int o0 = (32 + ct * 1) * 1;
-        for (int j = 0; j < 1; ++j) d[j] = w->dw_b[o0 + j];
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 10 * ct + 320;
+        const int o0 = ct + 32;
+        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 1; ++j)
-                d[1 + k * 1 + j] = w->dw_w[k * 33 + o0 + j];
+            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 330 + g * 3298 + n * 136;
-            const int o0 = g * 97 + 0 + n * 4;
+            float *restrict d = packed + 3298 * g + 136 * n + 330;
+            const int o0 = 97 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 3594 + g * 3298 + n * 34;
-            const int o0 = g * 97 + 96 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 3298 * g + 34 * n + 3594;
+            const int o0 = 97 * g + n + 96;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 33 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_s2: runs its 2 stages */
 void wide_sep_s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_s2_S1(in, scratch, packed);
-    Pw_sep_s2_S2(scratch, out, packed + 330);
+    enum {
+        S2_W = 330,   /* stage 2's packed weights */
+    };
+    Dw_sep_s2_S1_8c1p(in, scratch, packed);
+    Pw_sep_s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 4 "pw": pwconv --------------------------------------
  * input 14x14x144 -> output 14x14x48 (NHWC, float32)
@@ -1724,7 +1790,8 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
  */
-static void Pw_pw(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pw, stage 1 (projection 144 -> 48, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pw_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 12; ++n) {
@@ -1742,7 +1809,7 @@ static void Pw_pw(const float *restrict in, float *restrict out, const float *re
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 144; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 144 + s];
                 const float vi2 = in[ib + 288 + s];
@@ -1774,35 +1841,35 @@ static void Pw_pw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer pw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 6960 + n * 580;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 6960 * g + 580 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pw: runs its stage */
 void wide_pw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pw(in, out, packed);
+    Pw_pw_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
 static void Run_pw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 5 "pwodd": pwconv --------------------------------------
  * input 13x15x97 -> output 13x15x143 (NHWC, float32)
@@ -1821,7 +1888,8 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
  */
-static void Pw_pwodd(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pwodd, stage 1 (projection 97 -> 143, 195 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 192; p += 4) {
         for (int n = 0; n < 35; ++n) {
@@ -1839,7 +1907,7 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 97; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 97 + s];
                 const float vi2 = in[ib + 194 + s];
@@ -1887,7 +1955,7 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 97; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 97 + s];
                 const float vi2 = in[ib + 194 + s];
@@ -1935,7 +2003,7 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 97; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 97 + s];
                 const float vi2 = in[ib + 194 + s];
@@ -1974,7 +2042,7 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 97; ++s) {
-                const float *restrict vk = vw + 3 + s * 3;
+                const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 97 + s];
                 const float vi2 = in[ib + 194 + s];
@@ -2003,46 +2071,47 @@ static void Pw_pwodd(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwodd: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 35; ++n) {
-            float *restrict d = packed + 0 + g * 14014 + n * 392;
-            const int o0 = g * 143 + 0 + n * 4;
+            float *restrict d = packed + 14014 * g + 392 * n;
+            const int o0 = 143 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 13720 + g * 14014 + n * 294;
-            const int o0 = g * 143 + 140 + n * 3;
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 14014 * g + 294 * n + 13720;
+            const int o0 = 143 * g + 3 * n + 140;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 3; ++j)
-                    d[3 + s * 3 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 97 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwodd: runs its stage */
 void wide_pwodd(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwodd(in, out, packed);
+    Pw_pwodd_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
 static void Run_pwodd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwodd(in, out, packed, scratch);
 }
-
 
 /* ---- layer 6 "pwblk": pwconv --------------------------------------
  * input 41x41x100 -> output 41x41x77 (NHWC, float32)
@@ -2061,7 +2130,8 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
  */
-static void Pw_pwblk(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pwblk, stage 1 (projection 100 -> 77, 1681 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 1680; p += 4) {
         for (int n = 0; n < 19; ++n) {
@@ -2079,7 +2149,7 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 100 + s];
                 const float vi2 = in[ib + 200 + s];
@@ -2120,41 +2190,47 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 100 + s];
                 const float vi2 = in[ib + 200 + s];
                 const float vi3 = in[ib + 300 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 77 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 154 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + 231 + j] = v;
@@ -2171,7 +2247,7 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2188,17 +2264,20 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
             const int ib = 168000;
             const int ob = 129436;
             float vacc0[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 100; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 v = v < 0.0f ? 0.0f : v;
                 out[ob + j] = v;
@@ -2207,46 +2286,47 @@ static void Pw_pwblk(const float *restrict in, float *restrict out, const float 
     }
 }
 
-
+/* layer.c.in: layer pwblk: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 19; ++n) {
-            float *restrict d = packed + 0 + g * 7777 + n * 404;
-            const int o0 = g * 77 + 0 + n * 4;
+            float *restrict d = packed + 7777 * g + 404 * n;
+            const int o0 = 77 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 100 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 7676 + g * 7777 + n * 101;
-            const int o0 = g * 77 + 76 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 7777 * g + 101 * n + 7676;
+            const int o0 = 77 * g + n + 76;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 100 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 100 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwblk: runs its stage */
 void wide_pwblk(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwblk(in, out, packed);
+    Pw_pwblk_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwblk(in, out, packed, scratch);
 }
-
 
 /* ---- layer 7 "pwtail": pwconv --------------------------------------
  * input 9x11x400 -> output 9x11x29 (NHWC, float32)
@@ -2265,7 +2345,8 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
  */
-static void Pw_pwtail(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pwtail, stage 1 (projection 400 -> 29, 99 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 96; p += 4) {
         for (int n = 0; n < 7; ++n) {
@@ -2283,7 +2364,7 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
@@ -2320,38 +2401,44 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             float vacc3[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
                 const float vi3 = in[ib + 1200 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                     vacc3[j] += vi3 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 29 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 58 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc3[j];
                 out[ob + 87 + j] = v;
             }
@@ -2371,7 +2458,7 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
@@ -2401,31 +2488,36 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
             float vacc0[1];
             float vacc1[1];
             float vacc2[1];
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 vacc0[j] = vw[j];
                 vacc1[j] = vw[j];
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 400; ++s) {
-                const float *restrict vk = vw + 1 + s * 1;
+                const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 400 + s];
                 const float vi2 = in[ib + 800 + s];
-                for (int j = 0; j < 1; ++j) {
+                {
+                    const int j = 0;
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
                     vacc2[j] += vi2 * vk[j];
                 }
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc0[j];
                 out[ob + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc1[j];
                 out[ob + 29 + j] = v;
             }
-            for (int j = 0; j < 1; ++j) {
+            {
+                const int j = 0;
                 float v = vacc2[j];
                 out[ob + 58 + j] = v;
             }
@@ -2433,46 +2525,47 @@ static void Pw_pwtail(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtail: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 0 + g * 11629 + n * 1604;
-            const int o0 = g * 29 + 0 + n * 4;
+            float *restrict d = packed + 11629 * g + 1604 * n;
+            const int o0 = 29 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 400 + s];
             }
         }
     }
-    for (int g = 0; g < 1; ++g) {
-        for (int n = 0; n < 1; ++n) {
-            float *restrict d = packed + 11228 + g * 11629 + n * 401;
-            const int o0 = g * 29 + 28 + n * 1;
-            for (int j = 0; j < 1; ++j) d[j] = w->pw_b[o0 + j];
+    {
+        const int g = 0;
+        {
+            const int n = 0;
+            float *restrict d = packed + 11629 * g + 401 * n + 11228;
+            const int o0 = 29 * g + n + 28;
+            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 1; ++j)
-                    d[1 + s * 1 + j] = w->pw_w[(o0 + j) * 400 + s];
+                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 400 + s]; }
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtail: runs its stage */
 void wide_pwtail(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtail(in, out, packed);
+    Pw_pwtail_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtail(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtail(in, out, packed, scratch);
 }
-
 
 /* ---- layer 8 "sep1024": separable --------------------------------------
  * input 6x7x1024 -> output 6x7x40 (NHWC, float32)
@@ -2503,12 +2596,15 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *   dw_w [3][3][1024], dw_b [1024]
  *   pw_w [40][1024], pw_b [40]
  */
-static void Dw_sep1024_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2526,8 +2622,9 @@ static void Dw_sep1024_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..5: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..5: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -2548,9 +2645,11 @@ static void Dw_sep1024_R1N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 6: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    /* rows y0 x cols 6: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2570,13 +2669,14 @@ static void Dw_sep1024_R1N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_sep1024_R2N3(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
     /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 3; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2623,7 +2723,8 @@ static void Dw_sep1024_R2N3(const float *restrict in, float *restrict out, const
     }
     /* rows y0..y0 + 2 x cols 6: kernel rows 0..2, cols 0..1 */
     for (int vy = y0; vy < y0 + 3; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2645,13 +2746,15 @@ static void Dw_sep1024_R2N3(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_sep1024_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2671,8 +2774,9 @@ static void Dw_sep1024_R2N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..5: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -2696,9 +2800,11 @@ static void Dw_sep1024_R2N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 6: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    /* rows y0 x cols 6: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2720,13 +2826,15 @@ static void Dw_sep1024_R2N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Dw_sep1024_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_sep1024_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2744,8 +2852,9 @@ static void Dw_sep1024_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..5: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..5: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 6; ++vx) {
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
@@ -2766,9 +2875,11 @@ static void Dw_sep1024_R3N1(const float *restrict in, float *restrict out, const
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 6: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 6; vx < 7; ++vx) {
+    /* rows y0 x cols 6: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 6;
             for (int ct = 0; ct < 128; ++ct) {
                 const int ib = 7168 * vy + 1024 * vx + 8 * ct;
                 const int ob = 7168 * (vy - y0) + 1024 * vx + 8 * ct;
@@ -2788,10 +2899,11 @@ static void Dw_sep1024_R3N1(const float *restrict in, float *restrict out, const
     }
 }
 
-
-static void Pw_sep1024_P7(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep1024, stage 2 (projection 1024 -> 40, 7 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep1024_P7_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         for (int n = 0; n < 10; ++n) {
             const float *restrict vw = w + 4100 * n;
             const int ib = 1024 * p;
@@ -2807,7 +2919,7 @@ static void Pw_sep1024_P7(const float *restrict in, float *restrict out, const f
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -2855,7 +2967,7 @@ static void Pw_sep1024_P7(const float *restrict in, float *restrict out, const f
                 vacc2[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -2884,8 +2996,8 @@ static void Pw_sep1024_P7(const float *restrict in, float *restrict out, const f
     }
 }
 
-
-static void Pw_sep1024_P21(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep1024, stage 2 (projection 1024 -> 40, 21 pixels), band of 3 rows: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep1024_P21_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 20; p += 4) {
         for (int n = 0; n < 10; ++n) {
@@ -2903,7 +3015,7 @@ static void Pw_sep1024_P21(const float *restrict in, float *restrict out, const 
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 1024 + s];
                 const float vi2 = in[ib + 2048 + s];
@@ -2947,7 +3059,7 @@ static void Pw_sep1024_P21(const float *restrict in, float *restrict out, const 
                 vacc0[j] = vw[j];
             }
             for (int s = 0; s < 1024; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
@@ -2962,53 +3074,56 @@ static void Pw_sep1024_P21(const float *restrict in, float *restrict out, const 
     }
 }
 
-
+/* layer.c.in: layer sep1024: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep1024_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 128; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 1024 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 10240 + g * 41000 + n * 4100;
-            const int o0 = g * 40 + 0 + n * 4;
+            float *restrict d = packed + 41000 * g + 4100 * n + 10240;
+            const int o0 = 40 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep1024: runs its 2 stages in bands */
 void wide_sep1024(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep1024_R1N1(in, scratch, packed, 0);
-    Pw_sep1024_P7(scratch, out, packed + 10240);
-    for (int y = 1; y < 4; y += 3) {   /* bands of 3 rows */
-        Dw_sep1024_R2N3(in, scratch, packed, y);
-        Pw_sep1024_P21(scratch, out + y * 280, packed + 10240);
+    enum {
+        OUT_ROW = 280,   /* floats of an output row */
+        S2_W = 10240,   /* stage 2's packed weights */
+    };
+    Dw_sep1024_R1N1_8c1p(in, scratch, packed, 0);
+    Pw_sep1024_P7_4x4(scratch, out, packed + S2_W);
+    {   /* bands of 3 rows */
+        const int y = 1;
+        Dw_sep1024_R2N3_8c1p(in, scratch, packed, y);
+        Pw_sep1024_P21_4x4(scratch, out + y * OUT_ROW, packed + S2_W);
     }
-    Dw_sep1024_R2N1(in, scratch, packed, 4);
-    Pw_sep1024_P7(scratch, out + 1120, packed + 10240);
-    Dw_sep1024_R3N1(in, scratch, packed, 5);
-    Pw_sep1024_P7(scratch, out + 1400, packed + 10240);
+    Dw_sep1024_R2N1_8c1p(in, scratch, packed, 4);
+    Pw_sep1024_P7_4x4(scratch, out + 4 * OUT_ROW, packed + S2_W);
+    Dw_sep1024_R3N1_8c1p(in, scratch, packed, 5);
+    Pw_sep1024_P7_4x4(scratch, out + 5 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep1024(in, out, packed, scratch);
 }
-
 
 /* ---- layer 9 "sep_m5": separable --------------------------------------
  * input 3x4x1024 -> output 3x4x8 (NHWC, float32)
@@ -3040,33 +3155,40 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *   dw_w [3][3][5120], dw_b [5120]
  *   pw_w [8][5120], pw_b [8]
  */
-static void Dw_sep_m5_R1N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3075,8 +3197,9 @@ static void Dw_sep_m5_R1N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..2: kernel rows 1..2, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..2: kernel rows 1..2, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -3084,29 +3207,35 @@ static void Dw_sep_m5_R1N1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3115,30 +3244,36 @@ static void Dw_sep_m5_R1N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 3: kernel rows 1..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    /* rows y0 x cols 3: kernel rows 1..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3149,42 +3284,50 @@ static void Dw_sep_m5_R1N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_sep_m5_R2N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..2, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3193,8 +3336,9 @@ static void Dw_sep_m5_R2N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..2: kernel rows 0..2, cols 0..2 (interior) */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -3202,41 +3346,50 @@ static void Dw_sep_m5_R2N1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[45 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3245,38 +3398,46 @@ static void Dw_sep_m5_R2N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 3: kernel rows 0..2, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    /* rows y0 x cols 3: kernel rows 0..2, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[35 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[40 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3287,34 +3448,40 @@ static void Dw_sep_m5_R2N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Dw_sep_m5_R3N1(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
+/* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
+static void Dw_sep_m5_R3N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
     (void)w;
-    /* rows y0..y0 + 0 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3323,8 +3490,9 @@ static void Dw_sep_m5_R3N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 1..2: kernel rows 0..1, cols 0..2 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
+    /* rows y0 x cols 1..2: kernel rows 0..1, cols 0..2 */
+    {
+        const int vy = y0;
         for (int vx = 1; vx < 3; ++vx) {
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
@@ -3332,29 +3500,35 @@ static void Dw_sep_m5_R3N1(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[15 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[30 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3363,30 +3537,36 @@ static void Dw_sep_m5_R3N1(const float *restrict in, float *restrict out, const 
             }
         }
     }
-    /* rows y0..y0 + 0 x cols 3: kernel rows 0..1, cols 0..1 */
-    for (int vy = y0; vy < y0 + 1; ++vy) {
-        for (int vx = 3; vx < 4; ++vx) {
+    /* rows y0 x cols 3: kernel rows 0..1, cols 0..1 */
+    {
+        const int vy = y0;
+        {
+            const int vx = 3;
             for (int ct = 0; ct < 1024; ++ct) {
                 const int ib = 4096 * vy + 1024 * vx + ct;
                 const int ob = 20480 * (vy - y0) + 5120 * vx + 5 * ct;
                 const float *restrict vw = w + 50 * ct;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[5 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[10 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[20 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[j * 5 + q] += vw[25 + j * 5 + q] * vi;
+                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3397,10 +3577,11 @@ static void Dw_sep_m5_R3N1(const float *restrict in, float *restrict out, const 
     }
 }
 
-
-static void Pw_sep_m5_P4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer sep_m5, stage 2 (projection 5120 -> 8, 4 pixels), band of 1 row: tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_sep_m5_P4_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    for (int p = 0; p < 4; p += 4) {
+    {
+        const int p = 0;
         for (int n = 0; n < 2; ++n) {
             const float *restrict vw = w + 20484 * n;
             const int ib = 5120 * p;
@@ -3416,7 +3597,7 @@ static void Pw_sep_m5_P4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 5120; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 5120 + s];
                 const float vi2 = in[ib + 10240 + s];
@@ -3448,49 +3629,51 @@ static void Pw_sep_m5_P4(const float *restrict in, float *restrict out, const fl
     }
 }
 
-
+/* layer.c.in: layer sep_m5: the weights of its 2 stages in the order the kernels read them (once, at load time) */
 void wide_sep_m5_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 1024; ++ct) {   /* 1-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 50;
-        const int o0 = (0 + ct * 1) * 5;
+        float *restrict d = packed + 50 * ct;
+        const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j)
-                d[5 + k * 5 + j] = w->dw_w[k * 5120 + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 51200 + g * 40968 + n * 20484;
-            const int o0 = g * 8 + 0 + n * 4;
+            float *restrict d = packed + 40968 * g + 20484 * n + 51200;
+            const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5120 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer sep_m5: runs its 2 stages in bands */
 void wide_sep_m5(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_sep_m5_R1N1(in, scratch, packed, 0);
-    Pw_sep_m5_P4(scratch, out, packed + 51200);
-    Dw_sep_m5_R2N1(in, scratch, packed, 1);
-    Pw_sep_m5_P4(scratch, out + 32, packed + 51200);
-    Dw_sep_m5_R3N1(in, scratch, packed, 2);
-    Pw_sep_m5_P4(scratch, out + 64, packed + 51200);
+    enum {
+        OUT_ROW = 32,   /* floats of an output row */
+        S2_W = 51200,   /* stage 2's packed weights */
+    };
+    Dw_sep_m5_R1N1_5c1p(in, scratch, packed, 0);
+    Pw_sep_m5_P4_4x4(scratch, out, packed + S2_W);
+    Dw_sep_m5_R2N1_5c1p(in, scratch, packed, 1);
+    Pw_sep_m5_P4_4x4(scratch, out + 1 * OUT_ROW, packed + S2_W);
+    Dw_sep_m5_R3N1_5c1p(in, scratch, packed, 2);
+    Pw_sep_m5_P4_4x4(scratch, out + 2 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_sep_m5(in, out, packed, scratch);
 }
-
 
 /* ---- layer 10 "pwg2": pwconv --------------------------------------
  * input 15x15x256 -> output 15x15x96 (NHWC, float32)
@@ -3509,7 +3692,8 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
  */
-static void Pw_pwg2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer pwg2, stage 1 (projection 256 -> 96, 225 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pwg2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int g = 0; g < 2; ++g) {
         for (int p = 0; p < 224; p += 4) {
@@ -3528,7 +3712,7 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
                     vacc3[j] = vw[j];
                 }
                 for (int s = 0; s < 128; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     const float vi1 = in[ib + 256 + s];
                     const float vi2 = in[ib + 512 + s];
@@ -3568,7 +3752,7 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
                     vacc0[j] = vw[j];
                 }
                 for (int s = 0; s < 128; ++s) {
-                    const float *restrict vk = vw + 4 + s * 4;
+                    const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
@@ -3583,35 +3767,34 @@ static void Pw_pwg2(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer pwg2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwg2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 0 + g * 6192 + n * 516;
-            const int o0 = g * 48 + 0 + n * 4;
+            float *restrict d = packed + 6192 * g + 516 * n;
+            const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwg2: runs its stage */
 void wide_pwg2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwg2(in, out, packed);
+    Pw_pwg2_4x4(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwg2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 11 "pwtopo": pwconv --------------------------------------
  * input 14x15x256 -> output 14x15x256 (NHWC, float32)
@@ -3631,7 +3814,7 @@ static void Run_pwg2(const float *in, const float *skip, float *out, const float
  * weights (sg_weights, TFLite layouts):
  *   pw_w [256][48], pw_b [256]
  */
-/* source channels of every output channel, increasing (topology, SPEC 3.3) */
+/* source channels of every output channel, increasing (README "Layer semantics", topology) */
 static const int Src_pwtopo_S1[12288] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
@@ -3891,7 +4074,8 @@ static const int Src_pwtopo_S1[12288] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
 };
 
-static void Pw_pwtopo(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/pw.c.in: layer pwtopo, stage 1 (projection 256 -> 256, 210 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     for (int p = 0; p < 208; p += 4) {
         for (int n = 0; n < 64; ++n) {
@@ -3909,7 +4093,7 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_pwtopo_S1[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3952,7 +4136,7 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
                 vacc1[j] = vw[j];
             }
             for (int s = 0; s < 48; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_pwtopo_S1[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
@@ -3973,35 +4157,35 @@ static void Pw_pwtopo(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer pwtopo: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 0 + g * 12544 + n * 196;
-            const int o0 = g * 256 + 0 + n * 4;
+            float *restrict d = packed + 12544 * g + 196 * n;
+            const int o0 = 256 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
             }
         }
     }
-
 }
 
+/* layer.c.in: layer pwtopo: runs its stage */
 void wide_pwtopo(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Pw_pwtopo(in, out, packed, in);
+    Pw_pwtopo_4x4(in, out, packed, in);
     (void)scratch;
 }
 
+/* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
 static void Run_pwtopo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_pwtopo(in, out, packed, scratch);
 }
-
 
 /* ---- layer 12 "dw": dwconv --------------------------------------
  * input 29x31x96 -> output 29x31x96 (NHWC, float32)
@@ -4022,12 +4206,15 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
  */
-static void Dw_dw(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4047,7 +4234,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 1..29: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 30; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
@@ -4070,8 +4258,10 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 0 x cols 30: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 30; vx < 31; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 30;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4092,7 +4282,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..27 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 28; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4141,7 +4332,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
     /* rows 1..27 x cols 30: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 28; ++vy) {
-        for (int vx = 30; vx < 31; ++vx) {
+        {
+            const int vx = 30;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4163,8 +4355,10 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 28 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 28; vy < 29; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 28;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4184,7 +4378,8 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 28 x cols 1..29: kernel rows 0..1, cols 0..2 */
-    for (int vy = 28; vy < 29; ++vy) {
+    {
+        const int vy = 28;
         for (int vx = 1; vx < 30; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
@@ -4207,8 +4402,10 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
         }
     }
     /* rows 28 x cols 30: kernel rows 0..1, cols 0..1 */
-    for (int vy = 28; vy < 29; ++vy) {
-        for (int vx = 30; vx < 31; ++vx) {
+    {
+        const int vy = 28;
+        {
+            const int vx = 30;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 2976 * vy + 96 * vx + 8 * ct;
                 const int ob = 2976 * vy + 96 * vx + 8 * ct;
@@ -4229,33 +4426,32 @@ static void Dw_dw(const float *restrict in, float *restrict out, const float *re
     }
 }
 
-
+/* layer.c.in: layer dw: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dw_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dw: runs its stage */
 void wide_dw(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dw(in, out, packed);
+    Dw_dw_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
 static void Run_dw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dw(in, out, packed, scratch);
 }
-
 
 /* ---- layer 13 "dwpair": dwconv --------------------------------------
  * input 25x23x264 -> output 25x23x264 (NHWC, float32)
@@ -4276,12 +4472,15 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][264], dw_b [264]
  */
-static void Dw_dwpair(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4301,7 +4500,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..21: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 22; ++vx) {
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
@@ -4324,8 +4524,10 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 22: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4346,7 +4548,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..23 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 24; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4395,7 +4598,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..23 x cols 22: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 24; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4417,8 +4621,10 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 24; vy < 25; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 24;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4438,7 +4644,8 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 1..21: kernel rows 0..1, cols 0..2 */
-    for (int vy = 24; vy < 25; ++vy) {
+    {
+        const int vy = 24;
         for (int vx = 1; vx < 22; ++vx) {
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
@@ -4461,8 +4668,10 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 24 x cols 22: kernel rows 0..1, cols 0..1 */
-    for (int vy = 24; vy < 25; ++vy) {
-        for (int vx = 22; vx < 23; ++vx) {
+    {
+        const int vy = 24;
+        {
+            const int vx = 22;
             for (int ct = 0; ct < 33; ++ct) {
                 const int ib = 6072 * vy + 264 * vx + 8 * ct;
                 const int ob = 6072 * vy + 264 * vx + 8 * ct;
@@ -4483,33 +4692,32 @@ static void Dw_dwpair(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpair: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 33; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 264 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[264 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair: runs its stage */
 void wide_dwpair(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair(in, out, packed);
+    Dw_dwpair_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair(in, out, packed, scratch);
 }
-
 
 /* ---- layer 14 "dwpair2": dwconv --------------------------------------
  * input 27x26x232 -> output 14x13x232 (NHWC, float32)
@@ -4530,11 +4738,13 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
  */
-static void Dw_dwpair2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 12; ++vx) {
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 12064 * vy + 464 * vx + 8 * ct;
@@ -4556,8 +4766,10 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 0 x cols 12: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 12064 * vy + 464 * vx + 8 * ct;
                 const int ob = 3016 * vy + 232 * vx + 8 * ct;
@@ -4602,7 +4814,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
     /* rows 1..12 x cols 12: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 12064 * vy + 464 * vx + 8 * ct;
                 const int ob = 3016 * vy + 232 * vx + 8 * ct;
@@ -4623,7 +4836,8 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 0..11: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 12; ++vx) {
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 12064 * vy + 464 * vx + 8 * ct;
@@ -4645,8 +4859,10 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
         }
     }
     /* rows 13 x cols 12: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 12; vx < 13; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 12;
             for (int ct = 0; ct < 29; ++ct) {
                 const int ib = 12064 * vy + 464 * vx + 8 * ct;
                 const int ob = 3016 * vy + 232 * vx + 8 * ct;
@@ -4666,33 +4882,32 @@ static void Dw_dwpair2(const float *restrict in, float *restrict out, const floa
     }
 }
 
-
+/* layer.c.in: layer dwpair2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpair2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 29; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 232 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpair2: runs its stage */
 void wide_dwpair2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpair2(in, out, packed);
+    Dw_dwpair2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpair2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 15 "dwpass": dwconv --------------------------------------
  * input 13x15x531 -> output 13x15x531 (NHWC, float32)
@@ -4713,12 +4928,15 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][531], dw_b [531]
  */
-static void Dw_dwpass(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -4754,7 +4972,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..13: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
@@ -4795,8 +5014,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 14: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -4833,7 +5054,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -4921,7 +5143,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..11 x cols 14: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 12; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -4961,8 +5184,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -4998,7 +5223,8 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 1..13: kernel rows 0..1, cols 0..2 */
-    for (int vy = 12; vy < 13; ++vy) {
+    {
+        const int vy = 12;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
@@ -5039,8 +5265,10 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 12 x cols 14: kernel rows 0..1, cols 0..1 */
-    for (int vy = 12; vy < 13; ++vy) {
-        for (int vx = 14; vx < 15; ++vx) {
+    {
+        const int vy = 12;
+        {
+            const int vx = 14;
             for (int ct = 0; ct < 66; ++ct) {
                 const int ib = 7965 * vy + 531 * vx + 8 * ct;
                 const int ob = 7965 * vy + 531 * vx + 8 * ct;
@@ -5077,42 +5305,41 @@ static void Dw_dwpass(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwpass: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwpass_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 66; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 3-channel tiles from channel 528 */
-        float *restrict d = packed + 5280 + ct * 30;
-        const int o0 = (528 + ct * 3) * 1;
+    {   /* 3-channel tiles from channel 528 */
+        const int ct = 0;
+        float *restrict d = packed + 30 * ct + 5280;
+        const int o0 = 3 * ct + 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j)
-                d[3 + k * 3 + j] = w->dw_w[k * 531 + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[531 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwpass: runs its stage */
 void wide_dwpass(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwpass(in, out, packed);
+    Dw_dwpass_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpass(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwpass(in, out, packed, scratch);
 }
-
 
 /* ---- layer 16 "dwk5s2": dwconv --------------------------------------
  * input 28x28x128 -> output 14x14x128 (NHWC, float32)
@@ -5133,12 +5360,15 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
  */
-static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5169,7 +5399,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..12: kernel rows 1..4, cols 0..4 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
@@ -5205,8 +5436,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 13: kernel rows 1..4, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5234,7 +5467,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 0: kernel rows 0..4, cols 1..4 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5311,7 +5545,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..12 x cols 13: kernel rows 0..4, cols 0..2 */
     for (int vy = 1; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5341,8 +5576,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0: kernel rows 0..2, cols 1..4 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5369,7 +5606,8 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 1..12: kernel rows 0..2, cols 0..4 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 13; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
@@ -5400,8 +5638,10 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 13: kernel rows 0..2, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 7168 * vy + 256 * vx + 8 * ct;
                 const int ob = 1792 * vy + 128 * vx + 8 * ct;
@@ -5426,33 +5666,32 @@ static void Dw_dwk5s2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer dwk5s2: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwk5s2_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 208;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 208 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 128 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwk5s2: runs its stage */
 void wide_dwk5s2(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwk5s2(in, out, packed);
+    Dw_dwk5s2_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwk5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwk5s2(in, out, packed, scratch);
 }
-
 
 /* ---- layer 17 "dwm4": dwconv --------------------------------------
  * input 17x17x33 -> output 17x17x132 (NHWC, float32)
@@ -5474,33 +5713,36 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][132], dw_b [132]
  */
-static void Dw_dwm4(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5513,21 +5755,25 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5537,7 +5783,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 1..15: kernel rows 1..2, cols 0..2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 16; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
@@ -5545,29 +5792,29 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5580,29 +5827,35 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5612,29 +5865,31 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 0 x cols 16: kernel rows 1..2, cols 0..1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 16;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5647,21 +5902,25 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5672,36 +5931,37 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..15 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5714,29 +5974,35 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5754,41 +6020,41 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[72 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5801,41 +6067,50 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,2 */
+                {   /* tap 2,2 */
+                    const int j = 0;
                     const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[36 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5846,36 +6121,37 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
     /* rows 1..15 x cols 16: kernel rows 0..2, cols 0..1 */
     for (int vy = 1; vy < 16; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+        {
+            const int vx = 16;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[56 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[64 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5888,29 +6164,35 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,0 */
+                {   /* tap 2,0 */
+                    const int j = 0;
                     const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[28 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 2,1 */
+                {   /* tap 2,1 */
+                    const int j = 0;
                     const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5920,29 +6202,31 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 0: kernel rows 0..1, cols 1..2 */
-    for (int vy = 16; vy < 17; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 16;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5955,21 +6239,25 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5979,7 +6267,8 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 1..15: kernel rows 0..1, cols 0..2 */
-    for (int vy = 16; vy < 17; ++vy) {
+    {
+        const int vy = 16;
         for (int vx = 1; vx < 16; ++vx) {
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
@@ -5987,29 +6276,29 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[48 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6022,29 +6311,35 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,2 */
+                {   /* tap 0,2 */
+                    const int j = 0;
                     const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[12 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,2 */
+                {   /* tap 1,2 */
+                    const int j = 0;
                     const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[24 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6054,29 +6349,31 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
         }
     }
     /* rows 16 x cols 16: kernel rows 0..1, cols 0..1 */
-    for (int vy = 16; vy < 17; ++vy) {
-        for (int vx = 16; vx < 17; ++vx) {
+    {
+        const int vy = 16;
+        {
+            const int vx = 16;
             for (int ct = 0; ct < 16; ++ct) {
                 const int ib = 561 * vy + 33 * vx + 2 * ct;
                 const int ob = 2244 * vy + 132 * vx + 8 * ct;
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) { /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[32 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
                 }
-                for (int j = 0; j < 2; ++j) { /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[40 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6089,21 +6386,25 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 const float *restrict vw = w + 1280;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 1; ++j) { /* tap 0,0 */
+                {   /* tap 0,0 */
+                    const int j = 0;
                     const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[4 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 0,1 */
+                {   /* tap 0,1 */
+                    const int j = 0;
                     const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[8 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,0 */
+                {   /* tap 1,0 */
+                    const int j = 0;
                     const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[16 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
                 }
-                for (int j = 0; j < 1; ++j) { /* tap 1,1 */
+                {   /* tap 1,1 */
+                    const int j = 0;
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[j * 4 + q] += vw[20 + j * 4 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6114,42 +6415,41 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
     }
 }
 
-
+/* layer.c.in: layer dwm4: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dwm4_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 16; ++ct) {   /* 2-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 2) * 4;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 132 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
         }
     }
-    for (int ct = 0; ct < 1; ++ct) {   /* 1-channel tiles from channel 32 */
-        float *restrict d = packed + 1280 + ct * 40;
-        const int o0 = (32 + ct * 1) * 4;
+    {   /* 1-channel tiles from channel 32 */
+        const int ct = 0;
+        float *restrict d = packed + 40 * ct + 1280;
+        const int o0 = 4 * ct + 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j)
-                d[4 + k * 4 + j] = w->dw_w[k * 132 + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[132 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dwm4: runs its stage */
 void wide_dwm4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_dwm4(in, out, packed);
+    Dw_dwm4_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
 static void Run_dwm4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dwm4(in, out, packed, scratch);
 }
-
 
 /* ---- layer 18 "bot": bottleneck --------------------------------------
  * input 28x28x96 -> output 28x28x96 (NHWC, float32)
@@ -6190,7 +6490,8 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *   pw_w [96][96], pw_b [96]
  *   up_w [3][3][96], up_b [96]
  */
-static void Dw_bot_S1(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
@@ -6220,7 +6521,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
     }
     /* rows 0..12 x cols 13: kernel rows 0..2, cols 0..1 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 1344 * vy + 96 * vx + 8 * ct;
@@ -6241,7 +6543,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 0..12: kernel rows 0..1, cols 0..2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
@@ -6263,8 +6566,10 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 13 x cols 13: kernel rows 0..1, cols 0..1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 5376 * vy + 192 * vx + 8 * ct;
                 const int ob = 1344 * vy + 96 * vx + 8 * ct;
@@ -6284,8 +6589,8 @@ static void Dw_bot_S1(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Pw_bot_S2(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/pw.c.in: layer bot, stage 2 (projection 96 -> 96, 196 pixels): tile 4x4, 4 pixels x 4 channels (scalar code) */
+static void Pw_bot_S2_4x4(const float *restrict in, float *restrict out, const float *restrict w)
 {
     for (int p = 0; p < 196; p += 4) {
         for (int n = 0; n < 24; ++n) {
@@ -6303,7 +6608,7 @@ static void Pw_bot_S2(const float *restrict in, float *restrict out, const float
                 vacc3[j] = vw[j];
             }
             for (int s = 0; s < 96; ++s) {
-                const float *restrict vk = vw + 4 + s * 4;
+                const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
                 const float vi1 = in[ib + 96 + s];
                 const float vi2 = in[ib + 192 + s];
@@ -6335,13 +6640,15 @@ static void Pw_bot_S2(const float *restrict in, float *restrict out, const float
     }
 }
 
-
-static void Up_bot_S3(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
+/* scalar/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 1344 * vy + 96 * vx + 8 * ct;
                 const int ob = 5376 * vy + 192 * vx + 8 * ct;
@@ -6359,7 +6666,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 0, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 1344 * vy + 96 * vx + 8 * ct;
@@ -6379,7 +6687,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
         }
     }
     /* rows 0 x cols 1..27 step 2: kernel rows 0, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 14; ++vx) {
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 1344 * vy + 96 * vx + 8 * ct;
@@ -6399,7 +6708,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 2..26 step 2 x cols 0: kernel rows 0,2, cols 0 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 1344 * vy + 96 * vx + 8 * ct;
                 const int ob = 5376 * vy + 192 * vx + 8 * ct;
@@ -6461,7 +6771,8 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
     /* rows 1..27 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 12; ++ct) {
                 const int ib = 1344 * vy + 96 * vx + 8 * ct;
                 const int ob = 5376 * vy + 192 * vx + 8 * ct + 2688;
@@ -6519,56 +6830,57 @@ static void Up_bot_S3(const float *restrict in, float *restrict out, const float
     }
 }
 
-
+/* layer.c.in: layer bot: the weights of its 3 stages in the order the kernels read them (once, at load time) */
 void wide_bot_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
         }
     }
-
-    for (int g = 0; g < 1; ++g) {
+    {
+        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 960 + g * 9312 + n * 388;
-            const int o0 = g * 96 + 0 + n * 4;
+            float *restrict d = packed + 9312 * g + 388 * n + 960;
+            const int o0 = 96 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j)
-                    d[4 + s * 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
             }
         }
     }
-
     for (int ct = 0; ct < 12; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 10272 + ct * 80;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 80 * ct + 10272;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->up_w[k * 96 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[96 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer bot: runs its 3 stages */
 void wide_bot(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Dw_bot_S1(in, scratch, packed);
-    Pw_bot_S2(scratch, scratch + 18816, packed + 960);
-    Up_bot_S3(scratch + 18816, out, packed + 10272, in);
+    enum {
+        S2_OUT = 18816,   /* stage 2's output in scratch */
+        S2_W = 960,   /* stage 2's packed weights */
+        S3_W = 10272,   /* stage 3's packed weights */
+    };
+    Dw_bot_S1_8c1p(in, scratch, packed);
+    Pw_bot_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
+    Up_bot_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_bot(in, out, packed, scratch);
 }
-
 
 /* ---- layer 19 "dec": dwdeconv --------------------------------------
  * input 14x14x80 -> output 28x28x80 (NHWC, float32)
@@ -6589,12 +6901,15 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][80], dw_b [80]
  */
-static void Up_dec(const float *restrict in, float *restrict out, const float *restrict w)
+/* scalar/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+static void Up_dec_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
     (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct;
@@ -6610,7 +6925,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 2..26 step 2: kernel rows 1, cols 1,3 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
@@ -6628,7 +6944,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 1..25 step 2: kernel rows 1, cols 0,2 */
-    for (int vy = 0; vy < 1; ++vy) {
+    {
+        const int vy = 0;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
@@ -6646,8 +6963,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 0 x cols 27: kernel rows 1, cols 2 */
-    for (int vy = 0; vy < 1; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 0;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 80;
@@ -6664,7 +6983,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 0: kernel rows 1,3, cols 1 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct;
@@ -6722,7 +7042,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 2..26 step 2 x cols 27: kernel rows 1,3, cols 2 */
     for (int vy = 1; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 80;
@@ -6740,7 +7061,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 0: kernel rows 0,2, cols 1 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 2240;
@@ -6798,7 +7120,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
     /* rows 1..25 step 2 x cols 27: kernel rows 0,2, cols 2 */
     for (int vy = 0; vy < 13; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 2320;
@@ -6815,8 +7138,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 0: kernel rows 2, cols 1 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 0; vx < 1; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 0;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 2240;
@@ -6832,7 +7157,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 2..26 step 2: kernel rows 2, cols 1,3 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 1; vx < 14; ++vx) {
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
@@ -6850,7 +7176,8 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 1..25 step 2: kernel rows 2, cols 0,2 */
-    for (int vy = 13; vy < 14; ++vy) {
+    {
+        const int vy = 13;
         for (int vx = 0; vx < 13; ++vx) {
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
@@ -6868,8 +7195,10 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
         }
     }
     /* rows 27 x cols 27: kernel rows 2, cols 2 */
-    for (int vy = 13; vy < 14; ++vy) {
-        for (int vx = 13; vx < 14; ++vx) {
+    {
+        const int vy = 13;
+        {
+            const int vx = 13;
             for (int ct = 0; ct < 10; ++ct) {
                 const int ib = 1120 * vy + 80 * vx + 8 * ct;
                 const int ob = 4480 * vy + 160 * vx + 8 * ct + 2320;
@@ -6886,33 +7215,32 @@ static void Up_dec(const float *restrict in, float *restrict out, const float *r
     }
 }
 
-
+/* layer.c.in: layer dec: the weights of its stage in the order the kernels read them (once, at load time) */
 void wide_dec_pack(const sg_weights *w, float *packed)
 {
     for (int ct = 0; ct < 10; ++ct) {   /* 8-channel tiles from channel 0 */
-        float *restrict d = packed + 0 + ct * 136;
-        const int o0 = (0 + ct * 8) * 1;
+        float *restrict d = packed + 136 * ct;
+        const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j)
-                d[8 + k * 8 + j] = w->dw_w[k * 80 + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[80 * k + o0 + j];
         }
     }
-
 }
 
+/* layer.c.in: layer dec: runs its stage */
 void wide_dec(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Up_dec(in, out, packed);
+    Up_dec_8c1p(in, out, packed);
     (void)scratch;
 }
 
+/* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */
 static void Run_dec(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
     (void)skip;
     wide_dec(in, out, packed, scratch);
 }
-
 
 const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
     {
@@ -7211,4 +7539,3 @@ const sg_layer wide_layers[WIDE_LAYER_COUNT] = {
         .pack = wide_dec_pack, .run = Run_dec
     },
 };
-

@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/dw_padding.c OUT/check/dw_padding_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds dw_padding.c (OUT):
+ *   cc -std=c99 -mavx2 -mfma -I. dw_padding.c check/dw_padding_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o dw_padding_check
+ *   ./dw_padding_check
  */
 #include <check.h>
 #include <math.h>
@@ -334,4 +335,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

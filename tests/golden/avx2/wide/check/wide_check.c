@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/wide.c OUT/check/wide_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds wide.c (OUT):
+ *   cc -std=c99 -mavx2 -mfma -I. wide.c check/wide_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o wide_check
+ *   ./wide_check
  */
 #include <check.h>
 #include <math.h>
@@ -307,4 +308,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/dw_kernels.c OUT/check/dw_kernels_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds dw_kernels.c (OUT):
+ *   cc -std=c99 -mavx512f -mfma -I. dw_kernels.c check/dw_kernels_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o dw_kernels_check
+ *   ./dw_kernels_check
  */
 #include <check.h>
 #include <math.h>
@@ -316,4 +317,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/dw_mult_act.c OUT/check/dw_mult_act_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds dw_mult_act.c (OUT):
+ *   cc -std=c99 -mavx512f -mfma -I. dw_mult_act.c check/dw_mult_act_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o dw_mult_act_check
+ *   ./dw_mult_act_check
  */
 #include <check.h>
 #include <math.h>
@@ -325,4 +326,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

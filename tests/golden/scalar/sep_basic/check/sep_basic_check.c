@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/sep_basic.c OUT/check/sep_basic_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds sep_basic.c (OUT):
+ *   cc -std=c99 -I. sep_basic.c check/sep_basic_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o sep_basic_check
+ *   ./sep_basic_check
  */
 #include <check.h>
 #include <math.h>
@@ -322,4 +323,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -14,8 +14,9 @@
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
  *
- * Build: cc -std=c99 -I OUT OUT/tiny.c OUT/check/tiny_check.c OUT/check/sg_generic.c \
- *           $(pkg-config --cflags --libs check) -lm
+ * Build and run, in the directory that holds tiny.c (OUT):
+ *   cc -std=c99 -I. tiny.c check/tiny_check.c check/sg_generic.c $(pkg-config --cflags --libs check) -lm -o tiny_check
+ *   ./tiny_check
  */
 #include <check.h>
 #include <math.h>
@@ -298,4 +299,3 @@ int main(void)
     srunner_free(sr);
     return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-
